@@ -1,0 +1,76 @@
+"""The `qcut-ai` command.
+
+With no sub-command it opens the app window. Sub-commands drive the same core
+headlessly and never import Qt. A failure exits non-zero with one clear line
+on stderr; `--json` output goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from qcut_ai import __version__
+from qcut_ai.core.errors import QcutError
+
+# Sub-command modules, each with `register(subparsers)`. They import their
+# heavy dependencies inside the handler so `--help` and `models` stay fast.
+COMMAND_MODULES = (
+    "qcut_ai.commands.generate",
+    "qcut_ai.commands.models",
+    "qcut_ai.commands.library",
+    "qcut_ai.commands.jobs",
+    "qcut_ai.commands.key",
+    "qcut_ai.commands.standin",
+)
+
+EXIT_USER_ERROR = 2
+EXIT_BUG = 70
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qcut-ai",
+        description="AI video generation panel for desktop video editors (fal.ai).",
+    )
+    parser.add_argument("--version", action="version", version=f"qcut-ai {__version__}")
+    parser.add_argument("--project", help="project folder to open in the window")
+    parser.add_argument(
+        "--offline", action="store_true", help="open the window in offline preview mode"
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PATH",
+        help="render the main window with sample content to a PNG and exit",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from qcut_ai.app.main import run_app
+
+            return run_app(args)
+        result: int = args.handler(args)
+        return result
+    except QcutError as exc:
+        print(f"qcut-ai: {exc.user_text()}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("qcut-ai: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # boundary: a bug, reported as one line plus where to look
+        print(
+            f"qcut-ai: internal error ({type(exc).__name__}: {exc}). "
+            "Please report it with the log file.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

@@ -1,0 +1,1 @@
+"""Sub-commands of the `qcut-ai` CLI. None of them imports Qt."""

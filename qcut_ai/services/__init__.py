@@ -1,0 +1,1 @@
+"""Services without Qt: paths, settings, key storage, fal gateway, downloads, stand-in."""
