@@ -1,0 +1,1 @@
+"""Composition root: builds every object and passes it in by constructor."""

@@ -1,0 +1,45 @@
+"""The demo host window: the media panel docked beside a simple timeline."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea
+
+from qcut_ai.ui.media_panel import MediaPanel
+from qcut_ai.ui.timeline import TimelineWidget
+
+
+class MainWindow(QMainWindow):
+    """Hosts a MediaPanel the way an editor would, and remembers its layout."""
+
+    def __init__(self, panel: MediaPanel) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("qcut-ai")
+        self.panel = panel
+        self.timeline = TimelineWidget(tracks=3)
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.timeline)
+        scroll.setWidgetResizable(True)
+        self.setCentralWidget(scroll)
+        dock = QDockWidget("AI Media", self)
+        dock.setObjectName("mediaDock")
+        dock.setWidget(panel)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resize(1280, 800)
+        self._settings = QSettings("qcut-ai", "qcut-ai")
+        geometry = self._settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # type: ignore[arg-type]
+            self.restoreState(self._settings.value("window/state"))  # type: ignore[arg-type]
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/state", self.saveState())
+        self.panel.shutdown()
+        super().closeEvent(event)

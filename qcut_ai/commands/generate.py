@@ -1,0 +1,161 @@
+"""`qcut-ai generate`: one request on one or more models, headless, same pipeline as the app."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from qcut_ai.commands.common import add_json_arg, add_project_arg, eprint, print_json, project_from
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("generate", help="generate video with one or more models")
+    p.add_argument(
+        "--model",
+        action="append",
+        required=True,
+        metavar="ID",
+        help="short id or fal endpoint id; repeat (or comma-separate) for several models",
+    )
+    p.add_argument("--prompt", default=None)
+    p.add_argument("--negative-prompt", default=None)
+    p.add_argument("--image", help="input image (path or URL)")
+    p.add_argument("--end-image", help="last frame (path or URL)")
+    p.add_argument("--audio", help="input audio (path or URL)")
+    p.add_argument("--video", help="input video (path or URL)")
+    p.add_argument("--duration", type=int, help="seconds")
+    p.add_argument("--resolution")
+    p.add_argument("--aspect-ratio")
+    p.add_argument("--audio-on", dest="generate_audio", action="store_true", default=None)
+    p.add_argument("--no-audio", dest="generate_audio", action="store_false")
+    p.add_argument("--seed", type=int)
+    p.add_argument(
+        "--set", action="append", default=[], metavar="FIELD=VALUE",
+        help="model-specific field (JSON value or plain string)",
+    )
+    p.add_argument("--offline", action="store_true", help="use the built-in fal stand-in")
+    p.add_argument("--yes", action="store_true", help="confirm spending above the threshold")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    add_project_arg(p)
+    add_json_arg(p)
+    p.set_defaults(handler=run)
+
+
+def _extras(pairs: list[str]) -> dict[str, Any]:
+    import json
+
+    from qcut_ai.core.errors import FieldError, InvalidRequestError
+
+    extras: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name:
+            raise InvalidRequestError([FieldError("--set", pair, "use FIELD=VALUE")])
+        try:
+            extras[name] = json.loads(raw)
+        except ValueError:
+            extras[name] = raw
+    return extras
+
+
+class _Progress:
+    """Prints state changes on stderr: queue position, state, elapsed."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.start = time.monotonic()
+        self.last: dict[str, tuple[Any, ...]] = {}
+
+    def __call__(self, event: Any) -> None:
+        if self.quiet:
+            return
+        key = (event.state, event.queue_position, event.error)
+        if self.last.get(event.job_id) == key and not event.logs:
+            return
+        self.last[event.job_id] = key
+        elapsed = time.monotonic() - self.start
+        text = f"[{elapsed:6.1f}s] {event.model_name}: {event.state.label}"
+        if event.queue_position is not None and event.state.value == "in_queue":
+            text += f" (position {event.queue_position})"
+        if event.request_id:
+            text += f" · {event.request_id}"
+        if event.error:
+            text += f" · {event.error}"
+        eprint(text)
+        for line in event.logs:
+            eprint(f"           {line}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from qcut_ai.core.catalog import load_catalog
+    from qcut_ai.core.errors import BudgetError
+    from qcut_ai.core.jobs import JobState
+    from qcut_ai.core.pricing import batch_total
+    from qcut_ai.core.requests import GenerationRequest
+    from qcut_ai.engine.batch import BatchRunner, journal_batch, plan
+    from qcut_ai.engine.connection import connect
+    from qcut_ai.engine.runner import JobRunner
+    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.repository import MediaRepository
+    from qcut_ai.services.download import AllowedHosts
+    from qcut_ai.services.paths import app_dirs
+    from qcut_ai.services.settings import SettingsStore
+    from qcut_ai.engine.journal import JobJournal
+
+    catalog = load_catalog()
+    ids = [m.strip() for group in args.model for m in group.split(",") if m.strip()]
+    specs = [catalog.get(i) for i in ids]
+    request = GenerationRequest(
+        prompt=args.prompt,
+        negative_prompt=args.negative_prompt,
+        image=args.image,
+        end_image=args.end_image,
+        audio=args.audio,
+        video=args.video,
+        duration=args.duration,
+        resolution=args.resolution,
+        aspect_ratio=args.aspect_ratio,
+        generate_audio=args.generate_audio,
+        seed=args.seed,
+        extras=_extras(args.set),
+    )
+    planned = plan(specs, request)  # every model validated before anything is sent
+    settings = SettingsStore().load()
+    known, unknown = batch_total(p.estimate for p in planned)
+    offline = args.offline or settings.offline_preview
+    if not offline and not args.yes and (float(known) > settings.confirm_above_usd or unknown):
+        what = f"${known:.2f}" + (f" plus {unknown} model(s) with unknown price" if unknown else "")
+        raise BudgetError(
+            f"This batch costs an estimated {what}, above the ${settings.confirm_above_usd:.2f} "
+            "confirmation threshold.",
+            hint="Run again with --yes to confirm.",
+        )
+    project = project_from(args)
+    dirs = app_dirs().ensure()
+    with connect(settings, offline=offline) as conn:
+        journal = JobJournal(open_project_db(project))
+        records = journal_batch(journal, planned, request)
+        journal.db.close()
+        allowed = AllowedHosts.from_env(extra_base_url=conn.base_url)
+        runner = JobRunner(project, conn.gateway, dirs.thumbnails, allowed_hosts=allowed)
+        batch = BatchRunner(runner, concurrency=settings.concurrency, emit=_Progress(args.quiet or args.json))
+        try:
+            finals = batch.run([r.id for r in records])
+        finally:
+            batch.shutdown()
+    db = open_project_db(project)
+    repo = MediaRepository(db)
+    failures = 0
+    for job in finals:
+        if job.state is JobState.DONE and job.media_id is not None:
+            item = repo.get(job.media_id)
+            if args.json:
+                print_json({**item.to_json(), "job_id": job.id, "request_id": job.request_id})
+            else:
+                print(f"{item.name}\n  {item.path}")
+        else:
+            failures += 1
+            eprint(f"qcut-ai: {job.model_name}: {job.error or job.state.label}")
+    db.close()
+    return 0 if failures == 0 else 1

@@ -1,0 +1,124 @@
+"""Plans a batch (one request fanned out to N models) and runs it, pipelined.
+
+Generation runs on a small pool (one at a time by default, to stay under
+fal's concurrency limits); each finished job's download, probe and
+thumbnails run on a separate ingest pool while the next model generates.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from qcut_ai.core.catalog import ModelSpec
+from qcut_ai.core.pricing import Estimate, estimate
+from qcut_ai.core.requests import GenerationRequest, build_arguments
+from qcut_ai.engine.events import AbortFlag, EventSink, ignore_event
+from qcut_ai.engine.journal import JobJournal, JobRecord
+from qcut_ai.engine.runner import INGEST_STATES, JobRunner
+
+
+@dataclass(frozen=True)
+class PlannedJob:
+    spec: ModelSpec
+    arguments: dict[str, object]
+    estimate: Estimate
+
+
+def plan(specs: Sequence[ModelSpec], request: GenerationRequest) -> list[PlannedJob]:
+    """Validate the request for every model first: nothing is journaled if any is invalid."""
+    planned = []
+    for spec in specs:
+        arguments = build_arguments(spec, request)
+        planned.append(PlannedJob(spec, arguments, estimate(spec, arguments)))
+    return planned
+
+
+def journal_batch(
+    journal: JobJournal,
+    planned: Sequence[PlannedJob],
+    request: GenerationRequest,
+    *,
+    retry_of: str | None = None,
+) -> list[JobRecord]:
+    batch_id = uuid.uuid4().hex[:12]
+    records = []
+    for position, job in enumerate(planned):
+        usd = job.estimate.usd
+        records.append(
+            journal.create(
+                batch_id=batch_id,
+                position=position,
+                model_id=job.spec.id,
+                endpoint=job.spec.endpoint,
+                model_name=job.spec.name,
+                request=request.model_dump(mode="json", exclude_none=True),
+                arguments=dict(job.arguments),
+                estimate_usd=float(usd) if usd is not None else None,
+                price_unit=job.estimate.unit,
+                price_rate=job.estimate.rate_text,
+                retry_of=retry_of,
+            )
+        )
+    return records
+
+
+class BatchRunner:
+    """Runs jobs through a JobRunner with pipelined ingest; thread-based, no Qt."""
+
+    def __init__(self, runner: JobRunner, *, concurrency: int = 1, emit: EventSink = ignore_event):
+        self.runner = runner
+        self.emit = emit
+        self._generate_pool = ThreadPoolExecutor(max(1, min(4, concurrency)), "qcut-generate")
+        self._ingest_pool = ThreadPoolExecutor(1, "qcut-ingest")
+        self._aborts: dict[str, AbortFlag] = {}
+        self._lock = threading.Lock()
+
+    def cancel(self, job_id: str) -> None:
+        with self._lock:
+            flag = self._aborts.get(job_id)
+        if flag is not None:
+            flag.set()
+
+    def cancel_all(self) -> None:
+        with self._lock:
+            flags = list(self._aborts.values())
+        for flag in flags:
+            flag.set()
+
+    def run(self, job_ids: Sequence[str]) -> list[JobRecord]:
+        """Run every job to a resting state and return the final records in order."""
+        finals: dict[str, Future[JobRecord]] = {}
+        for job_id in job_ids:
+            flag = AbortFlag()
+            with self._lock:
+                self._aborts[job_id] = flag
+            outcome: Future[JobRecord] = Future()
+            finals[job_id] = outcome
+            gen = self._generate_pool.submit(self.runner.generate, job_id, self.emit, flag)
+            gen.add_done_callback(lambda f, j=job_id, a=flag, o=outcome: self._after_generate(f, j, a, o))
+        return [finals[j].result() for j in job_ids]
+
+    def _after_generate(
+        self, fut: Future[JobRecord], job_id: str, flag: AbortFlag, outcome: Future[JobRecord]
+    ) -> None:
+        exc = fut.exception()
+        if exc is not None:
+            outcome.set_exception(exc)
+            return
+        record = fut.result()
+        if record.state not in INGEST_STATES:
+            outcome.set_result(record)
+            return
+        ingest = self._ingest_pool.submit(self.runner.ingest, job_id, self.emit, flag)
+        ingest.add_done_callback(
+            lambda f: outcome.set_exception(e) if (e := f.exception()) else outcome.set_result(f.result())
+        )
+
+    def shutdown(self) -> None:
+        self.cancel_all()
+        self._generate_pool.shutdown(wait=True, cancel_futures=False)
+        self._ingest_pool.shutdown(wait=True)

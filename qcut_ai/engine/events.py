@@ -1,0 +1,54 @@
+"""What the runner reports while a job moves; the CLI prints it, the GUI re-emits it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from qcut_ai.core.jobs import JobState
+from qcut_ai.core.media import MediaItem
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """One change of one job. Fields that did not change are None / empty."""
+
+    job_id: str
+    state: JobState
+    model_name: str = ""
+    request_id: str | None = None
+    queue_position: int | None = None
+    logs: list[str] = field(default_factory=list)
+    bytes_done: int | None = None
+    bytes_total: int | None = None
+    error: str | None = None
+    media: MediaItem | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+EventSink = Callable[[JobEvent], None]
+
+
+def ignore_event(_event: JobEvent) -> None:
+    """An EventSink that drops everything (quiet CLI runs)."""
+
+
+class AbortFlag:
+    """Set from any thread to ask a running job to stop at its next check.
+
+    A user's cancel also cancels the job at fal; a shutdown only stops
+    waiting, leaving the job in the journal for `resume`.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.shutdown = False
+
+    def set(self, *, shutdown: bool = False) -> None:
+        self.shutdown = shutdown
+        self._event.set()
+
+    def __call__(self) -> bool:
+        return self._event.is_set()

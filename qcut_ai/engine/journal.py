@@ -1,0 +1,257 @@
+"""The crash-safe job journal in the project's SQLite database.
+
+Each job row is written *before* each network step, so after a crash the
+next start knows exactly what fal holds and never pays twice.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from qcut_ai.core.jobs import TERMINAL_STATES, JobState
+
+migrations = Migrations("qcut_ai.journal")
+
+
+@migrations()
+def m001_jobs(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            batch_id TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            model_id TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            model_name TEXT NOT NULL,
+            state TEXT NOT NULL,
+            request_json TEXT NOT NULL,
+            arguments_json TEXT NOT NULL,
+            estimate_usd REAL,
+            price_unit TEXT,
+            price_rate TEXT,
+            request_id TEXT UNIQUE,
+            status_url TEXT,
+            response_url TEXT,
+            cancel_url TEXT,
+            queue_position INTEGER,
+            result_json TEXT,
+            download_path TEXT,
+            media_id INTEGER,
+            error TEXT,
+            error_kind TEXT,
+            retry_of TEXT,
+            cancel_requested INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            submitted_at TEXT,
+            completed_at TEXT,
+            finished_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX jobs_state ON jobs(state)")
+    db.execute("CREATE INDEX jobs_created ON jobs(created_at)")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A journal row as the engine and views read it."""
+
+    id: str
+    batch_id: str
+    position: int
+    model_id: str
+    endpoint: str
+    model_name: str
+    state: JobState
+    request: dict[str, Any]
+    arguments: dict[str, Any]
+    estimate_usd: float | None
+    price_unit: str | None
+    request_id: str | None
+    status_url: str | None
+    response_url: str | None
+    cancel_url: str | None
+    queue_position: int | None
+    result: dict[str, Any] | None
+    download_path: str | None
+    media_id: int | None
+    error: str | None
+    error_kind: str | None
+    retry_of: str | None
+    cancel_requested: bool
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+    completed_at: str | None
+    finished_at: str | None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> JobRecord:
+        def js(key: str) -> Any:
+            return json.loads(row[key]) if row.get(key) else None
+
+        return cls(
+            id=row["id"],
+            batch_id=row["batch_id"],
+            position=row["position"],
+            model_id=row["model_id"],
+            endpoint=row["endpoint"],
+            model_name=row["model_name"],
+            state=JobState(row["state"]),
+            request=js("request_json") or {},
+            arguments=js("arguments_json") or {},
+            estimate_usd=row["estimate_usd"],
+            price_unit=row["price_unit"],
+            request_id=row["request_id"],
+            status_url=row["status_url"],
+            response_url=row["response_url"],
+            cancel_url=row["cancel_url"],
+            queue_position=row["queue_position"],
+            result=js("result_json"),
+            download_path=row["download_path"],
+            media_id=row["media_id"],
+            error=row["error"],
+            error_kind=row["error_kind"],
+            retry_of=row["retry_of"],
+            cancel_requested=bool(row["cancel_requested"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            submitted_at=row["submitted_at"],
+            completed_at=row["completed_at"],
+            finished_at=row["finished_at"],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "batch_id": self.batch_id,
+            "model": self.endpoint,
+            "model_id": self.model_id,
+            "model_name": self.model_name,
+            "state": self.state.value,
+            "request_id": self.request_id,
+            "cost_estimate_usd": self.estimate_usd,
+            "prompt": self.request.get("prompt"),
+            "error": self.error,
+            "media_id": self.media_id,
+            "created_at": self.created_at,
+            "submitted_at": self.submitted_at,
+            "finished_at": self.finished_at,
+        }
+
+
+class JobJournal:
+    """Reads and writes job rows. One instance per thread (sqlite connections are per thread)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        migrations.apply(db)
+
+    def create(
+        self,
+        *,
+        batch_id: str,
+        position: int,
+        model_id: str,
+        endpoint: str,
+        model_name: str,
+        request: dict[str, Any],
+        arguments: dict[str, Any],
+        estimate_usd: float | None,
+        price_unit: str | None,
+        price_rate: str | None = None,
+        retry_of: str | None = None,
+    ) -> JobRecord:
+        job_id = uuid.uuid4().hex[:12]
+        stamp = now_iso()
+        with self.db.conn:
+            self.db.execute(
+                """INSERT INTO jobs (id, batch_id, position, model_id, endpoint, model_name,
+                   state, request_json, arguments_json, estimate_usd, price_unit, price_rate,
+                   retry_of, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    job_id,
+                    batch_id,
+                    position,
+                    model_id,
+                    endpoint,
+                    model_name,
+                    JobState.QUEUED.value,
+                    json.dumps(request, sort_keys=True),
+                    json.dumps(arguments, sort_keys=True),
+                    estimate_usd,
+                    price_unit,
+                    price_rate,
+                    retry_of,
+                    stamp,
+                    stamp,
+                ],
+            )
+        return self.get(job_id)
+
+    def get(self, job_id: str) -> JobRecord:
+        rows = list(self.db.query("SELECT * FROM jobs WHERE id = ?", [job_id]))
+        if not rows:
+            raise KeyError(job_id)
+        return JobRecord.from_row(rows[0])
+
+    def update(self, job_id: str, state: JobState | None = None, **fields: Any) -> JobRecord:
+        """Write fields (JSON-encoding dict values) and commit before returning."""
+        values: dict[str, Any] = {"updated_at": now_iso()}
+        if state is not None:
+            values["state"] = state.value
+            if state in TERMINAL_STATES:
+                values.setdefault("finished_at", values["updated_at"])
+        for key, value in fields.items():
+            column = f"{key}_json" if key in ("result", "arguments", "request") else key
+            values[column] = json.dumps(value) if column.endswith("_json") else value
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        with self.db.conn:
+            self.db.execute(
+                f"UPDATE jobs SET {assignments} WHERE id = ?", [*values.values(), job_id]
+            )
+        return self.get(job_id)
+
+    def list(self, *, limit: int = 200, states: set[JobState] | None = None) -> list[JobRecord]:
+        sql = "SELECT * FROM jobs"
+        params: list[Any] = []
+        if states:
+            sql += f" WHERE state IN ({', '.join('?' for _ in states)})"
+            params.extend(s.value for s in states)
+        sql += " ORDER BY created_at DESC, position DESC LIMIT ?"
+        params.append(limit)
+        return [JobRecord.from_row(r) for r in self.db.query(sql, params)]
+
+    def unfinished(self) -> list[JobRecord]:
+        open_states = {s for s in JobState if s not in TERMINAL_STATES}
+        return sorted(self.list(limit=10_000, states=open_states), key=lambda j: (j.created_at, j.position))
+
+    def median_generation_seconds(self, endpoint: str, *, last: int = 20) -> float | None:
+        """This machine's own history of the model: median submit→complete time."""
+        rows = self.db.query(
+            """SELECT submitted_at, completed_at FROM jobs
+               WHERE endpoint = ? AND submitted_at IS NOT NULL AND completed_at IS NOT NULL
+               ORDER BY completed_at DESC LIMIT ?""",
+            [endpoint, last],
+        )
+        spans = [
+            (datetime.fromisoformat(r["completed_at"]) - datetime.fromisoformat(r["submitted_at"]))
+            .total_seconds()
+            for r in rows
+        ]
+        return statistics.median(spans) if spans else None

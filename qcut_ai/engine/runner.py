@@ -1,0 +1,331 @@
+"""Moves one job through the pipeline, writing the journal before each step.
+
+`generate` covers the paid part (upload inputs, submit, wait, fetch result);
+`ingest` covers the local part (download, verify, probe, thumbnail, library
+row). Both start from whatever state the journal holds, so the same code
+runs a fresh job and resumes one after a crash, exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from qcut_ai import __version__
+from qcut_ai.core.catalog import ModelSpec, load_catalog
+from qcut_ai.core.errors import (
+    AmbiguousSubmitError,
+    CancelledError,
+    FalError,
+    QcutError,
+    StuckJobError,
+)
+from qcut_ai.core.jobs import JobState
+from qcut_ai.core.media import MediaItem, Provenance
+from qcut_ai.engine.events import EventSink, JobEvent, ignore_event
+from qcut_ai.engine.journal import JobJournal, JobRecord, now_iso
+from qcut_ai.library.db import open_project_db
+from qcut_ai.library.ingest import Library
+from qcut_ai.library.probe import verify_media
+from qcut_ai.services.download import AllowedHosts, download, media_file_name, unique_path
+from qcut_ai.services.fal_gateway import FalGateway, RemoteStatus, Submission
+from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.services.uploads import check_local_input, is_remote
+
+log = logging.getLogger(__name__)
+
+GENERATE_STATES = {
+    JobState.QUEUED,
+    JobState.SUBMITTING,
+    JobState.SUBMITTED,
+    JobState.IN_QUEUE,
+    JobState.GENERATING,
+}
+INGEST_STATES = {JobState.COMPLETED, JobState.DOWNLOADING, JobState.INGESTING}
+_EXTENSIONS = {"video/webm": ".webm", "video/quicktime": ".mov", "image/gif": ".gif"}
+
+Abort = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class JobRunner:
+    """Runs the steps of one job. Safe to share across threads: each call opens its own DB."""
+
+    def __init__(
+        self,
+        project: ProjectPaths,
+        gateway: Callable[[], FalGateway],
+        thumbnails_dir: Path,
+        *,
+        allowed_hosts: AllowedHosts | None = None,
+    ) -> None:
+        self.project = project.ensure()
+        self._gateway = gateway
+        self.thumbnails_dir = thumbnails_dir
+        self.allowed_hosts = allowed_hosts or AllowedHosts.from_env()
+
+    # -- helpers ---------------------------------------------------------
+    def journal(self) -> JobJournal:
+        return JobJournal(open_project_db(self.project))
+
+    def _spec(self, job: JobRecord) -> ModelSpec:
+        return load_catalog().get(job.model_id)
+
+    @staticmethod
+    def _submission(job: JobRecord) -> Submission:
+        assert job.request_id and job.status_url and job.response_url and job.cancel_url
+        return Submission(
+            job.endpoint, job.request_id, job.status_url, job.response_url, job.cancel_url
+        )
+
+    def _fail(self, journal: JobJournal, job: JobRecord, exc: QcutError, emit: EventSink) -> JobRecord:
+        state = JobState.UNKNOWN if isinstance(exc, AmbiguousSubmitError) else JobState.FAILED
+        if isinstance(exc, CancelledError):
+            state = JobState.CANCELLED
+        job = journal.update(job.id, state, error=exc.user_text(), error_kind=type(exc).__name__)
+        emit(JobEvent(job.id, state, job.model_name, job.request_id, error=job.error))
+        return job
+
+    # -- the paid part -----------------------------------------------------
+    def generate(self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never) -> JobRecord:
+        journal = self.journal()
+        try:
+            job = journal.get(job_id)
+            if job.state not in GENERATE_STATES:
+                return job
+            try:
+                return self._generate(journal, job, emit, abort)
+            except QcutError as exc:
+                return self._fail(journal, journal.get(job_id), exc, emit)
+        finally:
+            journal.db.close()
+
+    def _generate(self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort) -> JobRecord:
+        spec = self._spec(job)
+        if job.state is JobState.SUBMITTING:
+            # We crashed between POST and saving its answer: fal may hold a paid job.
+            raise AmbiguousSubmitError(
+                "qcut-ai stopped while submitting this job, so fal may or may not have it; "
+                "it was not sent again.",
+                hint="Check fal.ai/dashboard/requests; the arguments are in `qcut-ai jobs --json`.",
+            )
+        gateway = self._gateway()
+        if job.state is JobState.QUEUED:
+            if abort() or job.cancel_requested:
+                raise CancelledError("The job was cancelled before it was submitted.")
+            arguments = self._upload_inputs(journal, job, spec, gateway)
+            job = journal.update(job.id, JobState.SUBMITTING, arguments=arguments)
+            emit(JobEvent(job.id, job.state, job.model_name))
+            sub = gateway.submit(job.endpoint, arguments)
+            job = journal.update(
+                job.id,
+                JobState.SUBMITTED,
+                request_id=sub.request_id,
+                status_url=sub.status_url,
+                response_url=sub.response_url,
+                cancel_url=sub.cancel_url,
+                submitted_at=now_iso(),
+            )
+            emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
+        sub = self._submission(job)
+        last: dict[str, Any] = {"state": None, "pos": None, "logs": 0}
+
+        def on_status(st: RemoteStatus) -> None:
+            state = {"IN_QUEUE": JobState.IN_QUEUE, "IN_PROGRESS": JobState.GENERATING}.get(
+                st.state, JobState.GENERATING
+            )
+            lines = [str(entry.get("message", "")) for entry in st.logs[last["logs"] :]]
+            last["logs"] = max(last["logs"], len(st.logs))
+            if state.value != last["state"] or st.queue_position != last["pos"]:
+                journal.update(job.id, state, queue_position=st.queue_position)
+                last["state"], last["pos"] = state.value, st.queue_position
+            if st.state != "COMPLETED":
+                emit(JobEvent(job.id, state, job.model_name, sub.request_id, st.queue_position, lines))
+
+        try:
+            gateway.wait(
+                sub,
+                typical_seconds=spec.typical_seconds,
+                on_status=on_status,
+                abort=lambda: abort() or self._cancel_flag(journal, job.id),
+                started_at=self._started_monotonic(job),
+            )
+        except CancelledError:
+            if getattr(abort, "shutdown", False):
+                # The app is closing: stop waiting, keep the paid job for `resume`.
+                return journal.get(job.id)
+            if gateway.cancel(sub):
+                raise CancelledError("The job was cancelled at fal.") from None
+            log.info("cancel of %s came after completion; keeping the result", sub.request_id)
+        except StuckJobError as exc:
+            # Leave the job open so `resume` can pick it up; report it stuck.
+            job = journal.update(job.id, error=exc.user_text(), error_kind="StuckJobError")
+            emit(JobEvent(job.id, job.state, job.model_name, job.request_id, error=job.error))
+            raise
+        result = gateway.result(sub)
+        spec.result_video_url(result)  # a completed job without a video is a failure now
+        job = journal.update(job.id, JobState.COMPLETED, result=result, completed_at=now_iso())
+        emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
+        return job
+
+    @staticmethod
+    def _cancel_flag(journal: JobJournal, job_id: str) -> bool:
+        return journal.get(job_id).cancel_requested
+
+    @staticmethod
+    def _started_monotonic(job: JobRecord) -> float:
+        if not job.submitted_at:
+            return time.monotonic()
+        from datetime import UTC, datetime
+
+        age = (datetime.now(UTC) - datetime.fromisoformat(job.submitted_at)).total_seconds()
+        return time.monotonic() - max(0.0, age)
+
+    def _upload_inputs(
+        self, journal: JobJournal, job: JobRecord, spec: ModelSpec, gateway: FalGateway
+    ) -> dict[str, Any]:
+        arguments = dict(job.arguments)
+        inputs: list[dict[str, Any]] = []
+        for field, role in spec.media_fields().items():
+            value = arguments.get(field)
+            if not isinstance(value, str) or not value or is_remote(value):
+                continue
+            path = check_local_input(value, role.value, spec.endpoint, field)
+            inputs.append({"role": role.value, "path": str(path), "sha256": _sha256(path)})
+            arguments[field] = gateway.upload_file(str(path))
+        if inputs:
+            journal.update(job.id, request={**job.request, "inputs": inputs})
+        return arguments
+
+    # -- the local part ----------------------------------------------------
+    def ingest(self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never) -> JobRecord:
+        journal = self.journal()
+        try:
+            job = journal.get(job_id)
+            if job.state not in INGEST_STATES:
+                return job
+            try:
+                return self._ingest(journal, job, emit, abort)
+            except QcutError as exc:
+                # The result is paid for and still at fal: the job stays in its ingest
+                # state with the reason recorded, so `resume` (or Retry) fetches it again
+                # instead of submitting a new, paid job.
+                job = journal.update(job_id, error=exc.user_text(), error_kind=type(exc).__name__)
+                emit(JobEvent(job.id, job.state, job.model_name, job.request_id, error=job.error))
+                return job
+        finally:
+            journal.db.close()
+
+    def _ingest(self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort) -> JobRecord:
+        spec = self._spec(job)
+        assert job.result is not None and job.request_id
+        library = Library(self.project, self.thumbnails_dir)
+        try:
+            existing = library.repo.get_by_request_id(job.request_id)
+            if existing is not None:
+                return self._done(journal, job, existing, emit)
+            target = Path(job.download_path) if job.download_path else None
+            if job.state is JobState.COMPLETED or target is None:
+                target = self._plan_target(job, spec)
+                job = journal.update(job.id, JobState.DOWNLOADING, download_path=str(target))
+            if job.state is JobState.DOWNLOADING:
+                if not self._already_downloaded(target):
+                    self._download(job, spec, target, emit, abort)
+                job = journal.update(job.id, JobState.INGESTING)
+            emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
+            item = library.add_generated(target, self._provenance(job, spec))
+            return self._done(journal, job, item, emit)
+        finally:
+            library.close()
+
+    def _done(self, journal: JobJournal, job: JobRecord, item: MediaItem, emit: EventSink) -> JobRecord:
+        job = journal.update(job.id, JobState.DONE, media_id=item.id, error=None)
+        emit(JobEvent(job.id, job.state, job.model_name, job.request_id, media=item))
+        return job
+
+    def _plan_target(self, job: JobRecord, spec: ModelSpec) -> Path:
+        video = (job.result or {}).get("video") or {}
+        ext = _EXTENSIONS.get(str(video.get("content_type", "")), ".mp4")
+        short = (job.request_id or job.id)[:8]
+        name = media_file_name(spec.name, str(job.request.get("prompt") or ""), short, ext)
+        return unique_path(self.project.media, name)
+
+    @staticmethod
+    def _already_downloaded(target: Path) -> bool:
+        if not target.is_file():
+            return False
+        try:
+            verify_media(target)
+        except QcutError:
+            return False
+        return True
+
+    def _download(
+        self, job: JobRecord, spec: ModelSpec, target: Path, emit: EventSink, abort: Abort
+    ) -> None:
+        url = spec.result_video_url(job.result or {})
+        assert url is not None
+        last = [0.0]
+
+        def progress(done: int, total: int | None) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.2 or (total is not None and done >= total):
+                last[0] = now
+                emit(
+                    JobEvent(
+                        job.id, JobState.DOWNLOADING, job.model_name, job.request_id,
+                        bytes_done=done, bytes_total=total,
+                    )
+                )
+
+        download(
+            url,
+            target.parent,
+            target.name,
+            allowed=self.allowed_hosts,
+            verify=verify_media,
+            progress=progress,
+            abort=abort,
+        )
+
+    @staticmethod
+    def _provenance(job: JobRecord, spec: ModelSpec) -> Provenance:
+        result = job.result or {}
+        seed = result.get("seed", job.arguments.get("seed"))
+        return Provenance(
+            endpoint=job.endpoint,
+            model_id=job.model_id,
+            model_name=spec.name,
+            request_id=job.request_id or "",
+            prompt=str(job.request.get("prompt") or ""),
+            negative_prompt=str(job.request.get("negative_prompt") or ""),
+            arguments=job.arguments,
+            seed=seed if isinstance(seed, int) else None,
+            inputs=list(job.request.get("inputs") or []),
+            cost_estimate_usd=job.estimate_usd,
+            submitted_at=job.submitted_at,
+            completed_at=job.completed_at,
+            app_version=__version__,
+        )
+
+    # -- both ------------------------------------------------------------
+    def run(self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never) -> JobRecord:
+        job = self.generate(job_id, emit, abort)
+        if job.state in INGEST_STATES:
+            job = self.ingest(job_id, emit, abort)
+        return job

@@ -1,0 +1,1 @@
+"""Qt runtime for jobs (QtCore only): runnables on thread pools and the JobManager."""

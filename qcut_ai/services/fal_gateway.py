@@ -1,0 +1,247 @@
+"""The one place where the user's money is spent: fal's queue through fal-client.
+
+* Submits with fal-client's non-retrying request path, so a lost response
+  can never create a second paid job; an ambiguous failure is reported as
+  AmbiguousSubmitError and the journal decides.
+* Polls the status URL returned on submit (never a rebuilt one) every
+  1-2 s with backoff, up to a per-model deadline.
+* Status, result, cancel and uploads go through the real `SyncClient(key=...)`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from qcut_ai.core.errors import (
+    AmbiguousSubmitError,
+    CancelledError,
+    FalError,
+    StuckJobError,
+)
+from qcut_ai.services.fal_errors import map_exception, model_failure
+
+SUBMIT_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What fal returned on submit; stored in the journal before anything else."""
+
+    endpoint: str
+    request_id: str
+    status_url: str
+    response_url: str
+    cancel_url: str
+
+
+@dataclass(frozen=True)
+class RemoteStatus:
+    """One status poll, in our words."""
+
+    state: str  # "IN_QUEUE" | "IN_PROGRESS" | "COMPLETED"
+    queue_position: int | None = None
+    logs: list[dict[str, Any]] = field(default_factory=list)
+    error: Any = None
+    error_type: str | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """How often to poll and when to give up waiting."""
+
+    interval_s: float = 1.0
+    max_interval_s: float = 2.0
+    growth: float = 1.25
+    deadline_factor: float = 4.0
+    deadline_grace_s: float = 300.0
+
+    def deadline_for(self, typical_seconds: float) -> float:
+        return max(typical_seconds * self.deadline_factor, typical_seconds + self.deadline_grace_s)
+
+
+StatusCallback = Callable[[RemoteStatus], None]
+AbortCheck = Callable[[], bool]
+
+
+class FalGateway:
+    """Runs fal queue calls for one key; build a new one when the key changes."""
+
+    def __init__(self, key: str, *, poll: PollPolicy | None = None) -> None:
+        import fal_client
+
+        self._key = key
+        self.poll = poll or PollPolicy()
+        self.client = fal_client.SyncClient(key=key, default_timeout=SUBMIT_TIMEOUT_S)
+        self._lock = threading.Lock()
+
+    # -- submit -------------------------------------------------------------
+    def submit(self, endpoint: str, arguments: Mapping[str, Any]) -> Submission:
+        """POST once. Definite refusals raise mapped errors; lost answers raise Ambiguous."""
+        import fal_client.client as fc
+        import httpx
+        from fal_client import FalClientHTTPError
+
+        url = fc.QUEUE_URL_FORMAT + endpoint
+        try:
+            # fal-client's own request path without its retry wrapper: a retried
+            # POST after a lost response would start (and bill) a second job.
+            response = fc._request(
+                self.client._client,
+                "POST",
+                url,
+                json=dict(arguments),
+                timeout=SUBMIT_TIMEOUT_S,
+            )
+        except FalClientHTTPError as exc:
+            raise map_exception(exc, stage="submitting") from exc
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            # Nothing reached the server: safe to report as a plain failure.
+            raise map_exception(exc, stage="submitting") from exc
+        except httpx.HTTPError as exc:
+            raise AmbiguousSubmitError(
+                "The submit to fal may or may not have been received "
+                f"({type(exc).__name__}); it was not sent again to avoid paying twice.",
+                hint="Check fal.ai/dashboard/requests before retrying this job.",
+                retryable=False,
+            ) from exc
+        try:
+            data = response.json()
+            return Submission(
+                endpoint=endpoint,
+                request_id=str(data["request_id"]),
+                status_url=str(data["status_url"]),
+                response_url=str(data["response_url"]),
+                cancel_url=str(data["cancel_url"]),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AmbiguousSubmitError(
+                "fal accepted the submit but its answer could not be read.",
+                hint="Check fal.ai/dashboard/requests before retrying this job.",
+            ) from exc
+
+    # -- queue calls on a stored submission ----------------------------------
+    def _handle(self, sub: Submission) -> Any:
+        import fal_client
+
+        return fal_client.SyncRequestHandle(
+            request_id=sub.request_id,
+            response_url=sub.response_url,
+            status_url=sub.status_url,
+            cancel_url=sub.cancel_url,
+            client=self.client._client,
+        )
+
+    def status(self, sub: Submission, *, with_logs: bool = True) -> RemoteStatus:
+        import fal_client
+
+        try:
+            st = self._handle(sub).status(with_logs=with_logs)
+        except Exception as exc:
+            raise map_exception(exc, stage="checking status", request_id=sub.request_id) from exc
+        if isinstance(st, fal_client.Queued):
+            return RemoteStatus("IN_QUEUE", queue_position=st.position)
+        if isinstance(st, fal_client.InProgress):
+            return RemoteStatus("IN_PROGRESS", logs=list(st.logs or []))
+        return RemoteStatus(
+            "COMPLETED",
+            logs=list(st.logs or []),
+            error=st.error,
+            error_type=st.error_type,
+            metrics=dict(st.metrics or {}),
+        )
+
+    def result(self, sub: Submission) -> dict[str, Any]:
+        import httpx
+
+        try:
+            response = self.client._client.get(sub.response_url, timeout=120.0)
+            if response.status_code >= 400:
+                from fal_client.client import _raise_for_status
+
+                _raise_for_status(response)
+            data = response.json()
+        except httpx.HTTPError as exc:
+            raise map_exception(exc, stage="fetching the result", request_id=sub.request_id) from exc
+        except Exception as exc:
+            raise map_exception(exc, stage="fetching the result", request_id=sub.request_id) from exc
+        if not isinstance(data, dict):
+            raise FalError(
+                "fal returned a result that is not a JSON object.", request_id=sub.request_id
+            )
+        return data
+
+    def cancel(self, sub: Submission) -> bool:
+        """Ask fal to cancel. True if accepted, False if it had already completed."""
+        from fal_client import FalClientHTTPError
+
+        try:
+            self._handle(sub).cancel()
+        except FalClientHTTPError as exc:
+            if exc.status_code == 400 and "ALREADY_COMPLETED" in str(exc.message):
+                return False
+            raise map_exception(exc, stage="cancelling", request_id=sub.request_id) from exc
+        except Exception as exc:
+            raise map_exception(exc, stage="cancelling", request_id=sub.request_id) from exc
+        return True
+
+    def upload_file(self, path: str) -> str:
+        try:
+            url: str = self.client.upload_file(path)
+        except Exception as exc:
+            raise map_exception(exc, stage="uploading an input file") from exc
+        return url
+
+    # -- the polling loop ----------------------------------------------------
+    def wait(
+        self,
+        sub: Submission,
+        *,
+        typical_seconds: float,
+        on_status: StatusCallback | None = None,
+        abort: AbortCheck | None = None,
+        started_at: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> RemoteStatus:
+        """Poll until COMPLETED (returned), the deadline (StuckJobError) or abort (CancelledError).
+
+        A COMPLETED status with an error raises the model's reason.
+        """
+        begin = started_at if started_at is not None else time.monotonic()
+        deadline = begin + self.poll.deadline_for(typical_seconds)
+        interval = self.poll.interval_s
+        while True:
+            if abort is not None and abort():
+                raise CancelledError("The job was cancelled.")
+            st = self.status(sub, with_logs=True)
+            if on_status is not None:
+                on_status(st)
+            if st.state == "COMPLETED":
+                if st.error:
+                    raise model_failure(st.error, st.error_type, request_id=sub.request_id)
+                return st
+            if time.monotonic() >= deadline:
+                minutes = (time.monotonic() - begin) / 60
+                raise StuckJobError(
+                    f"The job has not finished after {minutes:.0f} min, well past this "
+                    f"model's usual time (request {sub.request_id}).",
+                    hint="It was kept: resume later, or cancel it.",
+                    request_id=sub.request_id,
+                )
+            # Sleep in short slices so a cancel is noticed quickly.
+            end = time.monotonic() + interval
+            while (remaining := end - time.monotonic()) > 0:
+                if abort is not None and abort():
+                    raise CancelledError("The job was cancelled.")
+                sleep(min(0.05, remaining))
+            interval = min(interval * self.poll.growth, self.poll.max_interval_s)
+
+    def close(self) -> None:
+        with self._lock:
+            client = self.client.__dict__.get("_client")
+            if client is not None:
+                client.close()

@@ -1,0 +1,63 @@
+"""User settings, stored as JSON in the config dir. The fal key is never stored here."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from qcut_ai.core.errors import ConfigError
+from qcut_ai.services.paths import AppDirs, app_dirs
+
+SETTINGS_FILE = "settings.json"
+
+
+class Settings(BaseModel):
+    """Everything the user can set, with safe defaults."""
+
+    project_dir: str | None = None
+    offline_preview: bool = False
+    concurrency: int = Field(default=1, ge=1, le=4)
+    poll_interval_s: float = Field(default=1.0, ge=0.05, le=10.0)
+    poll_max_interval_s: float = Field(default=2.0, ge=0.05, le=30.0)
+    # A job is reported stuck after max(typical × factor, typical + grace) seconds.
+    deadline_factor: float = Field(default=4.0, ge=1.0, le=50.0)
+    deadline_grace_s: float = Field(default=300.0, ge=0.0)
+    daily_budget_usd: float | None = Field(default=None, ge=0)
+    project_budget_usd: float | None = Field(default=None, ge=0)
+    confirm_above_usd: float = Field(default=2.0, ge=0)
+
+
+class SettingsStore:
+    """Loads and saves Settings atomically."""
+
+    def __init__(self, dirs: AppDirs | None = None) -> None:
+        self.path = (dirs or app_dirs()).config / SETTINGS_FILE
+
+    def load(self) -> Settings:
+        if not self.path.exists():
+            return Settings()
+        try:
+            return Settings.model_validate_json(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValidationError, ValueError) as exc:
+            raise ConfigError(
+                f"The settings file {self.path} could not be read.",
+                hint="Fix or delete it; defaults are used when it is absent.",
+            ) from exc
+
+    def save(self, settings: Settings) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(settings.model_dump(), indent=2, sort_keys=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise ConfigError(f"Could not save settings to {self.path}: {exc.strerror}.") from exc

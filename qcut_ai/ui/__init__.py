@@ -1,0 +1,1 @@
+"""Qt widgets: the embeddable MediaPanel and its parts, plus the demo timeline."""
