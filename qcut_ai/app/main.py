@@ -67,6 +67,7 @@ def run_app(args: argparse.Namespace) -> int:
     window = build_window(args)
     window.show()  # type: ignore[attr-defined]
     if screenshot:
+
         def grab() -> None:
             window.grab().save(screenshot)  # type: ignore[attr-defined]
             window.close()  # type: ignore[attr-defined]

@@ -35,10 +35,10 @@ class MainWindow(QMainWindow):
         self._settings = QSettings("qcut-ai", "qcut-ai")
         geometry = self._settings.value("window/geometry")
         if geometry is not None:
-            self.restoreGeometry(geometry)  # type: ignore[arg-type]
-            self.restoreState(self._settings.value("window/state"))  # type: ignore[arg-type]
+            self.restoreGeometry(geometry)
+            self.restoreState(self._settings.value("window/state"))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/state", self.saveState())
         self.panel.shutdown()

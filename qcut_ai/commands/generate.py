@@ -31,7 +31,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--no-audio", dest="generate_audio", action="store_false")
     p.add_argument("--seed", type=int)
     p.add_argument(
-        "--set", action="append", default=[], metavar="FIELD=VALUE",
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
         help="model-specific field (JSON value or plain string)",
     )
     p.add_argument("--offline", action="store_true", help="use the built-in fal stand-in")
@@ -95,13 +98,12 @@ def run(args: argparse.Namespace) -> int:
     from qcut_ai.core.requests import GenerationRequest
     from qcut_ai.engine.batch import BatchRunner, journal_batch, plan
     from qcut_ai.engine.connection import connect
+    from qcut_ai.engine.journal import JobJournal
     from qcut_ai.engine.runner import JobRunner
     from qcut_ai.library.db import open_project_db
     from qcut_ai.library.repository import MediaRepository
-    from qcut_ai.services.download import AllowedHosts
     from qcut_ai.services.paths import app_dirs
     from qcut_ai.services.settings import SettingsStore
-    from qcut_ai.engine.journal import JobJournal
 
     catalog = load_catalog()
     ids = [m.strip() for group in args.model for m in group.split(",") if m.strip()]
@@ -137,19 +139,21 @@ def run(args: argparse.Namespace) -> int:
         journal = JobJournal(open_project_db(project))
         records = journal_batch(journal, planned, request)
         journal.db.close()
-        allowed = AllowedHosts.from_env(extra_base_url=conn.base_url)
+        allowed = conn.allowed_hosts()
         runner = JobRunner(project, conn.gateway, dirs.thumbnails, allowed_hosts=allowed)
-        batch = BatchRunner(runner, concurrency=settings.concurrency, emit=_Progress(args.quiet or args.json))
+        batch = BatchRunner(
+            runner, concurrency=settings.concurrency, emit=_Progress(args.quiet or args.json)
+        )
         try:
             finals = batch.run([r.id for r in records])
         finally:
             batch.shutdown()
     db = open_project_db(project)
-    repo = MediaRepository(db)
+    repo = MediaRepository(db, project.root)
     failures = 0
     for job in finals:
-        if job.state is JobState.DONE and job.media_id is not None:
-            item = repo.get(job.media_id)
+        item = repo.get(job.media_id) if job.media_id is not None else None
+        if job.state is JobState.DONE and item is not None:
             if args.json:
                 print_json({**item.to_json(), "job_id": job.id, "request_id": job.request_id})
             else:

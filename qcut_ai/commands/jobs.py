@@ -28,7 +28,7 @@ def list_jobs(args: argparse.Namespace) -> int:
 
     db = open_project_db(project_from(args))
     try:
-        jobs = JobJournal(db).list(limit=args.limit)
+        jobs = JobJournal(db).recent(limit=args.limit)
     finally:
         db.close()
     if args.json:
@@ -56,7 +56,6 @@ def resume(args: argparse.Namespace) -> int:
     from qcut_ai.engine.journal import JobJournal
     from qcut_ai.engine.runner import JobRunner
     from qcut_ai.library.db import open_project_db
-    from qcut_ai.services.download import AllowedHosts
     from qcut_ai.services.paths import app_dirs
     from qcut_ai.services.settings import SettingsStore
 
@@ -74,9 +73,13 @@ def resume(args: argparse.Namespace) -> int:
         return 0
     settings = SettingsStore().load()
     with connect(settings, offline=args.offline) as conn:
-        allowed = AllowedHosts.from_env(extra_base_url=conn.base_url)
-        runner = JobRunner(project, conn.gateway, app_dirs().ensure().thumbnails, allowed_hosts=allowed)
-        batch = BatchRunner(runner, concurrency=settings.concurrency, emit=_Progress(args.quiet or args.json))
+        allowed = conn.allowed_hosts()
+        runner = JobRunner(
+            project, conn.gateway, app_dirs().ensure().thumbnails, allowed_hosts=allowed
+        )
+        batch = BatchRunner(
+            runner, concurrency=settings.concurrency, emit=_Progress(args.quiet or args.json)
+        )
         try:
             finals = batch.run([j.id for j in pending])
         finally:

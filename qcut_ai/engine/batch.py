@@ -8,6 +8,7 @@ thumbnails run on a separate ingest pool while the next model generates.
 from __future__ import annotations
 
 import threading
+from functools import partial
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -66,6 +67,14 @@ def journal_batch(
     return records
 
 
+def _forward(fut: Future[JobRecord], outcome: Future[JobRecord]) -> None:
+    exc = fut.exception()
+    if exc is not None:
+        outcome.set_exception(exc)
+    else:
+        outcome.set_result(fut.result())
+
+
 class BatchRunner:
     """Runs jobs through a JobRunner with pipelined ingest; thread-based, no Qt."""
 
@@ -99,7 +108,9 @@ class BatchRunner:
             outcome: Future[JobRecord] = Future()
             finals[job_id] = outcome
             gen = self._generate_pool.submit(self.runner.generate, job_id, self.emit, flag)
-            gen.add_done_callback(lambda f, j=job_id, a=flag, o=outcome: self._after_generate(f, j, a, o))
+            gen.add_done_callback(
+                partial(self._after_generate, job_id=job_id, flag=flag, outcome=outcome)
+            )
         return [finals[j].result() for j in job_ids]
 
     def _after_generate(
@@ -114,9 +125,7 @@ class BatchRunner:
             outcome.set_result(record)
             return
         ingest = self._ingest_pool.submit(self.runner.ingest, job_id, self.emit, flag)
-        ingest.add_done_callback(
-            lambda f: outcome.set_exception(e) if (e := f.exception()) else outcome.set_result(f.result())
-        )
+        ingest.add_done_callback(partial(_forward, outcome=outcome))
 
     def shutdown(self) -> None:
         self.cancel_all()

@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import threading
 from typing import Any
+from urllib.parse import urlsplit
 
+from qcut_ai.services.download import AllowedHosts
 from qcut_ai.services.fal_endpoints import apply_base_url, base_url_from_env, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
 from qcut_ai.services.secrets import FalKey, KeyringStore, require_key
@@ -30,6 +32,12 @@ class FalConnection:
         self._previous = apply_base_url(base_url) if base_url else None
         self._gateway: FalGateway | None = None
         self._lock = threading.Lock()
+
+    def allowed_hosts(self) -> AllowedHosts:
+        """Download allow-list: fal's media hosts, plus the override host when set."""
+        if self.base_url:
+            return AllowedHosts(override=urlsplit(self.base_url).netloc.lower())
+        return AllowedHosts.from_env()
 
     @property
     def offline(self) -> bool:

@@ -227,7 +227,7 @@ class JobJournal:
             )
         return self.get(job_id)
 
-    def list(self, *, limit: int = 200, states: set[JobState] | None = None) -> list[JobRecord]:
+    def recent(self, *, limit: int = 200, states: set[JobState] | None = None) -> list[JobRecord]:
         sql = "SELECT * FROM jobs"
         params: list[Any] = []
         if states:
@@ -239,7 +239,9 @@ class JobJournal:
 
     def unfinished(self) -> list[JobRecord]:
         open_states = {s for s in JobState if s not in TERMINAL_STATES}
-        return sorted(self.list(limit=10_000, states=open_states), key=lambda j: (j.created_at, j.position))
+        return sorted(
+            self.recent(limit=10_000, states=open_states), key=lambda j: (j.created_at, j.position)
+        )
 
     def median_generation_seconds(self, endpoint: str, *, last: int = 20) -> float | None:
         """This machine's own history of the model: median submit→complete time."""
@@ -250,8 +252,10 @@ class JobJournal:
             [endpoint, last],
         )
         spans = [
-            (datetime.fromisoformat(r["completed_at"]) - datetime.fromisoformat(r["submitted_at"]))
-            .total_seconds()
+            (
+                datetime.fromisoformat(r["completed_at"])
+                - datetime.fromisoformat(r["submitted_at"])
+            ).total_seconds()
             for r in rows
         ]
         return statistics.median(spans) if spans else None

@@ -20,7 +20,6 @@ from qcut_ai.core.catalog import ModelSpec, load_catalog
 from qcut_ai.core.errors import (
     AmbiguousSubmitError,
     CancelledError,
-    FalError,
     QcutError,
     StuckJobError,
 )
@@ -53,6 +52,10 @@ Abort = Callable[[], bool]
 
 def _never() -> bool:
     return False
+
+
+def _verify_video(path: Path) -> None:
+    verify_media(path)
 
 
 def _sha256(path: Path) -> str:
@@ -93,7 +96,9 @@ class JobRunner:
             job.endpoint, job.request_id, job.status_url, job.response_url, job.cancel_url
         )
 
-    def _fail(self, journal: JobJournal, job: JobRecord, exc: QcutError, emit: EventSink) -> JobRecord:
+    def _fail(
+        self, journal: JobJournal, job: JobRecord, exc: QcutError, emit: EventSink
+    ) -> JobRecord:
         state = JobState.UNKNOWN if isinstance(exc, AmbiguousSubmitError) else JobState.FAILED
         if isinstance(exc, CancelledError):
             state = JobState.CANCELLED
@@ -102,7 +107,9 @@ class JobRunner:
         return job
 
     # -- the paid part -----------------------------------------------------
-    def generate(self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never) -> JobRecord:
+    def generate(
+        self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never
+    ) -> JobRecord:
         journal = self.journal()
         try:
             job = journal.get(job_id)
@@ -115,7 +122,9 @@ class JobRunner:
         finally:
             journal.db.close()
 
-    def _generate(self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort) -> JobRecord:
+    def _generate(
+        self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort
+    ) -> JobRecord:
         spec = self._spec(job)
         if job.state is JobState.SUBMITTING:
             # We crashed between POST and saving its answer: fal may hold a paid job.
@@ -155,7 +164,11 @@ class JobRunner:
                 journal.update(job.id, state, queue_position=st.queue_position)
                 last["state"], last["pos"] = state.value, st.queue_position
             if st.state != "COMPLETED":
-                emit(JobEvent(job.id, state, job.model_name, sub.request_id, st.queue_position, lines))
+                emit(
+                    JobEvent(
+                        job.id, state, job.model_name, sub.request_id, st.queue_position, lines
+                    )
+                )
 
         try:
             gateway.wait(
@@ -213,7 +226,9 @@ class JobRunner:
         return arguments
 
     # -- the local part ----------------------------------------------------
-    def ingest(self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never) -> JobRecord:
+    def ingest(
+        self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never
+    ) -> JobRecord:
         journal = self.journal()
         try:
             job = journal.get(job_id)
@@ -231,7 +246,9 @@ class JobRunner:
         finally:
             journal.db.close()
 
-    def _ingest(self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort) -> JobRecord:
+    def _ingest(
+        self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort
+    ) -> JobRecord:
         spec = self._spec(job)
         assert job.result is not None and job.request_id
         library = Library(self.project, self.thumbnails_dir)
@@ -245,15 +262,17 @@ class JobRunner:
                 job = journal.update(job.id, JobState.DOWNLOADING, download_path=str(target))
             if job.state is JobState.DOWNLOADING:
                 if not self._already_downloaded(target):
-                    self._download(job, spec, target, emit, abort)
-                job = journal.update(job.id, JobState.INGESTING)
+                    target = self._download(job, spec, target, emit, abort)
+                job = journal.update(job.id, JobState.INGESTING, download_path=str(target))
             emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
             item = library.add_generated(target, self._provenance(job, spec))
             return self._done(journal, job, item, emit)
         finally:
             library.close()
 
-    def _done(self, journal: JobJournal, job: JobRecord, item: MediaItem, emit: EventSink) -> JobRecord:
+    def _done(
+        self, journal: JobJournal, job: JobRecord, item: MediaItem, emit: EventSink
+    ) -> JobRecord:
         job = journal.update(job.id, JobState.DONE, media_id=item.id, error=None)
         emit(JobEvent(job.id, job.state, job.model_name, job.request_id, media=item))
         return job
@@ -277,7 +296,7 @@ class JobRunner:
 
     def _download(
         self, job: JobRecord, spec: ModelSpec, target: Path, emit: EventSink, abort: Abort
-    ) -> None:
+    ) -> Path:
         url = spec.result_video_url(job.result or {})
         assert url is not None
         last = [0.0]
@@ -288,17 +307,21 @@ class JobRunner:
                 last[0] = now
                 emit(
                     JobEvent(
-                        job.id, JobState.DOWNLOADING, job.model_name, job.request_id,
-                        bytes_done=done, bytes_total=total,
+                        job.id,
+                        JobState.DOWNLOADING,
+                        job.model_name,
+                        job.request_id,
+                        bytes_done=done,
+                        bytes_total=total,
                     )
                 )
 
-        download(
+        return download(
             url,
             target.parent,
             target.name,
             allowed=self.allowed_hosts,
-            verify=verify_media,
+            verify=_verify_video,
             progress=progress,
             abort=abort,
         )

@@ -31,9 +31,11 @@ class _Query(QRunnable):
         try:
             db = open_project_db(self.project)
             try:
-                repo = MediaRepository(db)
+                repo = MediaRepository(db, self.project.root)
                 items: list[MediaItem] = (
-                    repo.search(self.text, limit=500) if self.text.strip() else repo.list_recent(limit=500)
+                    repo.search(self.text, limit=500)
+                    if self.text.strip()
+                    else repo.list_recent(limit=500)
                 )
             finally:
                 db.close()

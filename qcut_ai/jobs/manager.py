@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from qcut_ai.core.jobs import JobState
-from qcut_ai.engine.events import JobEvent
+from qcut_ai.engine.events import AbortFlag, EventSink, JobEvent
 from qcut_ai.engine.journal import JobRecord
 from qcut_ai.engine.runner import INGEST_STATES, JobRunner
 from qcut_ai.jobs.runnables import FunctionRunnable
@@ -31,7 +32,13 @@ class JobManager(QObject):
     media_added = Signal(object)
     batch_progress = Signal(int, int)
 
-    def __init__(self, runner: Callable[[], JobRunner], *, concurrency: int = 1, parent: QObject | None = None):
+    def __init__(
+        self,
+        runner: Callable[[], JobRunner],
+        *,
+        concurrency: int = 1,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self._runner = runner
         self.generate_pool = QThreadPool(self)
@@ -62,20 +69,26 @@ class JobManager(QObject):
         self._total += len(job_ids)
         self.batch_progress.emit(self._finished, self._total)
         for job_id in job_ids:
-            task = FunctionRunnable(lambda emit, abort, j=job_id: self._runner().generate(j, emit, abort))
+            task = FunctionRunnable(partial(self._step, "generate", job_id))
             self._wire(job_id, task, self._after_generate)
             self.generate_pool.start(task)
 
+    def _step(self, step: str, job_id: str, emit: EventSink, abort: AbortFlag) -> JobRecord:
+        """Runs on a pool thread: one engine step of one job."""
+        runner = self._runner()
+        run = runner.generate if step == "generate" else runner.ingest
+        return run(job_id, emit, abort)
+
     def _wire(self, job_id: str, task: FunctionRunnable, done: Callable[[str, Any], None]) -> None:
         self._live[job_id] = task
-        task.signals.event.connect(self._on_event)
+        task.signals.job_event.connect(self._on_event)
         task.signals.finished.connect(lambda result, j=job_id: done(j, result))
         task.signals.failed.connect(lambda text, j=job_id: self._on_failed(j, text))
 
     def _after_generate(self, job_id: str, record: JobRecord) -> None:
         if record.state in INGEST_STATES:
             previous = self._live.get(job_id)
-            task = FunctionRunnable(lambda emit, abort, j=job_id: self._runner().ingest(j, emit, abort))
+            task = FunctionRunnable(partial(self._step, "ingest", job_id))
             if previous is not None and previous.abort():
                 task.abort.set()
             self._wire(job_id, task, self._after_ingest)

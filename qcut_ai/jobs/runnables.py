@@ -13,11 +13,11 @@ from qcut_ai.engine.events import AbortFlag
 class TaskSignals(QObject):
     """Signals of one task. Emitted from a worker thread; delivered queued on the GUI thread.
 
-    Signals: event(object) for JobEvents, finished(object) with the return value,
+    Signals: job_event(object) for JobEvents, finished(object) with the return value,
     failed(str) with one sentence.
     """
 
-    event = Signal(object)
+    job_event = Signal(object)
     finished = Signal(object)
     failed = Signal(str)
 
@@ -36,7 +36,7 @@ class FunctionRunnable(QRunnable):
         from qcut_ai.core.errors import QcutError
 
         try:
-            result = self.fn(self.signals.event.emit, self.abort)
+            result = self.fn(self.signals.job_event.emit, self.abort)
         except QcutError as exc:
             self.signals.failed.emit(exc.user_text())
         except Exception as exc:  # boundary: a bug becomes a readable line, never a crash

@@ -48,10 +48,10 @@ def apply_base_url(base_url: str) -> dict[str, Any]:
 
     base = normalise_base_url(base_url)
     previous = current_constants()
-    fc.QUEUE_URL_FORMAT = base + "/"  # type: ignore[attr-defined]
-    fc.RUN_URL_FORMAT = base + "/"  # type: ignore[attr-defined]
-    fc.REST_URL = base  # type: ignore[attr-defined]
-    fc.CDN_URL = base  # type: ignore[attr-defined]
+    fc.QUEUE_URL_FORMAT = base + "/"
+    fc.RUN_URL_FORMAT = base + "/"
+    fc.REST_URL = base
+    fc.CDN_URL = base
     host = urlsplit(base).hostname or ""
     if host in ("127.0.0.1", "localhost", "::1"):
         # httpx honours system proxies with no automatic localhost bypass.

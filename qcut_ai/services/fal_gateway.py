@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from qcut_ai.core.errors import (
@@ -166,9 +167,13 @@ class FalGateway:
                 _raise_for_status(response)
             data = response.json()
         except httpx.HTTPError as exc:
-            raise map_exception(exc, stage="fetching the result", request_id=sub.request_id) from exc
+            raise map_exception(
+                exc, stage="fetching the result", request_id=sub.request_id
+            ) from exc
         except Exception as exc:
-            raise map_exception(exc, stage="fetching the result", request_id=sub.request_id) from exc
+            raise map_exception(
+                exc, stage="fetching the result", request_id=sub.request_id
+            ) from exc
         if not isinstance(data, dict):
             raise FalError(
                 "fal returned a result that is not a JSON object.", request_id=sub.request_id
@@ -191,7 +196,7 @@ class FalGateway:
 
     def upload_file(self, path: str) -> str:
         try:
-            url: str = self.client.upload_file(path)
+            url: str = self.client.upload_file(Path(path))
         except Exception as exc:
             raise map_exception(exc, stage="uploading an input file") from exc
         return url

@@ -99,10 +99,16 @@ class GenerateTab(QWidget):
         known, unknown = batch_total(self.estimates())
         count = len(specs)
         noun = "video" if count == 1 else "videos"
-        price = f"${known:.2f}" if not unknown else (f"${known:.2f} + price unknown" if known else "price unknown")
+        price = (
+            f"${known:.2f}"
+            if not unknown
+            else (f"${known:.2f} + price unknown" if known else "price unknown")
+        )
         self.generate_button.setText(f"Generate {count} {noun} · {price}")
         self.generate_button.setToolTip(
-            "\n".join(f"{s.name}: {e.text()}" for s, e in zip(specs, self.estimates(), strict=False))
+            "\n".join(
+                f"{s.name}: {e.text()}" for s, e in zip(specs, self.estimates(), strict=False)
+            )
         )
         self.error_label.clear()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,7 +24,10 @@ COLUMNS = ("Model", "State", "Progress", "Elapsed")
 
 
 class JobListWidget(QWidget):
-    """Shows live jobs. Signals: cancel_requested(str), cancel_all_requested(), retry_requested(str)."""
+    """Shows live jobs.
+
+    Signals: cancel_requested(str), cancel_all_requested(), retry_requested(str)
+    """
 
     cancel_requested = Signal(str)
     cancel_all_requested = Signal()
@@ -85,7 +88,11 @@ class JobListWidget(QWidget):
         item.setText(1, state)
         if event.bytes_done is not None:
             total = event.bytes_total or 0
-            pct = f"{100 * event.bytes_done / total:.0f}%" if total else f"{event.bytes_done // 1024} KB"
+            pct = (
+                f"{100 * event.bytes_done / total:.0f}%"
+                if total
+                else f"{event.bytes_done // 1024} KB"
+            )
             item.setText(2, pct)
         elif event.state is JobState.DONE:
             item.setText(2, "100%")
@@ -100,8 +107,8 @@ class JobListWidget(QWidget):
         for line in event.logs:
             QTreeWidgetItem(item, ["", line])
 
-    def _menu(self, pos: object) -> None:
-        item = self.tree.itemAt(pos)  # type: ignore[arg-type]
+    def _menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
         while item is not None and item.parent() is not None:
             item = item.parent()
         if item is None:
@@ -116,4 +123,4 @@ class JobListWidget(QWidget):
         error = item.toolTip(1)
         if error:
             menu.addAction("Copy message", lambda: QGuiApplication.clipboard().setText(error))
-        menu.popup(self.tree.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+        menu.popup(self.tree.viewport().mapToGlobal(pos))

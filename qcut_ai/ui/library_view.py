@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -49,7 +50,7 @@ class MediaListModel(QAbstractListModel):
         self._placeholder = _placeholder()
         service.thumbnail_ready.connect(self._on_thumbnail)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -89,14 +90,14 @@ class MediaListModel(QAbstractListModel):
             return base | Qt.ItemFlag.ItemIsDragEnabled
         return base
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [MEDIA_MIME, "text/uri-list"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         rows = sorted({i.row() for i in indexes if i.isValid()})
         return encode_items([self.items[r] for r in rows if not self.items[r].missing])
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
     def set_items(self, items: list[MediaItem]) -> None:
@@ -149,7 +150,7 @@ class LibraryView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.activated.connect(self._on_activated)
 
-    def selectionChanged(self, selected: Any, deselected: Any) -> None:  # noqa: N802
+    def selectionChanged(self, selected: Any, deselected: Any) -> None:
         super().selectionChanged(selected, deselected)
         items = self.selected_items()
         if items:
@@ -161,7 +162,7 @@ class LibraryView(QListView):
     def _on_activated(self, index: QModelIndex) -> None:
         self.item_activated.emit(index.data(ItemRole))
 
-    def startDrag(self, supported: Qt.DropAction) -> None:  # noqa: N802
+    def startDrag(self, supported: Qt.DropAction) -> None:
         items = self.selected_items()
         if items:
             self.items_dragged.emit(items)

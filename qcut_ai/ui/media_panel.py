@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 from qcut_ai.core.catalog import Category, ModelSpec
 from qcut_ai.core.media import MediaItem
@@ -142,12 +141,14 @@ class MediaPanel(QWidget):
         return self._connection
 
     def _runner(self) -> JobRunner:
-        from qcut_ai.services.download import AllowedHosts
-
         assert self.project is not None
         conn = self.connection()
-        allowed = AllowedHosts.from_env(extra_base_url=conn.base_url)
-        return JobRunner(self.project, conn.gateway, self.services.thumbnails_dir, allowed_hosts=allowed)
+        return JobRunner(
+            self.project,
+            conn.gateway,
+            self.services.thumbnails_dir,
+            allowed_hosts=conn.allowed_hosts(),
+        )
 
     # -- generating -------------------------------------------------------------
     def generate(self, specs: list[ModelSpec], request: GenerationRequest) -> None:

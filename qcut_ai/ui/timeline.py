@@ -45,17 +45,17 @@ class TimelineWidget(QWidget):
     def track_end(self, track: int) -> float:
         return max((c.start + c.duration for c in self.clips if c.track == track), default=0.0)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if decode_items(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if decode_items(event.mimeData()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         items = decode_items(event.mimeData())
         if not items:
             event.ignore()
@@ -90,7 +90,7 @@ class TimelineWidget(QWidget):
             TRACK_HEIGHT - 8,
         )
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#1b1d21"))
         p.setPen(QColor("#8a8f98"))
