@@ -42,7 +42,9 @@ def validate_key(raw: str) -> str:
     """Return the key stripped of surrounding whitespace, or raise KeyStoreError."""
     key = raw.strip()
     if not key:
-        raise KeyStoreError("The fal key is empty.", hint="Paste the key from fal.ai/dashboard/keys.")
+        raise KeyStoreError(
+            "The fal key is empty.", hint="Paste the key from fal.ai/dashboard/keys."
+        )
     if not _KEY_RE.match(key):
         raise KeyStoreError(
             "The fal key is malformed: it must be 8-512 printable characters with no spaces.",
