@@ -1,0 +1,229 @@
+"""The shape of one catalogue entry, validated by pydantic when the catalogue loads.
+
+A model is data: its wire fields (names, wire types, choices, limits), which
+request option each field carries (its role), and how fal bills it. Adding a
+model means adding an entry to `resources/models.json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from qcut_ai.core.catalog_fields import (
+    Condition,
+    Constraint,
+    FieldSpec,
+    FieldType,
+    Role,
+    Scalar,
+    condition_holds,
+    is_wire_type,
+    seconds_of,
+    show,
+)
+from qcut_ai.core.errors import ModelFailedError
+
+__all__ = [
+    "Category",
+    "Condition",
+    "Constraint",
+    "FieldSpec",
+    "FieldType",
+    "MediaRole",
+    "ModelSpec",
+    "PriceSpec",
+    "PriceUnit",
+    "Role",
+    "Scalar",
+    "Tier",
+    "condition_holds",
+    "is_wire_type",
+    "seconds_of",
+    "show",
+]
+
+if TYPE_CHECKING:
+    from qcut_ai.core.requests import GenerationRequest
+
+
+class Category(StrEnum):
+    """What a model makes, and from what."""
+
+    TEXT_TO_VIDEO = "text-to-video"
+    IMAGE_TO_VIDEO = "image-to-video"
+    FRAME_TO_VIDEO = "frame-to-video"
+    AVATAR = "avatar"
+    UPSCALE = "upscale"
+
+
+class MediaRole(StrEnum):
+    """What a media input is to the model."""
+
+    IMAGE = "image"
+    END_IMAGE = "end_image"
+    AUDIO = "audio"
+    VIDEO = "video"
+
+
+MEDIA_ROLES = {
+    Role.IMAGE: MediaRole.IMAGE,
+    Role.END_IMAGE: MediaRole.END_IMAGE,
+    Role.AUDIO: MediaRole.AUDIO,
+    Role.VIDEO: MediaRole.VIDEO,
+}
+
+
+class Tier(StrEnum):
+    BUDGET = "Budget"
+    FAST = "Fast"
+    STANDARD = "Standard"
+    PREMIUM = "Premium"
+
+
+_STRICT = ConfigDict(frozen=True, extra="forbid")
+
+
+class PriceUnit(StrEnum):
+    PER_SECOND = "per_second"
+    PER_VIDEO = "per_video"
+    PER_5S_PLUS_PER_EXTRA_SECOND = "per_5s_plus_per_extra_second"
+    PER_MILLION_VIDEO_TOKENS = "per_million_video_tokens"
+    PER_OUTPUT_MEGAPIXEL = "per_output_megapixel"
+
+
+class PriceRule(BaseModel):
+    """A rate that applies when `when` holds; `usd` None means fal's rate is unknown."""
+
+    model_config = _STRICT
+    when: Condition = Field(default_factory=dict)
+    usd: Decimal | None
+    extra_usd: Decimal | None = None
+
+
+class PriceAdjustment(BaseModel):
+    """A multiplier on the rate, e.g. a pro tier at ten times the price."""
+
+    model_config = _STRICT
+    when: Condition
+    factor: Decimal
+    label: str
+
+
+class TokenSizing(BaseModel):
+    """Frame size and rate used to count video tokens (width×height×fps×s/1024)."""
+
+    model_config = _STRICT
+    fps: int
+    frame_sizes: dict[str, tuple[int, int]]
+
+
+class PriceSpec(BaseModel):
+    """How fal bills a model, and how sure we are of it (`grade`, `source`)."""
+
+    model_config = _STRICT
+    unit: PriceUnit
+    rates: tuple[PriceRule, ...]
+    adjustments: tuple[PriceAdjustment, ...] = ()
+    base_seconds: int | None = None
+    tokens: TokenSizing | None = None
+    grade: Literal["fal", "fal-sibling", "third-party", "unknown"]
+    source: tuple[str, ...] = ()
+
+
+class ModelSpec(BaseModel):
+    """One fal video model: what it is for, what it accepts, what it costs."""
+
+    model_config = _STRICT
+    id: str
+    name: str
+    vendor: str
+    category: Category
+    also_in: tuple[Category, ...] = ()
+    endpoint: str
+    aliases: tuple[str, ...] = ()
+    tier: Tier
+    best_for: str
+    typical_seconds: int
+    recommended: bool
+    audio: bool
+    fixed_seconds: int | None = None
+    same_aspect_frames: bool = False
+    fields: tuple[FieldSpec, ...]
+    constraints: tuple[Constraint, ...] = ()
+    price: PriceSpec
+    result_key: str = "video"
+
+    @model_validator(mode="after")
+    def _fields_are_consistent(self) -> ModelSpec:
+        names = [f.name for f in self.fields]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.id}: a field name appears twice")
+        roles = [f.role for f in self.fields if f.role is not None]
+        if len(set(roles)) != len(roles):
+            raise ValueError(f"{self.id}: two fields carry the same request option")
+        for c in self.constraints:
+            unknown = (set(c.when) | set(c.require)) - set(names)
+            if unknown:
+                raise ValueError(f"{self.id}: constraint names unknown fields {unknown}")
+        return self
+
+    @property
+    def categories(self) -> tuple[Category, ...]:
+        """The main category first, then any others the model is offered in."""
+        return (self.category, *self.also_in)
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def field_for(self, role: Role | str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.role == role), None)
+
+    def media_fields(self) -> dict[str, MediaRole]:
+        """Wire name -> media role, e.g. {"first_frame_url": MediaRole.IMAGE, ...}."""
+        return {f.name: MEDIA_ROLES[f.role] for f in self.fields if f.role in MEDIA_ROLES}
+
+    @property
+    def prompt_max_length(self) -> int | None:
+        prompt = self.field_for(Role.PROMPT)
+        return prompt.max_length if prompt else None
+
+    @property
+    def prompt_required(self) -> bool:
+        prompt = self.field_for(Role.PROMPT)
+        return bool(prompt and prompt.required)
+
+    def durations(self) -> tuple[int, ...]:
+        """Selectable lengths in seconds; empty when the length is fixed or follows the input."""
+        field = self.field_for(Role.DURATION)
+        if field is None or field.choices is None:
+            return ()
+        return tuple(seconds_of(c) for c in field.choices)
+
+    def options(self, role: Role) -> tuple[str, ...]:
+        """Choices of a text option such as resolution or aspect ratio."""
+        field = self.field_for(role)
+        if field is None or field.choices is None:
+            return ()
+        return tuple(str(c) for c in field.choices)
+
+    def default_request(self) -> GenerationRequest:
+        """The request a form starts from: each option at the model's default."""
+        from qcut_ai.core.requests import default_request
+
+        return default_request(self)
+
+    def result_video_url(self, result: Mapping[str, Any]) -> str:
+        """The URL of the finished video in fal's result JSON."""
+        video = result.get(self.result_key)
+        url = video.get("url") if isinstance(video, Mapping) else None
+        if not isinstance(url, str) or not url:
+            raise ModelFailedError(
+                f"fal's result for {self.name} has no video URL.",
+                hint="Open the job's result JSON to see what came back, then retry the job.",
+            )
+        return url
