@@ -64,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QcutError as exc:
         print(f"qcut-ai: {exc.user_text()}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # `qcut-ai models | head`: the reader left; that is not an error.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("qcut-ai: interrupted.", file=sys.stderr)
         return 130

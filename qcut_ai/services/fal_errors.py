@@ -67,6 +67,8 @@ def map_http_error(
             status_code=status,
             request_id=rid,
         )
+    if status == 422 and any(w in str(message).lower() for w in _POLICY_WORDS):
+        return model_failure(text, "content_policy_violation", request_id=rid or "")
     if status == 422:
         return RejectedRequestError(
             f"fal rejected the arguments: {text[:400]}.",

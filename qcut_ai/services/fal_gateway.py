@@ -21,6 +21,8 @@ from qcut_ai.core.errors import (
     AmbiguousSubmitError,
     CancelledError,
     FalError,
+    ModelFailedError,
+    RateLimitedError,
     StuckJobError,
 )
 from qcut_ai.services.fal_errors import map_exception, model_failure
@@ -60,6 +62,8 @@ class PollPolicy:
     growth: float = 1.25
     deadline_factor: float = 4.0
     deadline_grace_s: float = 300.0
+    rate_limit_attempts: int = 4
+    rate_limit_backoff_s: float = 2.0
 
     def deadline_for(self, typical_seconds: float) -> float:
         return max(typical_seconds * self.deadline_factor, typical_seconds + self.deadline_grace_s)
@@ -82,7 +86,23 @@ class FalGateway:
 
     # -- submit -------------------------------------------------------------
     def submit(self, endpoint: str, arguments: Mapping[str, Any]) -> Submission:
-        """POST once. Definite refusals raise mapped errors; lost answers raise Ambiguous."""
+        """Submit a job. Only refusals that prove fal did not take it are retried (429).
+
+        Definite refusals raise mapped errors; a lost answer raises AmbiguousSubmitError.
+        """
+        delay = self.poll.rate_limit_backoff_s
+        for attempt in range(1, self.poll.rate_limit_attempts + 1):
+            try:
+                return self._submit_once(endpoint, arguments)
+            except RateLimitedError:
+                # A 429 means fal did not accept the job, so trying again cannot double-bill.
+                if attempt == self.poll.rate_limit_attempts:
+                    raise
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    def _submit_once(self, endpoint: str, arguments: Mapping[str, Any]) -> Submission:
         import fal_client.client as fc
         import httpx
         from fal_client import FalClientHTTPError
@@ -227,7 +247,7 @@ class FalGateway:
                 on_status(st)
             if st.state == "COMPLETED":
                 if st.error:
-                    raise model_failure(st.error, st.error_type, request_id=sub.request_id)
+                    raise self._completed_error(sub, st)
                 return st
             if time.monotonic() >= deadline:
                 minutes = (time.monotonic() - begin) / 60
@@ -244,6 +264,15 @@ class FalGateway:
                     raise CancelledError("The job was cancelled.")
                 sleep(min(0.05, remaining))
             interval = min(interval * self.poll.growth, self.poll.max_interval_s)
+
+    def _completed_error(self, sub: Submission, st: RemoteStatus) -> FalError:
+        """The clearest reason for a failed job: the result endpoint's detail, else the status."""
+        try:
+            self.result(sub)
+        except FalError as exc:
+            if exc.status_code == 422 or isinstance(exc, ModelFailedError):
+                return exc
+        return model_failure(st.error, st.error_type, request_id=sub.request_id)
 
     def close(self) -> None:
         with self._lock:
