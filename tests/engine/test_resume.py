@@ -1,4 +1,4 @@
-"""The journal and runner: a paid result is finished exactly once, an uncertain submit never resent."""
+"""Journal and runner: a paid result lands exactly once; an uncertain submit is never resent."""
 
 from __future__ import annotations
 
