@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea
 
+from qcut_ai.services.paths import app_dirs
 from qcut_ai.ui.media_panel import MediaPanel
 from qcut_ai.ui.timeline import TimelineWidget
 
@@ -32,7 +33,10 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.resize(1280, 800)
-        self._settings = QSettings("qcut-ai", "qcut-ai")
+        self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
+        # Layout lives with the other settings (QCUT_AI_HOME moves it too).
+        ini = app_dirs().config / "window.ini"
+        self._settings = QSettings(str(ini), QSettings.Format.IniFormat)
         geometry = self._settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

@@ -120,6 +120,7 @@ class MediaPanel(QWidget):
         split.addWidget(self.job_list)
         split.addWidget(lower)
         split.setStretchFactor(2, 1)
+        split.setSizes([300, 150, 420])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(split, 1)
