@@ -1,0 +1,95 @@
+"""Open the project's SQLite file with the pragmas and checks every user needs.
+
+One file holds several migration sets (the library's, the job journal's…);
+each owner opens it through `open_database` and applies its own set. A file
+that is not a healthy SQLite database is never silently recreated: a backup
+copy is made and LibraryError raised, so the user's history can be rescued.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from qcut_ai.core.errors import LibraryError
+from qcut_ai.library.layout import ProjectLayout
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def open_database(path: Path) -> Database:
+    """Open (or create) `path` with WAL, NORMAL sync, a busy timeout and foreign keys."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_header(path)
+    # isolation_level=None: statements autocommit unless sqlite-utils' atomic()
+    # opened a transaction, so no write is left pending by accident.
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        result = conn.execute("PRAGMA quick_check").fetchone()
+        if not result or result[0] != "ok":
+            raise sqlite3.DatabaseError(str(result[0] if result else "no answer"))
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
+            raise LibraryError(
+                f"The project database {path} is locked by another program.",
+                hint="Close other copies of qcut-ai and try again.",
+            ) from exc
+        raise _corrupt(path) from exc
+    return Database(conn)
+
+
+def open_project_db(project: ProjectLayout) -> Database:
+    """The project's database with the library schema applied."""
+    from qcut_ai.library.schema import apply_library_migrations
+
+    db = open_database(project.database)
+    try:
+        apply_library_migrations(db)
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise LibraryError(
+            f"The project database {project.database} could not be updated: {exc}.",
+            hint="Check that the project folder is writable.",
+        ) from exc
+    return db
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise LibraryError(f"The project database {path} cannot be read: {exc}.") from exc
+    if head and head != _SQLITE_HEADER:
+        raise _corrupt(path)
+
+
+def _corrupt(path: Path) -> LibraryError:
+    """Copy the damaged file (and its WAL) aside and describe what happened."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.corrupt-{stamp}.bak")
+    try:
+        shutil.copy2(path, backup)
+        for extra in ("-wal", "-shm"):
+            side = path.with_name(path.name + extra)
+            if side.exists():
+                shutil.copy2(side, backup.with_name(backup.name + extra))
+        saved = f" A copy was saved as {backup.name}."
+    except OSError:
+        saved = ""
+    return LibraryError(
+        f"The project database {path} is damaged and was not opened.{saved}",
+        hint="Restore it from a backup, or move it away to start an empty library.",
+    )

@@ -1,0 +1,129 @@
+"""The library facade used by the job engine, the CLI and the Qt layer.
+
+Each thread needs its own `Library` (SQLite connections are per-thread).
+Probing, tagging, hashing and thumbnailing are slow enough that callers run
+these methods in workers, never on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from qcut_ai.core.errors import MediaError, QcutError
+from qcut_ai.core.media import MediaItem, Origin, ProbeInfo, Provenance
+from qcut_ai.library import provenance as prov_io
+from qcut_ai.library.db import open_project_db
+from qcut_ai.library.layout import ProjectLayout
+from qcut_ai.library.probe import sha256_file, verify_media
+from qcut_ai.library.records import NewMedia
+from qcut_ai.library.repository import MediaRepository
+from qcut_ai.library.thumbnails import Thumbnails, make_thumbnails
+
+log = logging.getLogger(__name__)
+
+
+class Library:
+    """One project's media library: add results, import files, query through `.repo`."""
+
+    def __init__(self, project: ProjectLayout, thumbnail_dir: Path) -> None:
+        project.media.mkdir(parents=True, exist_ok=True)
+        self.project = project
+        self.thumbnail_dir = thumbnail_dir
+        self.db = open_project_db(project)
+        self.repo = MediaRepository(self.db, project.root)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add_generated(self, path: Path, provenance: Provenance) -> MediaItem:
+        """Record a downloaded result with its provenance; the same request id is added once."""
+        if provenance.request_id:
+            existing = self.repo.get_by_request_id(provenance.request_id)
+            if existing is not None:
+                return existing
+        path = path.resolve()
+        info = verify_media(path, expected=None)
+        # Tags first: rewriting the container changes the bytes, so the hash
+        # and the thumbnail fingerprint must come after it.
+        if prov_io.can_embed(path):
+            prov_io.embed(path, provenance)
+        prov_io.write_sidecar(path, provenance)
+        info = info.model_copy(update={"size": path.stat().st_size, "sha256": sha256_file(path)})
+        thumbs = self._thumbnails(path, info)
+        return self.repo.add(
+            NewMedia(
+                path=path,
+                probe=info,
+                origin=Origin.AI,
+                provenance=provenance,
+                thumbnail=thumbs.poster,
+                filmstrip=thumbs.filmstrip,
+            )
+        )
+
+    def import_files(self, paths: Iterable[Path]) -> list[MediaItem | QcutError]:
+        """Import each file in place; a bad file gives its error without stopping the rest."""
+        results: list[MediaItem | QcutError] = []
+        for raw in paths:
+            try:
+                results.append(self.import_file(Path(raw)))
+            except QcutError as exc:
+                results.append(exc)
+        return results
+
+    def import_file(self, path: Path) -> MediaItem:
+        """Import one video, image or audio file, recovering its history when it has one."""
+        path = path.expanduser().resolve()
+        if path.is_dir():
+            raise MediaError(f"{path.name} is a folder, not a media file.")
+        existing = self.repo.get_by_path(path)
+        if existing is not None:
+            return existing
+        checked = verify_media(path, expected=None)
+        info = checked.model_copy(update={"sha256": sha256_file(path)})
+        recovered = prov_io.read(path)
+        if recovered is not None and recovered.request_id:
+            known = self.repo.get_by_request_id(recovered.request_id)
+            if known is not None:
+                # The same result came back (a copy, or the original after a
+                # move): point a lost entry at it rather than adding a twin.
+                if known.missing or not Path(known.path).exists():
+                    return self.repo.set_path(known.id, path)
+                return known
+        thumbs = self._thumbnails(path, info)
+        return self.repo.add(
+            NewMedia(
+                path=path,
+                probe=info,
+                origin=Origin.AI if recovered is not None else Origin.IMPORTED,
+                provenance=recovered,
+                thumbnail=thumbs.poster,
+                filmstrip=thumbs.filmstrip,
+            )
+        )
+
+    def refresh_thumbnails(self, item: MediaItem) -> MediaItem:
+        """Rebuild an item's thumbnails when the cache lost them or the file changed."""
+        path = Path(item.path)
+        thumbs = self._thumbnails(path, item.probe)
+        self.repo.set_thumbnails(item.id, thumbs.poster, thumbs.filmstrip)
+        refreshed = self.repo.get(item.id)
+        assert refreshed is not None
+        return refreshed
+
+    def _thumbnails(self, path: Path, info: ProbeInfo) -> Thumbnails:
+        # A file that probed fine but won't thumbnail is still worth keeping:
+        # the views show a placeholder and refresh_thumbnails can retry.
+        try:
+            return make_thumbnails(path, info, self.thumbnail_dir)
+        except (MediaError, OSError) as exc:
+            log.warning("No thumbnail for %s: %s", path, exc)
+            return Thumbnails(None, None)

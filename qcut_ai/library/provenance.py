@@ -1,0 +1,146 @@
+"""Keep a result's history with the file itself.
+
+Provenance is written twice: as a sidecar `<file>.qcut.json` and inside the
+container's metadata (MP4/MOV through `use_metadata_tags`, Matroska/WebM
+natively), by a stream copy without re-encoding. A file copied to another
+machine and imported there brings its prompt, model and request id back.
+Secrets never enter provenance: argument keys that look like credentials are
+dropped before writing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from qcut_ai.core.errors import MediaError
+from qcut_ai.core.media import Provenance
+
+SIDECAR_SUFFIX = ".qcut.json"
+TAG_KEY = "qcut_ai_provenance"
+SCHEMA_VERSION = 1
+# Containers whose metadata we can rewrite by stream copy, with muxer options.
+_TAGGABLE: dict[str, tuple[str, dict[str, str]]] = {
+    ".mp4": ("mp4", {"movflags": "use_metadata_tags+faststart"}),
+    ".m4v": ("mp4", {"movflags": "use_metadata_tags+faststart"}),
+    ".m4a": ("ipod", {"movflags": "use_metadata_tags+faststart"}),
+    ".mov": ("mov", {"movflags": "use_metadata_tags+faststart"}),
+    ".mkv": ("matroska", {}),
+    ".webm": ("webm", {}),
+}
+_SECRET = re.compile(r"(key|token|secret|password|authorization|credential)", re.IGNORECASE)
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def scrub(value: Any) -> Any:
+    """A copy of `value` with credential-looking keys removed at every depth."""
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items() if not _SECRET.search(str(k))}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
+
+
+def to_json(provenance: Provenance) -> str:
+    """Compact JSON with a version marker, safe to embed in a tag."""
+    data: dict[str, Any] = {"qcut_ai": SCHEMA_VERSION, **provenance.model_dump(mode="json")}
+    # Only the free-form parts can carry a credential by mistake.
+    data["arguments"] = scrub(data["arguments"])
+    data["inputs"] = scrub(data["inputs"])
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def from_json(text: str) -> Provenance | None:
+    """Parse provenance written by `to_json`; None for anything else."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "qcut_ai" not in data:
+        return None
+    data.pop("qcut_ai", None)
+    try:
+        return Provenance.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def write_sidecar(path: Path, provenance: Provenance) -> Path:
+    out = sidecar_path(path)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(to_json(provenance), encoding="utf-8")
+    os.replace(tmp, out)
+    return out
+
+
+def can_embed(path: Path) -> bool:
+    return path.suffix.lower() in _TAGGABLE
+
+
+def embed(path: Path, provenance: Provenance) -> bool:
+    """Rewrite `path` in place with provenance in its metadata; False when unsupported.
+
+    The copy goes to a temporary file in the same folder, then replaces the
+    original atomically, so a crash leaves either the old or the new file.
+    """
+    spec = _TAGGABLE.get(path.suffix.lower())
+    if spec is None:
+        return False
+    import av
+
+    fmt, options = spec
+    tmp = path.with_name(f".{path.stem}.tagging{path.suffix}")
+    try:
+        with av.open(str(path)) as src, av.open(str(tmp), "w", format=fmt, options=options) as dst:
+            for key, value in src.metadata.items():
+                if key not in ("encoder", TAG_KEY):
+                    dst.metadata[key] = value
+            dst.metadata[TAG_KEY] = to_json(provenance)
+            mapping = {}
+            for stream in src.streams:
+                if stream.type in ("video", "audio"):
+                    mapping[stream.index] = dst.add_stream_from_template(stream)
+            for packet in src.demux(*[src.streams[i] for i in mapping]):
+                if packet.dts is None:
+                    continue  # the demuxer's end-of-stream flush packet
+                packet.stream = mapping[packet.stream.index]
+                dst.mux(packet)
+        os.replace(tmp, path)
+    except av.FFmpegError as exc:
+        raise MediaError(f"Provenance could not be written into {path.name}: {exc}.") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return True
+
+
+def read_embedded(path: Path) -> Provenance | None:
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            text = container.metadata.get(TAG_KEY)
+    except (av.FFmpegError, OSError):
+        return None
+    return from_json(text) if text else None
+
+
+def read_sidecar(path: Path) -> Provenance | None:
+    side = sidecar_path(path)
+    try:
+        return from_json(side.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+
+
+def read(path: Path) -> Provenance | None:
+    """A file's provenance: from its own tags first, then from its sidecar."""
+    found = read_embedded(path) if can_embed(path) else None
+    return found or read_sidecar(path)

@@ -1,0 +1,339 @@
+"""Queries and updates over the library's tables.
+
+One `MediaRepository` per thread: SQLite connections are not shared across
+threads. Every write runs in a transaction; sqlite3 errors become LibraryError.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlite_utils import Database
+
+from qcut_ai.core.errors import LibraryError
+from qcut_ai.core.media import MediaItem, MediaKind, Origin
+from qcut_ai.library.records import (
+    INSERT_SQL,
+    TAG_SEPARATOR,
+    NewMedia,
+    fts_query,
+    insert_params,
+    relative_to,
+    row_to_item,
+)
+
+if TYPE_CHECKING:
+    from qcut_ai.library.relink import RelinkResult
+
+_FTS_INSERT_TRIGGER = "media_fts_insert"
+SortOrder = Literal["newest", "oldest", "name", "duration"]
+_ORDER_BY: dict[str, str] = {
+    "newest": "m.created_at DESC, m.id DESC",
+    "oldest": "m.created_at ASC, m.id ASC",
+    "name": "m.name COLLATE NOCASE ASC, m.id ASC",
+    "duration": "m.duration IS NULL, m.duration ASC, m.id ASC",
+}
+
+
+def normalise_tags(tags: Iterable[str]) -> list[str]:
+    """Trimmed, single-spaced, case-insensitively unique tags in their first spelling."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        clean = " ".join(str(tag).replace(TAG_SEPARATOR, " ").split())
+        if clean and clean.casefold() not in seen:
+            seen[clean.casefold()] = clean
+    return list(seen.values())
+
+
+class MediaRepository:
+    """The media library's rows: add, find, list, search, tag, rate, relink, remove."""
+
+    def __init__(self, db: Database, project_root: Path | None = None) -> None:
+        self.db = db
+        self.root = project_root
+
+    # --- adding ------------------------------------------------------------
+
+    def add(self, new: NewMedia) -> MediaItem:
+        """Insert one file; a request id already present returns the existing item."""
+        new.tags = normalise_tags(new.tags)
+        request_id = new.provenance.request_id if new.provenance else None
+        with self._writing():
+            if request_id:
+                existing = self.get_by_request_id(request_id)
+                if existing is not None:
+                    return existing
+            cursor = self.db.conn.execute(INSERT_SQL, insert_params(new, self.root))
+            media_id = int(cursor.lastrowid or 0)
+            self._link_tags(media_id, new.tags)
+        item = self.get(media_id)
+        assert item is not None
+        return item
+
+    def add_many(self, items: Sequence[NewMedia]) -> int:
+        """Bulk insert in one transaction (imports, tests); returns rows added."""
+        for new in items:
+            new.tags = normalise_tags(new.tags)
+        params = [insert_params(n, self.root) for n in items]
+        conn = self.db.conn
+        with self._writing():
+            before = self.count()
+            last_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM media").fetchone()[0])
+            # Indexing the new rows in one statement is many times faster than
+            # the per-row trigger; the trigger is restored inside the same
+            # transaction, so other connections never see it missing.
+            (trigger_sql,) = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                [_FTS_INSERT_TRIGGER],
+            ).fetchone()
+            conn.execute(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}")
+            insert = INSERT_SQL.replace("INSERT", "INSERT OR IGNORE", 1)
+            for new, row in zip(items, params, strict=True):
+                cursor = conn.execute(insert, row)
+                if new.tags and cursor.rowcount == 1:
+                    self._link_tags(int(cursor.lastrowid or 0), normalise_tags(new.tags))
+            conn.execute(
+                "INSERT INTO media_fts(rowid, name, prompt, model_name, tags) "
+                "SELECT id, name, prompt, model_name, tags FROM media WHERE id > ?",
+                [last_id],
+            )
+            conn.execute(trigger_sql)
+            return self.count() - before
+
+    # --- reading -----------------------------------------------------------
+
+    def get(self, media_id: int) -> MediaItem | None:
+        rows = self._rows("SELECT m.* FROM media m WHERE m.id = ?", [media_id])
+        return rows[0] if rows else None
+
+    def get_by_request_id(self, request_id: str) -> MediaItem | None:
+        rows = self._rows("SELECT m.* FROM media m WHERE m.request_id = ?", [request_id])
+        return rows[0] if rows else None
+
+    def get_by_path(self, path: Path) -> MediaItem | None:
+        rows = self._rows("SELECT m.* FROM media m WHERE m.path = ?", [str(path)])
+        return rows[0] if rows else None
+
+    def count(self) -> int:
+        return int(self._scalar("SELECT count(*) FROM media"))
+
+    def list_recent(
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        kind: MediaKind | str | None = None,
+        origin: Origin | str | None = None,
+        model: str | None = None,
+        tag: str | None = None,
+        min_rating: int | None = None,
+        favourite: bool | None = None,
+        sort: SortOrder = "newest",
+    ) -> list[MediaItem]:
+        """A page of items, newest first unless `sort` says otherwise."""
+        where: list[str] = []
+        params: list[Any] = []
+        if kind is not None:
+            where.append("m.kind = ?")
+            params.append(str(kind))
+        if origin is not None:
+            where.append("m.origin = ?")
+            params.append(str(origin))
+        if model is not None:
+            where.append("(m.endpoint = ? OR m.model_id = ? OR m.model_name = ?)")
+            params += [model, model, model]
+        if tag is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM media_tag mt JOIN tag t ON t.id = mt.tag_id "
+                "WHERE mt.media_id = m.id AND t.name = ?)"
+            )
+            params.append(tag.strip())
+        if min_rating is not None:
+            where.append("m.rating >= ?")
+            params.append(min_rating)
+        if favourite is not None:
+            where.append("m.favourite = ?")
+            params.append(int(favourite))
+        if sort not in _ORDER_BY:
+            raise ValueError(f"unknown sort order {sort!r}")
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        sql = f"SELECT m.* FROM media m {clause} ORDER BY {_ORDER_BY[sort]} LIMIT ? OFFSET ?"
+        return self._rows(sql, [*params, limit, offset])
+
+    def search(self, text: str, limit: int = 50, offset: int = 0) -> list[MediaItem]:
+        """Items whose name, prompt, model or tags contain every word (last one as prefix)."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        sql = (
+            "SELECT m.* FROM media_fts f JOIN media m ON m.id = f.rowid "
+            # Newest first by row id: FTS5 walks rowids in order, so LIMIT can stop
+            # early instead of sorting every match.
+            "WHERE media_fts MATCH ? ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
+        )
+        return self._rows(sql, [query, limit, offset])
+
+    def children(self, media_id: int) -> list[MediaItem]:
+        """Items derived from this one (upscales, regenerations…), oldest first."""
+        return self._rows(
+            "SELECT m.* FROM media m WHERE m.parent_id = ? ORDER BY m.created_at", [media_id]
+        )
+
+    # --- updating ----------------------------------------------------------
+
+    def rename(self, media_id: int, name: str) -> MediaItem:
+        """Change the display name (the file on disk keeps its name)."""
+        clean = " ".join(name.split())
+        if not clean:
+            raise LibraryError("A media name cannot be empty.")
+        return self._update(media_id, "name = ?", [clean])
+
+    def set_rating(self, media_id: int, rating: int) -> MediaItem:
+        if not 0 <= rating <= 5:
+            raise LibraryError(f"A rating must be 0 to 5 stars, not {rating}.")
+        return self._update(media_id, "rating = ?", [rating])
+
+    def set_favourite(self, media_id: int, favourite: bool) -> MediaItem:
+        return self._update(media_id, "favourite = ?", [int(favourite)])
+
+    def set_tags(self, media_id: int, tags: Iterable[str]) -> MediaItem:
+        clean = normalise_tags(tags)
+        with self._writing():
+            self._require(media_id)
+            self.db.conn.execute("DELETE FROM media_tag WHERE media_id = ?", [media_id])
+            self._link_tags(media_id, clean)
+            self.db.conn.execute(
+                "UPDATE media SET tags = ? WHERE id = ?", [TAG_SEPARATOR.join(clean), media_id]
+            )
+            self.db.conn.execute(
+                "DELETE FROM tag WHERE id NOT IN (SELECT DISTINCT tag_id FROM media_tag)"
+            )
+        return self._require(media_id)
+
+    def all_tags(self) -> list[str]:
+        cursor = self.db.conn.execute("SELECT name FROM tag ORDER BY name COLLATE NOCASE")
+        return [r[0] for r in cursor.fetchall()]
+
+    def set_thumbnails(self, media_id: int, thumbnail: Path | None, filmstrip: Path | None) -> None:
+        self._update(
+            media_id,
+            "thumbnail = ?, filmstrip = ?",
+            [str(thumbnail) if thumbnail else None, str(filmstrip) if filmstrip else None],
+        )
+
+    def set_path(self, media_id: int, path: Path) -> MediaItem:
+        """Point an item at a new location (relink); clears the missing flag."""
+        return self._update(
+            media_id,
+            "path = ?, rel_path = ?, missing = 0",
+            [str(path), relative_to(path, self.root)],
+        )
+
+    def mark_missing(self, media_id: int, missing: bool = True) -> MediaItem:
+        return self._update(media_id, "missing = ?", [int(missing)])
+
+    def check_missing(self) -> int:
+        """Flag items whose file is gone (and unflag returned ones); returns how many are gone."""
+        rows = self.db.conn.execute("SELECT id, path, rel_path, missing FROM media").fetchall()
+        gone: list[int] = []
+        back: list[int] = []
+        for media_id, path, rel_path, missing in rows:
+            where = self.root / rel_path if self.root is not None and rel_path else Path(path)
+            exists = where.exists()
+            if not exists:
+                gone.append(media_id)
+            elif missing:
+                back.append(media_id)
+        with self._writing():
+            conn = self.db.conn
+            conn.executemany("UPDATE media SET missing = 1 WHERE id = ?", [[i] for i in gone])
+            conn.executemany("UPDATE media SET missing = 0 WHERE id = ?", [[i] for i in back])
+        return len(gone)
+
+    def missing_items(self) -> list[MediaItem]:
+        return self._rows("SELECT m.* FROM media m WHERE m.missing = 1 ORDER BY m.id", [])
+
+    def remove(self, media_id: int, delete_file: bool = False) -> None:
+        """Forget an item; with `delete_file` its file and sidecar go to the OS trash."""
+        item = self._require(media_id)
+        if delete_file:
+            from send2trash import send2trash
+
+            from qcut_ai.library.provenance import sidecar_path
+
+            for target in (Path(item.path), sidecar_path(Path(item.path))):
+                if target.exists():
+                    try:
+                        send2trash(target)
+                    except OSError as exc:
+                        raise LibraryError(
+                            f"{target.name} could not be moved to the trash: {exc}.",
+                            hint="Check the file's permissions; the library was not changed.",
+                        ) from exc
+        with self._writing():
+            self.db.conn.execute("DELETE FROM media WHERE id = ?", [media_id])
+            self.db.conn.execute(
+                "DELETE FROM tag WHERE id NOT IN (SELECT DISTINCT tag_id FROM media_tag)"
+            )
+
+    def relink(self, folder: Path) -> RelinkResult:
+        """Find missing files under `folder` by hash, then by name and duration."""
+        from qcut_ai.library.relink import relink
+
+        return relink(self, folder)
+
+    # --- helpers -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as exc:
+            raise LibraryError(
+                f"The media library could not be updated: {exc}.",
+                hint="Check that the project folder is writable and has free space.",
+            ) from exc
+
+    def _link_tags(self, media_id: int, tags: list[str]) -> None:
+        conn = self.db.conn
+        for tag in tags:
+            conn.execute("INSERT OR IGNORE INTO tag(name) VALUES (?)", [tag])
+            conn.execute(
+                "INSERT OR IGNORE INTO media_tag(media_id, tag_id) "
+                "SELECT ?, id FROM tag WHERE name = ?",
+                [media_id, tag],
+            )
+
+    def _update(self, media_id: int, assignments: str, params: list[Any]) -> MediaItem:
+        with self._writing():
+            cursor = self.db.conn.execute(
+                f"UPDATE media SET {assignments} WHERE id = ?", [*params, media_id]
+            )
+        if cursor.rowcount == 0:
+            raise LibraryError(f"There is no media item {media_id} in this library.")
+        return self._require(media_id)
+
+    def _require(self, media_id: int) -> MediaItem:
+        item = self.get(media_id)
+        if item is None:
+            raise LibraryError(f"There is no media item {media_id} in this library.")
+        return item
+
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        try:
+            return self.db.conn.execute(sql, params).fetchone()[0]
+        except sqlite3.Error as exc:
+            raise LibraryError(f"The media library could not be read: {exc}.") from exc
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[MediaItem]:
+        try:
+            cursor = self.db.conn.execute(sql, params)
+            names = [d[0] for d in cursor.description]
+            return [row_to_item(dict(zip(names, r, strict=True)), self.root) for r in cursor]
+        except sqlite3.Error as exc:
+            raise LibraryError(f"The media library could not be read: {exc}.") from exc

@@ -1,0 +1,115 @@
+"""The library's tables, as numbered migration steps in the "qcut_ai.library" set."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+library_migrations = Migrations("qcut_ai.library")
+
+_STEP_0001: tuple[str, ...] = (
+    """
+    CREATE TABLE media (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        rel_path TEXT,
+        kind TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        duration REAL,
+        width INTEGER,
+        height INTEGER,
+        fps REAL,
+        video_codec TEXT,
+        audio_codec TEXT,
+        has_audio INTEGER NOT NULL DEFAULT 0,
+        rotation INTEGER NOT NULL DEFAULT 0,
+        size INTEGER NOT NULL DEFAULT 0,
+        sha256 TEXT NOT NULL DEFAULT '',
+        thumbnail TEXT,
+        filmstrip TEXT,
+        endpoint TEXT,
+        model_id TEXT,
+        model_name TEXT,
+        request_id TEXT UNIQUE,
+        prompt TEXT,
+        negative_prompt TEXT,
+        cost_estimate_usd REAL,
+        rating INTEGER NOT NULL DEFAULT 0 CHECK (rating BETWEEN 0 AND 5),
+        favourite INTEGER NOT NULL DEFAULT 0,
+        provenance TEXT,
+        parent_id INTEGER REFERENCES media(id) ON DELETE SET NULL,
+        relation TEXT,
+        missing INTEGER NOT NULL DEFAULT 0,
+        tags TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    """
+    CREATE INDEX media_created_at ON media(created_at)
+    """,
+    """
+    CREATE INDEX media_sha256 ON media(sha256)
+    """,
+    """
+    CREATE INDEX media_parent ON media(parent_id)
+    """,
+    """
+    CREATE TABLE tag (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE
+    )
+    """,
+    """
+    CREATE TABLE media_tag (
+        media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tag(id) ON DELETE CASCADE,
+        PRIMARY KEY (media_id, tag_id)
+    ) WITHOUT ROWID
+    """,
+    """
+    CREATE INDEX media_tag_tag ON media_tag(tag_id)
+    """,
+    """
+    CREATE VIRTUAL TABLE media_fts USING fts5(
+        name, prompt, model_name, tags,
+        content='media', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )
+    """,
+    """
+    CREATE TRIGGER media_fts_insert AFTER INSERT ON media BEGIN
+        INSERT INTO media_fts(rowid, name, prompt, model_name, tags)
+        VALUES (new.id, new.name, new.prompt, new.model_name, new.tags);
+    END
+    """,
+    """
+    CREATE TRIGGER media_fts_delete AFTER DELETE ON media BEGIN
+        INSERT INTO media_fts(media_fts, rowid, name, prompt, model_name, tags)
+        VALUES ('delete', old.id, old.name, old.prompt, old.model_name, old.tags);
+    END
+    """,
+    """
+    -- Only the indexed columns: rating or path changes don't touch the index.
+    CREATE TRIGGER media_fts_update AFTER UPDATE OF name, prompt, model_name, tags ON media
+    BEGIN
+        INSERT INTO media_fts(media_fts, rowid, name, prompt, model_name, tags)
+        VALUES ('delete', old.id, old.name, old.prompt, old.model_name, old.tags);
+        INSERT INTO media_fts(rowid, name, prompt, model_name, tags)
+        VALUES (new.id, new.name, new.prompt, new.model_name, new.tags);
+    END
+    """,
+)
+
+
+@library_migrations(name="0001_media")
+def _0001_media(db: Database) -> None:
+    # One statement per execute(): executescript() would COMMIT the migration
+    # transaction early.
+    for statement in _STEP_0001:
+        db.conn.execute(statement)
+
+
+def apply_library_migrations(db: Database) -> None:
+    """Bring the library's tables up to date (a no-op when they are)."""
+    library_migrations.apply(db)

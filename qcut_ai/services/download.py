@@ -1,0 +1,379 @@
+"""Stream a paid result into the project folder, safely.
+
+The body goes to `<name>.part` in constant memory, is checked (length, size cap,
+not a web page, the caller's `verify`), fsynced and only then renamed to its
+final name, so a half-written file never looks like a finished one. Dropped
+connections resume with HTTP Range. Only fal's media hosts (plus the host of
+`QCUT_AI_FAL_URL`) are contacted, and redirects are followed by hand so every
+hop is checked. File names always come from us, never from the server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from qcut_ai.core.errors import CancelledError, DownloadError, QcutError
+
+FAL_URL_ENV = "QCUT_AI_FAL_URL"
+# Where fal serves generated media: its CDN (v3.fal.media, v3b.fal.media, ...)
+# and the Google Cloud Storage bucket some older endpoints still answer with.
+FAL_MEDIA_HOSTS: tuple[str, ...] = ("fal.media", "*.fal.media", "storage.googleapis.com")
+DEFAULT_MAX_BYTES = 2 * 1024**3
+MAX_REDIRECTS = 5
+DEFAULT_RETRIES = 4
+PART_SUFFIX = ".part"
+
+ProgressFn = Callable[[int, int | None], None]
+AbortFn = Callable[[], bool]
+VerifyFn = Callable[[Path], object]  # the result is ignored; raising refuses
+
+
+@dataclass(frozen=True)
+class AllowedHosts:
+    """The hosts a result may be downloaded from.
+
+    `patterns` are host names, `*.example.com` matching any sub-domain; they
+    are reached over https only. `override` is the host (and port) of
+    QCUT_AI_FAL_URL: a loopback stand-in or a company proxy, which may use http.
+    """
+
+    patterns: tuple[str, ...] = FAL_MEDIA_HOSTS
+    override: str | None = None  # "host" or "host:port", lower case
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> AllowedHosts:
+        source = os.environ if env is None else env
+        base = source.get(FAL_URL_ENV, "").strip()
+        return cls(override=_netloc(base) if base else None)
+
+    def is_override(self, url: str) -> bool:
+        return self.override is not None and _netloc(url) == self.override
+
+    def check(self, url: str) -> None:
+        """Raise DownloadError unless `url` may be fetched."""
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        if scheme not in ("http", "https") or not host:
+            raise DownloadError(f"Refused to download from {_short(url)}: not an http(s) address.")
+        if self.is_override(url):
+            return
+        if scheme != "https":
+            raise DownloadError(f"Refused to download from {_short(url)}: only https is allowed.")
+        if not any(_host_matches(host, p) for p in self.patterns):
+            raise DownloadError(
+                f"Refused to download from {host}: it is not one of fal's media hosts.",
+                hint=f"Set {FAL_URL_ENV} if results come through a proxy.",
+            )
+
+
+def _netloc(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port is None or port == {"http": 80, "https": 443}.get(parts.scheme.lower()):
+        return host
+    return f"{host}:{port}"
+
+
+def _host_matches(host: str, pattern: str) -> bool:
+    pattern = pattern.lower()
+    if pattern.startswith("*."):
+        return host.endswith(pattern[1:])
+    return host == pattern
+
+
+def _short(url: str, limit: int = 80) -> str:
+    return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+# --- file names ---------------------------------------------------------------
+
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"COM{i}" for i in range(1, 10)}
+    | {f"LPT{i}" for i in range(1, 10)}
+)
+MAX_NAME_CHARS = 120
+
+
+def sanitize_file_name(name: str, *, max_chars: int = MAX_NAME_CHARS) -> str:
+    """A file name that is valid on Windows, macOS and Linux."""
+    name = unicodedata.normalize("NFC", name)
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 8 or not ext.isalnum():
+        stem, ext = name, ""
+    ext = ext.lower()
+    stem = _FORBIDDEN.sub(" ", stem)
+    stem = re.sub(r"\s+", " ", stem).strip(" .")
+    if not stem:
+        stem = "media"
+    if stem.split(".")[0].upper() in _WINDOWS_RESERVED:
+        stem = "_" + stem
+    room = max_chars - (len(ext) + 1 if ext else 0)
+    stem = stem[:room].rstrip(" .") or "media"
+    return f"{stem}.{ext}" if ext else stem
+
+
+def media_file_name(model_name: str, prompt: str, short_id: str, ext: str) -> str:
+    """`AI (Model) - prompt words - short id.ext`, safe for every OS, ≤120 chars."""
+    ext = re.sub(r"[^0-9a-z]", "", ext.lower()) or "mp4"
+    model = _FORBIDDEN.sub(" ", model_name).replace("(", "[").replace(")", "]").strip() or "fal"
+    sid = _FORBIDDEN.sub("", short_id).strip(" .")[:16] or "result"
+    head = f"AI ({' '.join(model.split())})"
+    tail = f" - {sid}.{ext}"
+    words = " ".join(_FORBIDDEN.sub(" ", prompt).split())
+    room = MAX_NAME_CHARS - len(head) - len(tail) - 3
+    if words and room >= 8:
+        if len(words) > room:
+            words = words[:room].rsplit(" ", 1)[0] if " " in words[:room] else words[:room]
+        return sanitize_file_name(f"{head} - {words.strip(' .')}{tail}")
+    return sanitize_file_name(f"{head}{tail}")
+
+
+def unique_path(directory: Path, name: str) -> Path:
+    """`directory/name`, or `name (2)`, `name (3)`… when that is taken (also by a .part)."""
+    candidate = directory / name
+    stem, suffix = candidate.stem, candidate.suffix
+    n = 2
+    while candidate.exists() or candidate.with_name(candidate.name + PART_SUFFIX).exists():
+        candidate = directory / f"{stem} ({n}){suffix}"
+        n += 1
+    return candidate
+
+
+# --- the download ---------------------------------------------------------------
+
+
+class _Incomplete(Exception):
+    """The body ended before the declared length; worth a Range retry."""
+
+
+def download(
+    url: str,
+    dest_dir: Path,
+    file_name: str,
+    *,
+    allowed: AllowedHosts,
+    verify: VerifyFn | None = None,
+    progress: ProgressFn | None = None,
+    abort: AbortFn | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    client: httpx.Client | None = None,
+    timeout: float = 30.0,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = 0.5,
+) -> Path:
+    """Download `url` to `dest_dir/file_name` (made unique) and return the final path."""
+    if Path(file_name).name != file_name or file_name in ("", ".", ".."):
+        raise ValueError(f"file_name must be a bare file name, got {file_name!r}")
+    allowed.check(url)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    final = unique_path(dest_dir, file_name)
+    part = final.with_name(final.name + PART_SUFFIX)
+    own = client is None
+    http = client or httpx.Client(timeout=timeout, follow_redirects=False)
+    try:
+        with open(part, "wb") as fh:
+            _fetch(http, url, fh, allowed, progress, abort, max_bytes, timeout, retries, backoff)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if verify is not None:
+            try:
+                verify(part)
+            except CancelledError:
+                raise
+            except QcutError as exc:
+                raise DownloadError(
+                    f"The downloaded file is not usable: {exc.message}", hint=exc.hint
+                ) from exc
+        os.replace(part, final)
+        return final
+    except BaseException as exc:
+        part.unlink(missing_ok=True)
+        if isinstance(exc, QcutError | KeyboardInterrupt):
+            raise
+        if isinstance(exc, httpx.HTTPError | OSError):
+            raise DownloadError(
+                f"The download failed: {exc}.", hint="Try again; nothing was added."
+            ) from exc
+        raise
+    finally:
+        if own:
+            http.close()
+
+
+def _fetch(
+    http: httpx.Client,
+    url: str,
+    fh: BinaryIO,
+    allowed: AllowedHosts,
+    progress: ProgressFn | None,
+    abort: AbortFn | None,
+    max_bytes: int,
+    timeout: float,
+    retries: int,
+    backoff: float,
+) -> None:
+    written = 0
+    failures = 0
+    while True:
+        try:
+            written = _one_attempt(
+                http, url, fh, written, allowed, progress, abort, max_bytes, timeout
+            )
+            return
+        except (httpx.TransportError, _Incomplete) as exc:
+            if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+                raise DownloadError(f"Refused to download from {_short(url)}.") from exc
+            written = fh.tell()
+            failures += 1
+            if failures > retries:
+                raise DownloadError(
+                    f"The connection kept dropping after {written} bytes.",
+                    hint="Check the network and retry the download.",
+                ) from exc
+            _sleep(backoff * 2 ** (failures - 1), abort)
+
+
+def _one_attempt(
+    http: httpx.Client,
+    url: str,
+    fh: BinaryIO,
+    written: int,
+    allowed: AllowedHosts,
+    progress: ProgressFn | None,
+    abort: AbortFn | None,
+    max_bytes: int,
+    timeout: float,
+) -> int:
+    headers = {"Accept-Encoding": "identity"}
+    if written:
+        headers["Range"] = f"bytes={written}-"
+    with _open(http, url, headers, allowed, timeout) as resp:
+        status = resp.status_code
+        if status >= 500:
+            raise _Incomplete(f"HTTP {status}")  # a server hiccup: retry with backoff
+        if status not in (200, 206):
+            raise DownloadError(
+                f"The media server answered HTTP {status} for the result.",
+                hint="The link may have expired; fetch the result again.",
+            )
+        total = _declared_total(resp, written)
+        if status == 200 and written:
+            # The server ignored our Range request: start again from byte 0.
+            fh.seek(0)
+            fh.truncate()
+            written = 0
+        if total is not None and total > max_bytes:
+            raise DownloadError(
+                f"The result is {total / 1024**2:.0f} MiB, above the "
+                f"{max_bytes / 1024**2:.0f} MiB limit; nothing was written."
+            )
+        first = written == 0
+        for chunk in resp.iter_bytes():
+            if abort is not None and abort():
+                raise CancelledError("The download was cancelled.")
+            if first and chunk:
+                _refuse_web_page(chunk, resp.headers.get("content-type", ""))
+                first = False
+            fh.write(chunk)
+            written += len(chunk)
+            if written > max_bytes:
+                raise DownloadError(
+                    f"The result grew past the {max_bytes / 1024**2:.0f} MiB limit "
+                    "and was discarded."
+                )
+            if progress is not None:
+                progress(written, total)
+        if total is not None and written < total:
+            raise _Incomplete(f"{written} of {total} bytes")
+        if total is not None and written > total:
+            raise DownloadError(
+                f"The server sent {written} bytes but announced {total}; the file was discarded."
+            )
+        if written == 0:
+            raise DownloadError("The media server sent an empty file.")
+        return written
+
+
+def _declared_total(resp: httpx.Response, offset: int) -> int | None:
+    """The full file size announced by the server, if any."""
+    if resp.headers.get("content-encoding", "identity").lower() not in ("identity", ""):
+        return None  # the length counts encoded bytes; can't compare
+    if resp.status_code == 206:
+        m = re.match(r"bytes (\d+)-\d+/(\d+|\*)", resp.headers.get("content-range", ""))
+        if not m or int(m.group(1)) != offset:
+            raise DownloadError("The media server answered a resume with the wrong byte range.")
+        return int(m.group(2)) if m.group(2) != "*" else None
+    length = resp.headers.get("content-length")
+    return int(length) if length and length.isdigit() else None
+
+
+def _refuse_web_page(chunk: bytes, content_type: str) -> None:
+    head = chunk[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if content_type.lower().startswith("text/html") or head.startswith(
+        (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")
+    ):
+        raise DownloadError(
+            "The media server sent a web page instead of the result.",
+            hint="The link may have expired or need a login; nothing was added.",
+        )
+
+
+class _Hop:
+    """Context manager over a response reached after checked manual redirects."""
+
+    def __init__(self, resp: httpx.Response) -> None:
+        self.resp = resp
+
+    def __enter__(self) -> httpx.Response:
+        return self.resp
+
+    def __exit__(self, *exc: object) -> None:
+        self.resp.close()
+
+
+def _open(
+    http: httpx.Client, url: str, headers: dict[str, str], allowed: AllowedHosts, timeout: float
+) -> _Hop:
+    origin_host = (urlsplit(url).hostname or "").lower()
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        allowed.check(current)
+        request = http.build_request("GET", current, headers=headers, timeout=timeout)
+        resp = http.send(request, stream=True, follow_redirects=False)
+        if not resp.is_redirect:
+            return _Hop(resp)
+        location = resp.headers.get("location", "")
+        resp.close()
+        target = urljoin(current, location)
+        scheme = urlsplit(target).scheme.lower()
+        host = (urlsplit(target).hostname or "").lower()
+        if scheme not in ("http", "https"):
+            raise DownloadError("The media server redirected to a non-web address; refused.")
+        if host != origin_host:
+            raise DownloadError(
+                f"The media server redirected to another host ({host or '?'}); refused."
+            )
+        current = target
+    raise DownloadError("The media server redirected too many times; refused.")
+
+
+def _sleep(seconds: float, abort: AbortFn | None) -> None:
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if abort is not None and abort():
+            raise CancelledError("The download was cancelled.")
+        time.sleep(min(left, 0.1))

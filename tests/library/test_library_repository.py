@@ -1,0 +1,292 @@
+"""The library database: schema, search, uniqueness, filters, corruption, scale."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qcut_ai.core.errors import LibraryError
+from qcut_ai.core.media import MediaKind, Origin, ProbeInfo, Provenance
+from qcut_ai.library.db import open_database, open_project_db
+from qcut_ai.library.records import NewMedia
+from qcut_ai.library.repository import MediaRepository
+from qcut_ai.services.paths import ProjectPaths
+
+
+def _prov(request_id: str, prompt: str, model: str = "Kling 2.1") -> Provenance:
+    return Provenance(
+        endpoint="fal-ai/kling-video/v2.1/standard/text-to-video",
+        model_id="kling-2.1",
+        model_name=model,
+        request_id=request_id,
+        prompt=prompt,
+        arguments={"prompt": prompt, "duration": "5"},
+    )
+
+
+def _new(
+    root: Path, n: int, prompt: str, *, request_id: str | None = None, **kw: object
+) -> NewMedia:
+    return NewMedia(
+        path=root / "media" / f"clip {n}.mp4",
+        probe=ProbeInfo(kind=MediaKind.VIDEO, duration=1.0 + n, width=160, height=90),
+        origin=Origin.AI,
+        provenance=_prov(request_id or f"req-{n}", prompt),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def repo(project: ProjectPaths) -> Iterator[MediaRepository]:
+    db = open_project_db(project)
+    yield MediaRepository(db, project.root)
+    db.close()
+
+
+def test_pragmas_and_migrations(project: ProjectPaths) -> None:
+    db = open_project_db(project)
+    try:
+        conn = db.conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert {"media", "tag", "media_tag", "media_fts"} <= set(db.table_names())
+    finally:
+        db.close()
+    # Re-opening applies nothing twice; another owner can add its own set.
+    db = open_project_db(project)
+    db.close()
+    other = open_database(project.database)
+    try:
+        rows = other.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'qcut_ai.library'"
+        ).fetchall()
+        assert rows == [("0001_media",)]
+    finally:
+        other.close()
+
+
+def test_a_corrupt_database_is_refused_and_backed_up(project: ProjectPaths) -> None:
+    project.database.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(LibraryError, match="damaged") as caught:
+        open_project_db(project)
+    assert "copy was saved" in caught.value.user_text()
+    backups = list(project.root.glob("qcut-ai.db.corrupt-*.bak"))
+    assert len(backups) == 1
+    assert backups[0].read_bytes() == project.database.read_bytes()  # original untouched
+
+
+def test_a_damaged_page_is_refused(project: ProjectPaths, repo: MediaRepository) -> None:
+    repo.add_many([_new(project.root, i, f"prompt {i}") for i in range(200)])
+    repo.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    repo.db.close()
+    data = bytearray(project.database.read_bytes())
+    for i in range(4096 * 2, len(data) - 4096, 3):  # scribble over pages past the header
+        data[i] = 0xAB
+    project.database.write_bytes(bytes(data))
+    with pytest.raises(LibraryError, match="damaged"):
+        open_project_db(project)
+    assert list(project.root.glob("*.bak"))
+
+
+def test_the_same_request_id_is_never_added_twice(
+    project: ProjectPaths, repo: MediaRepository
+) -> None:
+    first = repo.add(_new(project.root, 1, "a red fox", request_id="abc"))
+    again = repo.add(_new(project.root, 2, "something else", request_id="abc"))
+    assert again.id == first.id
+    assert repo.count() == 1
+    assert repo.get_by_request_id("abc") == first
+    # Imports have no request id: many may coexist.
+    for n in range(3):
+        repo.add(
+            NewMedia(
+                path=project.root / f"imp{n}.png",
+                probe=ProbeInfo(kind=MediaKind.IMAGE, width=1, height=1),
+            )
+        )
+    assert repo.count() == 4
+
+
+def test_item_fields_round_trip(project: ProjectPaths, repo: MediaRepository) -> None:
+    item = repo.add(_new(project.root, 3, "neon city at night", tags=["Night", "city", "night"]))
+    assert item.path == str(project.root / "media" / "clip 3.mp4")
+    assert item.kind == MediaKind.VIDEO and item.origin == Origin.AI
+    assert item.model_name == "Kling 2.1"
+    assert item.prompt == "neon city at night"
+    assert item.provenance is not None and item.provenance.arguments["duration"] == "5"
+    assert item.tags == ["Night", "city"]
+    assert item.created_at.endswith("Z") and len(item.created_at) == 24
+
+
+def test_search_matches_words_prefixes_and_tags(
+    project: ProjectPaths, repo: MediaRepository
+) -> None:
+    a = repo.add(_new(project.root, 1, "A dragon flying over a sci-fi city"))
+    b = repo.add(_new(project.root, 2, "Rain on a neon street"))
+    repo.set_tags(b.id, ["moody", "b-roll"])
+    assert [i.id for i in repo.search("dragon")] == [a.id]
+    assert [i.id for i in repo.search("drag")] == [a.id]  # the last word is a prefix
+    assert [i.id for i in repo.search("sci-fi")] == [a.id]
+    assert [i.id for i in repo.search("moody")] == [b.id]
+    assert [i.id for i in repo.search("b-roll")] == [b.id]
+    assert {i.id for i in repo.search("kling")} == {a.id, b.id}  # model name
+    assert repo.search("dragon rain") == []  # every word must match
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"unbalanced',
+        'dragon"',
+        "drag*",
+        "*",
+        "dragon AND",
+        "AND",
+        "OR NOT",
+        "NEAR(",
+        "()",
+        "-",
+        "'",
+        "city -dragon",
+        "col:dragon",
+        "^dragon",
+        "dragon +",
+        "dragon'",
+        '""',
+        "\\",
+        "%_",
+    ],
+)
+def test_search_never_breaks_on_query_syntax(
+    project: ProjectPaths, repo: MediaRepository, text: str
+) -> None:
+    repo.add(_new(project.root, 1, "A dragon flying over a city"))
+    repo.search(text)  # no LibraryError / sqlite syntax error
+
+
+def test_search_treats_operators_as_plain_words(
+    project: ProjectPaths, repo: MediaRepository
+) -> None:
+    and_item = repo.add(_new(project.root, 1, "salt AND pepper"))
+    repo.add(_new(project.root, 2, "salt only"))
+    assert [i.id for i in repo.search('salt AND "pepper')] == [and_item.id]
+    assert [i.id for i in repo.search("dragon*")] == []
+    assert len(repo.search("salt*")) == 2
+
+
+def test_list_filters_sorting_rating_favourite(
+    project: ProjectPaths, repo: MediaRepository
+) -> None:
+    items = [repo.add(_new(project.root, n, f"shot {n}")) for n in range(5)]
+    image = repo.add(
+        NewMedia(
+            path=project.root / "b.png",
+            probe=ProbeInfo(kind=MediaKind.IMAGE, width=4, height=4),
+            name="Alpha still",
+        )
+    )
+    assert [i.id for i in repo.list_recent(limit=3)] == [image.id, items[4].id, items[3].id]
+    assert [i.id for i in repo.list_recent(limit=2, offset=1)] == [items[4].id, items[3].id]
+    assert [i.id for i in repo.list_recent(kind="image")] == [image.id]
+    assert len(repo.list_recent(origin=Origin.AI)) == 5
+    assert len(repo.list_recent(model="Kling 2.1")) == 5
+    assert repo.list_recent(sort="name")[0].id == image.id
+    assert [i.id for i in repo.list_recent(sort="duration")][:2] == [items[0].id, items[1].id]
+    repo.set_rating(items[2].id, 4)
+    repo.set_favourite(items[1].id, True)
+    repo.set_tags(items[3].id, ["hero"])
+    assert [i.id for i in repo.list_recent(min_rating=3)] == [items[2].id]
+    assert [i.id for i in repo.list_recent(favourite=True)] == [items[1].id]
+    assert [i.id for i in repo.list_recent(tag="HERO")] == [items[3].id]
+    with pytest.raises(LibraryError, match="0 to 5"):
+        repo.set_rating(items[2].id, 9)
+    renamed = repo.rename(items[0].id, "  Opening   shot ")
+    assert renamed.name == "Opening shot"
+    assert [i.id for i in repo.search("opening")] == [items[0].id]
+
+
+def test_remove_forgets_the_item_and_its_tags(project: ProjectPaths, repo: MediaRepository) -> None:
+    item = repo.add(_new(project.root, 1, "gone soon", tags=["temp"]))
+    repo.remove(item.id)
+    assert repo.get(item.id) is None
+    assert repo.search("gone") == []
+    assert repo.all_tags() == []
+    with pytest.raises(LibraryError, match="no media item"):
+        repo.remove(item.id)
+
+
+WORDS = [
+    "dragon",
+    "neon",
+    "rain",
+    "city",
+    "forest",
+    "ocean",
+    "sunset",
+    "portrait",
+    "robot",
+    "cat",
+    "dog",
+    "castle",
+    "desert",
+    "snow",
+    "mountain",
+    "river",
+    "night",
+    "street",
+    "car",
+    "flying",
+    "slow",
+    "motion",
+    "drone",
+    "close-up",
+    "cinematic",
+    "aerial",
+]
+
+
+def test_ten_thousand_items_list_and_search_quickly(
+    project: ProjectPaths, repo: MediaRepository
+) -> None:
+    rng = random.Random(7)
+    rows = [
+        NewMedia(
+            path=project.root / "media" / f"AI clip {n}.mp4",
+            probe=ProbeInfo(kind=MediaKind.VIDEO, duration=5.0, width=1280, height=720, size=n),
+            origin=Origin.AI,
+            provenance=_prov(f"req-{n}", " ".join(rng.choice(WORDS) for _ in range(25)) + f" w{n}"),
+            created_at=f"2026-01-01T00:00:{n // 1000:02d}.{n % 1000:03d}Z",
+        )
+        for n in range(10_000)
+    ]
+    start = time.perf_counter()
+    assert repo.add_many(rows) == 10_000
+    insert_ms = (time.perf_counter() - start) * 1000
+    assert repo.count() == 10_000
+
+    def timed(fn: object) -> tuple[float, list[object]]:
+        best = float("inf")
+        result: list[object] = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            result = fn()  # type: ignore[operator]
+            best = min(best, (time.perf_counter() - t0) * 1000)
+        return best, result
+
+    list_ms, newest = timed(lambda: repo.list_recent(limit=50))
+    search_ms, found = timed(lambda: repo.search("dragon neo"))
+    rare_ms, rare = timed(lambda: repo.search("w9999"))
+    print(
+        f"\n10k library: bulk insert {insert_ms:.0f} ms, newest 50 {list_ms:.2f} ms, "
+        f"search 'dragon neo' {search_ms:.2f} ms ({len(found)} rows), "
+        f"search 'w9999' {rare_ms:.2f} ms"
+    )
+    assert len(newest) == 50 and newest[0].request_id == "req-9999"  # type: ignore[attr-defined]
+    assert len(found) == 50
+    assert [i.request_id for i in rare] == ["req-9999"]  # type: ignore[attr-defined]
