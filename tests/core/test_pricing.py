@@ -13,7 +13,8 @@ from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.pricing import Estimate, batch_total, estimate
 from qcut_ai.core.requests import GenerationRequest, build_arguments
 
-REFERENCE = Path("/work/shared/reference/fal-models.json")
+# A snapshot of the team's researched price sheet (shared/reference/fal-models.json).
+REFERENCE = Path(__file__).parents[1] / "data" / "fal-models-reference.json"
 CATALOG = load_catalog()
 
 # Stated in the reference notes: Hailuo 02 Pro makes a fixed 6 s clip.
