@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from qcut_ai.core.jobs import TERMINAL_STATES, JobState
+from qcut_ai.library.db import apply_migrations
 
 migrations = Migrations("qcut_ai.journal")
 
@@ -159,7 +160,7 @@ class JobJournal:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        migrations.apply(db)
+        apply_migrations(db, migrations)
 
     def create(
         self,

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.library.layout import ProjectLayout
@@ -62,6 +64,23 @@ def open_project_db(project: ProjectLayout) -> Database:
             hint="Check that the project folder is writable.",
         ) from exc
     return db
+
+
+_MIGRATION_LOCK = threading.Lock()
+
+
+def apply_migrations(db: Database, migrations: Migrations) -> None:
+    """Apply pending steps of one migration set, one thread at a time.
+
+    Checking first keeps the common case read-only: concurrent workers opening
+    the same project would otherwise race to upgrade read transactions to
+    writes, which SQLite answers with "database is locked" at once.
+    """
+    if not migrations.pending(db):
+        return
+    with _MIGRATION_LOCK:
+        if migrations.pending(db):
+            migrations.apply(db)
 
 
 def _check_header(path: Path) -> None:

@@ -112,4 +112,6 @@ def _0001_media(db: Database) -> None:
 
 def apply_library_migrations(db: Database) -> None:
     """Bring the library's tables up to date (a no-op when they are)."""
-    library_migrations.apply(db)
+    from qcut_ai.library.db import apply_migrations
+
+    apply_migrations(db, library_migrations)

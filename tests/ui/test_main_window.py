@@ -39,9 +39,15 @@ def test_generate_in_preview_then_drag_clip_to_timeline(qtbot: QtBot, tmp_path: 
     tab = panel.text_tab
     tab.model_box.setCurrentIndex(tab.model_box.findData("kling-2.5-turbo-pro"))
     tab.prompt.setPlainText("a lighthouse in a storm, slow push in")
-    with qtbot.waitSignal(panel.media_added, timeout=90_000) as added:
-        qtbot.mouseClick(tab.generate_button, Qt.MouseButton.LeftButton)
-    item = added.args[0]
+    added: list[object] = []
+    errors: list[str] = []
+    panel.media_added.connect(added.append)
+    panel.jobs.job_event.connect(lambda e: errors.append(e.error) if e.error else None)
+    panel.error_reported.connect(errors.append)
+    qtbot.mouseClick(tab.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(added or errors), timeout=90_000)
+    assert errors == []
+    item = added[0]
     assert Path(item.path).is_file() and item.model_name.startswith("Kling")
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
     job_ids = list(panel.job_list._rows)
