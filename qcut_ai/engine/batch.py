@@ -8,11 +8,11 @@ thumbnails run on a separate ingest pool while the next model generates.
 from __future__ import annotations
 
 import threading
-from functools import partial
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from qcut_ai.core.catalog import ModelSpec
 from qcut_ai.core.pricing import Estimate, estimate
