@@ -111,3 +111,29 @@ def test_bad_download_keeps_the_paid_job_open(setup) -> None:  # type: ignore[no
     assert not list(project.media.glob("*"))  # no half file
     assert runner.run(job_id).state is JobState.DONE  # resume fetches it again
     assert len(server.submissions) == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        ("file-404", "404"),
+        ("file-403", "403"),
+        ("file-html", "web page"),
+        ("file-truncated", ""),
+        ("file-empty", ""),
+        ("file-huge", "limit"),
+        ("redirect-host", "another host"),
+        ("redirect-file", "non-web address"),
+    ],
+)
+def test_bad_results_never_enter_the_library(setup, fault: str, words: str) -> None:  # type: ignore[no-untyped-def]
+    server, runner, project = setup
+    (job_id,) = _journal_jobs(project, ["kling-2.5-turbo-pro"])
+    server.inject(fault, times=None)
+    record = runner.run(job_id)
+    assert record.state is JobState.DOWNLOADING  # paid result kept for a later resume
+    assert record.error and words in record.error
+    assert "[object Object]" not in record.error
+    assert _library_count(project) == 0
+    assert not [p for p in project.media.iterdir() if p.is_file()]
+    assert len(server.submissions) == 1
