@@ -41,7 +41,8 @@ def test_key_round_trips_through_a_real_secret_service(tmp_path: Path) -> None:
         script = tmp_path / "roundtrip.py"
         script.write_text(ROUND_TRIP)
         inner = (
-            "printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
+            f"printf pw | XDG_DATA_HOME={tmp_path} gnome-keyring-daemon --unlock "
+            "--components=secrets >/dev/null; "
             f"{sys.executable} {script}"
         )
         cmd = ["dbus-run-session", "--", "sh", "-c", inner]
