@@ -9,7 +9,12 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 STAMP="$VENV/.qcut-ai-installed"
 if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-    "$VENV/bin/python" -m pip install --quiet -e "$ROOT[dev]"
+    echo "qcut-ai: installing into .venv (first run or pyproject.toml changed)…" >&2
+    LOG="$VENV/install.log"
+    if ! "$VENV/bin/python" -m pip install -e "$ROOT[dev]" >"$LOG" 2>&1; then
+        tail -n 30 "$LOG" >&2
+        echo "qcut-ai: installing dependencies failed; the full log is $LOG" >&2
+        exit 1
+    fi
     touch "$STAMP"
 fi
