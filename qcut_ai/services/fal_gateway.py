@@ -76,10 +76,17 @@ AbortCheck = Callable[[], bool]
 class FalGateway:
     """Runs fal queue calls for one key; build a new one when the key changes."""
 
-    def __init__(self, key: str, *, poll: PollPolicy | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        *,
+        poll: PollPolicy | None = None,
+        submit_timeout_s: float = SUBMIT_TIMEOUT_S,
+    ) -> None:
         import fal_client
 
         self._key = key
+        self.submit_timeout_s = submit_timeout_s
         self.poll = poll or PollPolicy()
         self.client = fal_client.SyncClient(key=key, default_timeout=SUBMIT_TIMEOUT_S)
         self._lock = threading.Lock()
@@ -116,7 +123,7 @@ class FalGateway:
                 "POST",
                 url,
                 json=dict(arguments),
-                timeout=SUBMIT_TIMEOUT_S,
+                timeout=self.submit_timeout_s,
             )
         except FalClientHTTPError as exc:
             raise map_exception(exc, stage="submitting") from exc

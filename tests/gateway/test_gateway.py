@@ -242,3 +242,17 @@ def test_canary_fal_client_internals_the_override_relies_on(standin: StandIn) ->
         second.close()
     assert sub.status_url.startswith(standin.base_url)
     assert len(standin.submissions) == 1
+
+
+def test_a_hanging_submit_times_out_as_uncertain_and_is_not_resent() -> None:
+    with StandIn(profile="instant", hang_seconds=3.0) as server:
+        previous = apply_base_url(server.base_url)
+        gw = FalGateway(OFFLINE_KEY, poll=FAST_POLL, submit_timeout_s=0.5)
+        try:
+            server.inject("hang")
+            with pytest.raises(AmbiguousSubmitError, match="may or may not"):
+                gw.submit(KLING, ARGS)
+            assert len(server.submissions) <= 1  # never a second POST
+        finally:
+            gw.close()
+            restore_constants(previous)
