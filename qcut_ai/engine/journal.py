@@ -50,7 +50,6 @@ def m001_jobs(db: Database) -> None:
             error TEXT,
             error_kind TEXT,
             retry_of TEXT,
-            cancel_requested INTEGER NOT NULL DEFAULT 0,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
             submitted_at TEXT,
@@ -93,7 +92,6 @@ class JobRecord:
     error: str | None
     error_kind: str | None
     retry_of: str | None
-    cancel_requested: bool
     created_at: str
     updated_at: str
     submitted_at: str | None
@@ -128,7 +126,6 @@ class JobRecord:
             error=row["error"],
             error_kind=row["error_kind"],
             retry_of=row["retry_of"],
-            cancel_requested=bool(row["cancel_requested"]),
             created_at=row["created_at"],
             updated_at=row["updated_at"],
             submitted_at=row["submitted_at"],

@@ -135,7 +135,7 @@ class JobRunner:
             )
         gateway = self._gateway()
         if job.state is JobState.QUEUED:
-            if abort() or job.cancel_requested:
+            if abort():
                 raise CancelledError("The job was cancelled before it was submitted.")
             arguments = self._upload_inputs(journal, job, spec, gateway)
             job = journal.update(job.id, JobState.SUBMITTING, arguments=arguments)
@@ -175,7 +175,7 @@ class JobRunner:
                 sub,
                 typical_seconds=spec.typical_seconds,
                 on_status=on_status,
-                abort=lambda: abort() or self._cancel_flag(journal, job.id),
+                abort=abort,
                 started_at=self._started_monotonic(job),
             )
         except CancelledError:
@@ -195,10 +195,6 @@ class JobRunner:
         job = journal.update(job.id, JobState.COMPLETED, result=result, completed_at=now_iso())
         emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
         return job
-
-    @staticmethod
-    def _cancel_flag(journal: JobJournal, job_id: str) -> bool:
-        return journal.get(job_id).cancel_requested
 
     @staticmethod
     def _started_monotonic(job: JobRecord) -> float:

@@ -80,13 +80,15 @@ class GenerateTab(QWidget):
         return GenerationRequest(prompt=text if text.strip() else None)
 
     def estimates(self) -> list[Estimate]:
+        """Prices for the current form; a prompt not yet typed doesn't hide the price."""
         request = self.build_request()
         out = []
         for spec in self.selected_specs():
             try:
-                out.append(estimate(spec, build_arguments(spec, request)))
+                arguments = build_arguments(spec, request, require_inputs=False)
             except QcutError:
-                out.append(estimate(spec, build_arguments(spec, GenerationRequest(prompt="x"))))
+                arguments = build_arguments(spec, GenerationRequest(), require_inputs=False)
+            out.append(estimate(spec, arguments))
         return out
 
     def refresh(self) -> None:
@@ -96,7 +98,8 @@ class GenerateTab(QWidget):
         self.counter.setText(f"{length} / {limit}" if limit else f"{length}")
         over = limit is not None and length > limit
         self.counter.setStyleSheet("color: #ff8a80;" if over else "")
-        known, unknown = batch_total(self.estimates())
+        estimates = self.estimates()
+        known, unknown = batch_total(estimates)
         count = len(specs)
         noun = "video" if count == 1 else "videos"
         price = (
@@ -106,9 +109,7 @@ class GenerateTab(QWidget):
         )
         self.generate_button.setText(f"Generate {count} {noun} · {price}")
         self.generate_button.setToolTip(
-            "\n".join(
-                f"{s.name}: {e.text()}" for s, e in zip(specs, self.estimates(), strict=False)
-            )
+            "\n".join(f"{s.name}: {e.text()}" for s, e in zip(specs, estimates, strict=True))
         )
         self.error_label.clear()
 

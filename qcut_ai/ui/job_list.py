@@ -26,12 +26,11 @@ COLUMNS = ("Model", "State", "Progress", "Elapsed")
 class JobListWidget(QWidget):
     """Shows live jobs.
 
-    Signals: cancel_requested(str), cancel_all_requested(), retry_requested(str)
+    Signals: cancel_requested(str), cancel_all_requested()
     """
 
     cancel_requested = Signal(str)
     cancel_all_requested = Signal()
-    retry_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,8 +117,6 @@ class JobListWidget(QWidget):
         state = self._states.get(job_id)
         if state is not None and not state.terminal:
             menu.addAction("Cancel", lambda: self.cancel_requested.emit(job_id))
-        if state in (JobState.FAILED, JobState.CANCELLED):
-            menu.addAction("Retry", lambda: self.retry_requested.emit(job_id))
         error = item.toolTip(1)
         if error:
             menu.addAction("Copy message", lambda: QGuiApplication.clipboard().setText(error))
