@@ -54,6 +54,7 @@ def resume(args: argparse.Namespace) -> int:
     from qcut_ai.engine.batch import BatchRunner
     from qcut_ai.engine.connection import connect
     from qcut_ai.engine.journal import JobJournal
+    from qcut_ai.engine.resume import plan_resume, waiting_text
     from qcut_ai.engine.runner import JobRunner
     from qcut_ai.library.db import open_project_db
     from qcut_ai.services.paths import app_dirs
@@ -62,29 +63,39 @@ def resume(args: argparse.Namespace) -> int:
     project = project_from(args)
     db = open_project_db(project)
     try:
-        pending = JobJournal(db).unfinished()
+        if not JobJournal(db).unfinished():
+            if args.json:
+                print_json({"resumed": 0})
+            else:
+                print("Nothing to resume.")
+            return 0
     finally:
         db.close()
-    if not pending:
-        if args.json:
-            print_json({"resumed": 0})
-        else:
-            print("Nothing to resume.")
-        return 0
     settings = SettingsStore().load()
     with connect(settings, offline=args.offline) as conn:
-        allowed = conn.allowed_hosts()
+        db = open_project_db(project)
+        try:
+            plan = plan_resume(JobJournal(db), conn.backend)
+        finally:
+            db.close()
+        for job in plan.expired:
+            eprint(f"qcut-ai: {job.model_name}: {job.error}")
+        if plan.waiting:
+            eprint(f"qcut-ai: {waiting_text(plan.waiting)}")
         runner = JobRunner(
-            project, conn.gateway, app_dirs().ensure().thumbnails, allowed_hosts=allowed
+            project,
+            conn.gateway,
+            app_dirs().ensure().thumbnails,
+            allowed_hosts=conn.allowed_hosts(),
         )
         batch = BatchRunner(
             runner, concurrency=settings.concurrency, emit=_Progress(args.quiet or args.json)
         )
         try:
-            finals = batch.run([j.id for j in pending])
+            finals = batch.run([j.id for j in plan.run])
         finally:
             batch.shutdown()
-    failures = 0
+    failures = len(plan.waiting)
     for job in finals:
         if args.json:
             print_json(job.to_json())

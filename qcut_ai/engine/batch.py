@@ -44,6 +44,7 @@ def journal_batch(
     request: GenerationRequest,
     *,
     retry_of: str | None = None,
+    backend: str | None = None,
 ) -> list[JobRecord]:
     batch_id = uuid.uuid4().hex[:12]
     records = []
@@ -62,6 +63,7 @@ def journal_batch(
                 price_unit=job.estimate.unit,
                 price_rate=job.estimate.rate_text,
                 retry_of=retry_of,
+                backend=backend,
             )
         )
     return records

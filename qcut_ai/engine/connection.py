@@ -43,6 +43,14 @@ class FalConnection:
     def offline(self) -> bool:
         return self.standin is not None
 
+    @property
+    def backend(self) -> str:
+        """Where jobs go, as journaled. An offline session is its own backend: its jobs
+        end with it, while jobs sent to fal (or an override URL) outlive the app."""
+        if self.standin is not None:
+            return f"offline:{self.base_url}"
+        return self.base_url or "fal"
+
     def gateway(self) -> FalGateway:
         with self._lock:
             if self._gateway is None:

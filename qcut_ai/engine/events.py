@@ -25,6 +25,10 @@ class JobEvent:
     bytes_total: int | None = None
     error: str | None = None
     media: MediaItem | None = None
+    # For elapsed / ETA: when fal accepted the job, and how long this model
+    # usually takes here (median of past runs, else the catalogue's figure).
+    submitted_at: str | None = None
+    expected_s: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -62,6 +62,13 @@ def m001_jobs(db: Database) -> None:
     db.execute("CREATE INDEX jobs_created ON jobs(created_at)")
 
 
+@migrations()
+def m002_backend(db: Database) -> None:
+    # Which fal a job was sent to ("fal", an override URL, or an offline preview
+    # session), so a resume never polls, or pays, the wrong service.
+    db.execute("ALTER TABLE jobs ADD COLUMN backend TEXT")
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -81,6 +88,7 @@ class JobRecord:
     arguments: dict[str, Any]
     estimate_usd: float | None
     price_unit: str | None
+    price_rate: str | None
     request_id: str | None
     status_url: str | None
     response_url: str | None
@@ -97,6 +105,7 @@ class JobRecord:
     submitted_at: str | None
     completed_at: str | None
     finished_at: str | None
+    backend: str | None = None
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> JobRecord:
@@ -115,6 +124,7 @@ class JobRecord:
             arguments=js("arguments_json") or {},
             estimate_usd=row["estimate_usd"],
             price_unit=row["price_unit"],
+            price_rate=row["price_rate"],
             request_id=row["request_id"],
             status_url=row["status_url"],
             response_url=row["response_url"],
@@ -131,6 +141,7 @@ class JobRecord:
             submitted_at=row["submitted_at"],
             completed_at=row["completed_at"],
             finished_at=row["finished_at"],
+            backend=row.get("backend"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -173,6 +184,7 @@ class JobJournal:
         price_unit: str | None,
         price_rate: str | None = None,
         retry_of: str | None = None,
+        backend: str | None = None,
     ) -> JobRecord:
         job_id = uuid.uuid4().hex[:12]
         stamp = now_iso()
@@ -180,8 +192,8 @@ class JobJournal:
             self.db.execute(
                 """INSERT INTO jobs (id, batch_id, position, model_id, endpoint, model_name,
                    state, request_json, arguments_json, estimate_usd, price_unit, price_rate,
-                   retry_of, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   retry_of, backend, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     job_id,
                     batch_id,
@@ -196,6 +208,7 @@ class JobJournal:
                     price_unit,
                     price_rate,
                     retry_of,
+                    backend,
                     stamp,
                     stamp,
                 ],

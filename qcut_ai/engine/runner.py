@@ -25,12 +25,19 @@ from qcut_ai.core.errors import (
 )
 from qcut_ai.core.jobs import JobState
 from qcut_ai.core.media import MediaItem, Provenance
+from qcut_ai.engine.crashpoints import crash_point
 from qcut_ai.engine.events import EventSink, JobEvent, ignore_event
 from qcut_ai.engine.journal import JobJournal, JobRecord, now_iso
 from qcut_ai.library.db import open_project_db
 from qcut_ai.library.ingest import Library
 from qcut_ai.library.probe import verify_media
-from qcut_ai.services.download import AllowedHosts, download, media_file_name, unique_path
+from qcut_ai.services.download import (
+    PART_SUFFIX,
+    AllowedHosts,
+    download,
+    media_file_name,
+    unique_path,
+)
 from qcut_ai.services.fal_gateway import FalGateway, RemoteStatus, Submission
 from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.services.uploads import check_local_input, is_remote
@@ -86,11 +93,14 @@ class JobRunner:
     def journal(self) -> JobJournal:
         return JobJournal(open_project_db(self.project))
 
-    def _spec(self, job: JobRecord) -> ModelSpec:
+    def spec(self, job: JobRecord) -> ModelSpec:
         return load_catalog().get(job.model_id)
 
+    def gateway(self) -> FalGateway:
+        return self._gateway()
+
     @staticmethod
-    def _submission(job: JobRecord) -> Submission:
+    def submission(job: JobRecord) -> Submission:
         assert job.request_id and job.status_url and job.response_url and job.cancel_url
         return Submission(
             job.endpoint, job.request_id, job.status_url, job.response_url, job.cancel_url
@@ -117,6 +127,9 @@ class JobRunner:
                 return job
             try:
                 return self._generate(journal, job, emit, abort)
+            except StuckJobError:
+                # Reported, but left open at its last state: `resume` or Retry polls again.
+                return journal.get(job_id)
             except QcutError as exc:
                 return self._fail(journal, journal.get(job_id), exc, emit)
         finally:
@@ -125,7 +138,7 @@ class JobRunner:
     def _generate(
         self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort
     ) -> JobRecord:
-        spec = self._spec(job)
+        spec = self.spec(job)
         if job.state is JobState.SUBMITTING:
             # We crashed between POST and saving its answer: fal may hold a paid job.
             raise AmbiguousSubmitError(
@@ -141,6 +154,7 @@ class JobRunner:
             job = journal.update(job.id, JobState.SUBMITTING, arguments=arguments)
             emit(JobEvent(job.id, job.state, job.model_name))
             sub = gateway.submit(job.endpoint, arguments)
+            crash_point("submit-unsaved")
             job = journal.update(
                 job.id,
                 JobState.SUBMITTED,
@@ -150,9 +164,12 @@ class JobRunner:
                 cancel_url=sub.cancel_url,
                 submitted_at=now_iso(),
             )
+            crash_point("after-submit")
             emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
-        sub = self._submission(job)
+        sub = self.submission(job)
         last: dict[str, Any] = {"state": None, "pos": None, "logs": 0}
+        expected = journal.median_generation_seconds(job.endpoint) or float(spec.typical_seconds)
+        submitted_at = job.submitted_at
 
         def on_status(st: RemoteStatus) -> None:
             state = {"IN_QUEUE": JobState.IN_QUEUE, "IN_PROGRESS": JobState.GENERATING}.get(
@@ -163,10 +180,18 @@ class JobRunner:
             if state.value != last["state"] or st.queue_position != last["pos"]:
                 journal.update(job.id, state, queue_position=st.queue_position)
                 last["state"], last["pos"] = state.value, st.queue_position
+                crash_point("in-queue" if state is JobState.IN_QUEUE else "generating")
             if st.state != "COMPLETED":
                 emit(
                     JobEvent(
-                        job.id, state, job.model_name, sub.request_id, st.queue_position, lines
+                        job.id,
+                        state,
+                        job.model_name,
+                        sub.request_id,
+                        st.queue_position,
+                        lines,
+                        submitted_at=submitted_at,
+                        expected_s=expected,
                     )
                 )
 
@@ -245,7 +270,7 @@ class JobRunner:
     def _ingest(
         self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort
     ) -> JobRecord:
-        spec = self._spec(job)
+        spec = self.spec(job)
         assert job.result is not None and job.request_id
         library = Library(self.project, self.thumbnails_dir)
         try:
@@ -258,10 +283,15 @@ class JobRunner:
                 job = journal.update(job.id, JobState.DOWNLOADING, download_path=str(target))
             if job.state is JobState.DOWNLOADING:
                 if not self._already_downloaded(target):
+                    # A .part left by a crash is this job's own (its name was journaled);
+                    # it may not have been flushed, so it is fetched again from the start.
+                    target.with_name(target.name + PART_SUFFIX).unlink(missing_ok=True)
                     target = self._download(job, spec, target, emit, abort)
                 job = journal.update(job.id, JobState.INGESTING, download_path=str(target))
+            crash_point("after-download")
             emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
             item = library.add_generated(target, self._provenance(job, spec))
+            crash_point("after-library-row")
             return self._done(journal, job, item, emit)
         finally:
             library.close()
@@ -298,6 +328,8 @@ class JobRunner:
         last = [0.0]
 
         def progress(done: int, total: int | None) -> None:
+            if done:
+                crash_point("mid-download")
             now = time.monotonic()
             if now - last[0] >= 0.2 or (total is not None and done >= total):
                 last[0] = now

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -25,12 +25,16 @@ class JobManager(QObject):
         job_finished(object): the final JobRecord of a job
         media_added(object): a MediaItem that entered the library
         batch_progress(int, int): finished jobs, total jobs of the current batch
+        job_retried(str, str): old job id, the job id now running for it (may be the same)
+        error_reported(str): one sentence, e.g. why a retry was refused
     """
 
     job_event = Signal(object)
     job_finished = Signal(object)
     media_added = Signal(object)
     batch_progress = Signal(int, int)
+    job_retried = Signal(str, str)
+    error_reported = Signal(str)
 
     def __init__(
         self,
@@ -46,7 +50,12 @@ class JobManager(QObject):
         # ffmpeg/probe/thumbnail work has its own small pool so it never starves network jobs.
         self.ingest_pool = QThreadPool(self)
         self.ingest_pool.setMaxThreadCount(1)
+        # Retry checks ask fal about the old job; they must not wait behind a long batch.
+        self.control_pool = QThreadPool(self)
+        self.control_pool.setMaxThreadCount(1)
         self._live: dict[str, FunctionRunnable] = {}
+        self._control: set[FunctionRunnable] = set()
+        self._states: dict[str, JobState] = {}
         self._pending_progress: dict[str, JobEvent] = {}
         self._total = 0
         self._finished = 0
@@ -62,13 +71,19 @@ class JobManager(QObject):
         self._runner = runner
 
     # -- starting ------------------------------------------------------------
-    def start(self, job_ids: list[str]) -> None:
-        """Queue jobs in order; generation respects the pool size, ingest overlaps it."""
+    def start(self, job_ids: list[str], known: Mapping[str, JobState] | None = None) -> None:
+        """Queue jobs in order; generation respects the pool size, ingest overlaps it.
+
+        `known` gives the journal state of resumed jobs, so "cancel queued" leaves
+        a job that fal already holds alone.
+        """
+        self._states.update(known or {})
         if self._finished >= self._total:
             self._total = self._finished = 0
         self._total += len(job_ids)
         self.batch_progress.emit(self._finished, self._total)
         for job_id in job_ids:
+            self._states.setdefault(job_id, JobState.QUEUED)
             task = FunctionRunnable(partial(self._step, "generate", job_id))
             self._wire(job_id, task, self._after_generate)
             self.generate_pool.start(task)
@@ -98,17 +113,20 @@ class JobManager(QObject):
 
     def _after_ingest(self, job_id: str, record: JobRecord) -> None:
         self._live.pop(job_id, None)
+        self._states[job_id] = record.state
         self._finished += 1
         self.job_finished.emit(record)
         self.batch_progress.emit(self._finished, self._total)
 
     def _on_failed(self, job_id: str, text: str) -> None:
         self._live.pop(job_id, None)
+        self._states[job_id] = JobState.FAILED
         self._finished += 1
         self.job_event.emit(JobEvent(job_id, JobState.FAILED, error=text))
         self.batch_progress.emit(self._finished, self._total)
 
     def _on_event(self, event: JobEvent) -> None:
+        self._states[event.job_id] = event.state
         if event.bytes_done is not None and event.state is JobState.DOWNLOADING:
             self._pending_progress[event.job_id] = event
             return
@@ -129,9 +147,46 @@ class JobManager(QObject):
         if task is not None:
             task.abort.set()
 
+    def cancel_queued(self) -> None:
+        """Cancel the jobs not yet sent to fal; running ones carry on."""
+        for job_id, task in list(self._live.items()):
+            if self._states.get(job_id) is JobState.QUEUED:
+                task.abort.set()
+
     def cancel_all(self) -> None:
         for task in list(self._live.values()):
             task.abort.set()
+
+    def state_of(self, job_id: str) -> JobState | None:
+        return self._states.get(job_id)
+
+    # -- retrying --------------------------------------------------------------
+    def retry(self, job_id: str, *, accept_unknown: bool = False) -> None:
+        """Check the old job at fal in a worker, then run what can deliver the result."""
+        if job_id in self._live:
+            self.error_reported.emit("This job is still running; cancel it before a retry.")
+            return
+
+        def prepare(_emit: object, _abort: object) -> str:
+            from qcut_ai.engine.retry import prepare_retry
+
+            return prepare_retry(self._runner(), job_id, accept_unknown=accept_unknown)
+
+        task = FunctionRunnable(prepare)
+        self._control.add(task)
+        task.signals.finished.connect(lambda new_id, t=task: self._retry_ready(job_id, new_id, t))
+        task.signals.failed.connect(lambda text, t=task: self._retry_failed(text, t))
+        self.control_pool.start(task)
+
+    def _retry_ready(self, old_id: str, new_id: str, task: FunctionRunnable) -> None:
+        self._control.discard(task)
+        self.job_retried.emit(old_id, new_id)
+        self._states[new_id] = JobState.QUEUED
+        self.start([new_id])
+
+    def _retry_failed(self, text: str, task: FunctionRunnable) -> None:
+        self._control.discard(task)
+        self.error_reported.emit(text)
 
     def is_busy(self) -> bool:
         return bool(self._live)
@@ -144,3 +199,4 @@ class JobManager(QObject):
         self.generate_pool.clear()
         self.generate_pool.waitForDone(timeout_ms)
         self.ingest_pool.waitForDone(timeout_ms)
+        self.control_pool.waitForDone(timeout_ms)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
@@ -23,10 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.catalog import Category, ModelSpec
+from qcut_ai.core.errors import QcutError
+from qcut_ai.core.jobs import JobState
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.pricing import batch_total
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.connection import FalConnection
+from qcut_ai.engine.journal import JobRecord
+from qcut_ai.engine.resume import ResumePlan
 from qcut_ai.engine.runner import JobRunner
 from qcut_ai.jobs.library_service import LibraryService
 from qcut_ai.jobs.manager import JobManager
@@ -93,7 +98,11 @@ class MediaPanel(QWidget):
         self.jobs.batch_progress.connect(self.job_list.set_batch_progress)
         self.jobs.media_added.connect(self._on_media_added)
         self.job_list.cancel_requested.connect(self.jobs.cancel)
+        self.job_list.cancel_queued_requested.connect(self.jobs.cancel_queued)
         self.job_list.cancel_all_requested.connect(self.jobs.cancel_all)
+        self.job_list.retry_requested.connect(self.retry_job)
+        self.jobs.job_retried.connect(self._on_job_retried)
+        self.jobs.error_reported.connect(self.error_reported)
 
         self.library = LibraryService(self)
         self.library.items_loaded.connect(self._on_items_loaded)
@@ -127,10 +136,103 @@ class MediaPanel(QWidget):
         self.error_reported.connect(self._show_error)
 
     # -- project ---------------------------------------------------------------
-    def open_project(self, path: str | Path) -> None:
+    def open_project(self, path: str | Path, *, resume: bool = True) -> None:
+        """Show a project's library; with `resume`, finish its unfinished jobs (exactly once)."""
         self.project = ProjectPaths.at(path).ensure()
         self.library.open(self.project)
         self.project_opened.emit(str(self.project.root))
+        if resume:
+            self.resume_unfinished()
+
+    def resume_unfinished(self) -> None:
+        """Read the journal in a worker; jobs fal may still hold are polled, never resent."""
+        project = self.project
+        if project is None:
+            return
+        try:
+            backend = self.connection().backend
+        except QcutError as exc:
+            self.error_reported.emit(exc.user_text())
+            return
+
+        def unfinished(_emit: object, _abort: object) -> tuple[ResumePlan, list[JobRecord]]:
+            from qcut_ai.engine.journal import JobJournal
+            from qcut_ai.engine.resume import plan_resume
+            from qcut_ai.library.db import open_project_db
+
+            db = open_project_db(project)
+            try:
+                journal = JobJournal(db)
+                # Uncertain submits are shown too: the user must check them at fal.
+                uncertain = journal.recent(limit=20, states={JobState.UNKNOWN})
+                return plan_resume(journal, backend), uncertain
+            finally:
+                db.close()
+
+        self._in_worker(unfinished, self._resume_jobs)
+
+    def _resume_jobs(self, found: tuple[ResumePlan, list[JobRecord]]) -> None:
+        from qcut_ai.engine.resume import waiting_text
+
+        plan, uncertain = found
+        if self.project is None:
+            return
+        for job in [*plan.run, *plan.waiting, *plan.expired, *uncertain]:
+            details = (
+                f"Request id: {job.request_id or 'none'}\nPrompt: {job.request.get('prompt', '')}"
+            )
+            self.job_list.add_job(
+                job.id,
+                job.model_name,
+                state=job.state,
+                submitted_at=job.submitted_at,
+                error=job.error,
+                details=details,
+            )
+        if plan.waiting:
+            self.error_reported.emit(waiting_text(plan.waiting))
+        runnable = [j for j in plan.run if self.jobs.state_of(j.id) is None]
+        if runnable:
+            self.jobs.start([j.id for j in runnable], known={j.id: j.state for j in runnable})
+
+    def retry_job(self, job_id: str) -> None:
+        """Retry; an uncertain submit needs the user's word that paying twice is acceptable."""
+        accept = False
+        if self.job_list.state_of(job_id) is JobState.UNKNOWN:
+            answer = QMessageBox.question(
+                self,
+                "Retry an uncertain job?",
+                "fal may already be running this job (check fal.ai/dashboard/requests). "
+                "Retrying may pay for it twice. Retry anyway?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            accept = True
+        self.jobs.retry(job_id, accept_unknown=accept)
+
+    def _on_job_retried(self, old_id: str, new_id: str) -> None:
+        if new_id != old_id:
+            row = self.job_list.row(old_id)
+            self.job_list.add_job(new_id, row.text(0) if row is not None else "Retry")
+
+    def _in_worker(
+        self, fn: Callable[[object, object], object], done: Callable[[Any], None]
+    ) -> None:
+        """Run `fn` on the panel's worker thread; `done(result)` runs on the GUI thread."""
+        task = FunctionRunnable(fn)
+        self._tasks.add(task)
+
+        def finished(result: object) -> None:
+            self._tasks.discard(task)
+            done(result)
+
+        def failed(text: str) -> None:
+            self._tasks.discard(task)
+            self.error_reported.emit(text)
+
+        task.signals.finished.connect(finished)
+        task.signals.failed.connect(failed)
+        self._work.start(task)
 
     def set_mode_text(self, text: str) -> None:
         self.banner.setText(text)
@@ -162,7 +264,8 @@ class MediaPanel(QWidget):
         planned = plan(specs, request)
         known, unknown = batch_total(p.estimate for p in planned)
         threshold = self.services.settings.confirm_above_usd
-        offline = self.connection().offline
+        connection = self.connection()
+        offline, backend = connection.offline, connection.backend
         if not offline and (float(known) > threshold or unknown):
             answer = QMessageBox.question(
                 self,
@@ -182,7 +285,7 @@ class MediaPanel(QWidget):
 
             db = open_project_db(project)
             try:
-                records = journal_batch(JobJournal(db), planned, request)
+                records = journal_batch(JobJournal(db), planned, request, backend=backend)
             finally:
                 db.close()
             return [(r.id, r.model_name) for r in records]

@@ -1,0 +1,51 @@
+"""Which unfinished jobs this session can pick up, and which belong elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qcut_ai.core.jobs import JobState
+from qcut_ai.engine.journal import JobJournal, JobRecord
+
+OFFLINE_PREFIX = "offline:"
+
+
+@dataclass
+class ResumePlan:
+    """run: jobs to continue now; waiting: jobs for another backend (left open);
+    expired: offline preview jobs whose session ended (closed, nothing was paid)."""
+
+    run: list[JobRecord] = field(default_factory=list)
+    waiting: list[JobRecord] = field(default_factory=list)
+    expired: list[JobRecord] = field(default_factory=list)
+
+
+def plan_resume(journal: JobJournal, backend: str) -> ResumePlan:
+    plan = ResumePlan()
+    for job in journal.unfinished():
+        if job.backend in (None, backend):
+            plan.run.append(job)
+        elif job.backend.startswith(OFFLINE_PREFIX):
+            # A preview stand-in lives only as long as its session; its jobs cost nothing.
+            plan.expired.append(
+                journal.update(
+                    job.id,
+                    JobState.FAILED,
+                    error="This offline preview job ended with the session that ran it; "
+                    "nothing was paid.",
+                    error_kind="ExpiredPreview",
+                )
+            )
+        else:
+            plan.waiting.append(job)
+    return plan
+
+
+def waiting_text(jobs: list[JobRecord]) -> str:
+    """One sentence about jobs that need another connection to finish."""
+    where = sorted({j.backend or "fal" for j in jobs})
+    noun = "job waits" if len(jobs) == 1 else "jobs wait"
+    return (
+        f"{len(jobs)} {noun} for {', '.join(where)}; they were kept and finish when "
+        "qcut-ai is connected there again."
+    )
