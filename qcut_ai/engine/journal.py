@@ -155,6 +155,10 @@ class JobRecord:
             "request_id": self.request_id,
             "cost_estimate_usd": self.estimate_usd,
             "prompt": self.request.get("prompt"),
+            # The exact arguments sent, so an uncertain job can be found at fal.
+            "arguments": self.arguments,
+            "backend": self.backend,
+            "retry_of": self.retry_of,
             "error": self.error,
             "media_id": self.media_id,
             "created_at": self.created_at,
