@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "qcut_ai.commands.jobs",
     "qcut_ai.commands.key",
     "qcut_ai.commands.standin",
+    "qcut_ai.commands.spend",
 )
 
 EXIT_USER_ERROR = 2

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from qcut_ai.commands.common import add_json_arg, add_project_arg, eprint, print_json, project_from
+
+if TYPE_CHECKING:
+    from qcut_ai.engine.batch import PlannedJob
+    from qcut_ai.services.paths import ProjectPaths
+    from qcut_ai.services.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -90,16 +96,39 @@ class _Progress:
             eprint(f"           {line}")
 
 
+def _check_spending(
+    project: ProjectPaths, planned: Sequence[PlannedJob], settings: Settings, *, confirmed: bool
+) -> None:
+    """Budgets first (--yes cannot lift them), then the confirmation threshold."""
+    from qcut_ai.core.errors import BudgetError
+    from qcut_ai.core.pricing import batch_total, format_usd
+    from qcut_ai.engine.spend import check_budget
+
+    check_budget(project, planned, settings, unknown_confirmed=confirmed)
+    known, unknown = batch_total(p.estimate for p in planned)
+    if confirmed or (float(known) <= settings.confirm_above_usd and not unknown):
+        return
+    unpriced = f"{unknown} model(s) with unknown price"
+    if float(known) > settings.confirm_above_usd:
+        extra = f" plus {unpriced}" if unknown else ""
+        message = (
+            f"This batch costs an estimated ${format_usd(known)}{extra}, above the "
+            f"${settings.confirm_above_usd:.2f} confirmation threshold."
+        )
+    else:
+        message = f"This batch has {unpriced}, so its cost needs confirmation."
+    raise BudgetError(message, hint="Run again with --yes to confirm.")
+
+
 def run(args: argparse.Namespace) -> int:
     from qcut_ai.core.catalog import load_catalog
-    from qcut_ai.core.errors import BudgetError
     from qcut_ai.core.jobs import JobState
-    from qcut_ai.core.pricing import batch_total
     from qcut_ai.core.requests import GenerationRequest
     from qcut_ai.engine.batch import BatchRunner, journal_batch, plan
     from qcut_ai.engine.connection import connect
     from qcut_ai.engine.journal import JobJournal
     from qcut_ai.engine.runner import JobRunner
+    from qcut_ai.engine.spend import record_project, record_rehearsal
     from qcut_ai.library.db import open_project_db
     from qcut_ai.library.repository import MediaRepository
     from qcut_ai.services.paths import app_dirs
@@ -124,21 +153,20 @@ def run(args: argparse.Namespace) -> int:
     )
     planned = plan(specs, request)  # every model validated before anything is sent
     settings = SettingsStore().load()
-    known, unknown = batch_total(p.estimate for p in planned)
     offline = args.offline or settings.offline_preview
-    if not offline and not args.yes and (float(known) > settings.confirm_above_usd or unknown):
-        what = f"${known:.2f}" + (f" plus {unknown} model(s) with unknown price" if unknown else "")
-        raise BudgetError(
-            f"This batch costs an estimated {what}, above the ${settings.confirm_above_usd:.2f} "
-            "confirmation threshold.",
-            hint="Run again with --yes to confirm.",
-        )
     project = project_from(args)
+    if not offline:  # the offline preview pays nothing
+        _check_spending(project, planned, settings, confirmed=args.yes)
     dirs = app_dirs().ensure()
     with connect(settings, offline=offline) as conn:
+        record_project(project)  # before journaling: the daily budget must see this batch
         journal = JobJournal(open_project_db(project))
-        records = journal_batch(journal, planned, request)
-        journal.db.close()
+        try:
+            records = journal_batch(journal, planned, request, backend=conn.backend)
+        finally:
+            journal.db.close()
+        if offline:
+            record_rehearsal(project, records)
         allowed = conn.allowed_hosts()
         runner = JobRunner(project, conn.gateway, dirs.thumbnails, allowed_hosts=allowed)
         batch = BatchRunner(

@@ -1,0 +1,211 @@
+"""Spend safety: budgets checked before any submit, and what has been spent so far.
+
+Call `check_budget` after planning a batch and before journaling it: it
+raises BudgetError (with the numbers) when the batch's estimate does not fit
+in what is left of the user's daily budget (UTC day, summed over every
+project) or of the project's budget. Jobs still in flight are reserved at
+their estimate. Offline preview pays nothing, so callers skip the check there
+and mark its batches with `record_rehearsal`. `record_project` lists the
+project for the daily budget; call it when journaling a batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from qcut_ai.core.errors import BudgetError
+from qcut_ai.core.pricing import batch_total, format_usd
+from qcut_ai.engine.batch import PlannedJob
+from qcut_ai.engine.journal import JobRecord
+from qcut_ai.engine.spend_ledger import (
+    LedgerEntry,
+    Outcome,
+    mark_rehearsal,
+    project_entries,
+    read_projects,
+)
+from qcut_ai.engine.spend_registry import record_project, registered_projects
+from qcut_ai.engine.spend_report import SpendLine, SpendReport, spend_report
+from qcut_ai.library.db import open_database
+from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.services.settings import Settings
+
+__all__ = [
+    "SpendLine",
+    "SpendReport",
+    "SpendTotals",
+    "UnknownPriceError",
+    "check_budget",
+    "record_project",
+    "record_rehearsal",
+    "spend_report",
+    "spend_totals",
+    "today_and_project",
+    "utc_today",
+]
+
+ZERO = Decimal(0)
+
+
+class UnknownPriceError(BudgetError):
+    """A budget is set and the batch has a model without a published price.
+
+    The user may confirm and retry with `unknown_confirmed=True`.
+    """
+
+    def __init__(self, message: str, *, hint: str = "", models: Sequence[str] = ()) -> None:
+        super().__init__(message, hint=hint)
+        self.models = list(models)
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _money(usd: Decimal) -> str:
+    return f"${format_usd(usd)}"
+
+
+@dataclass(frozen=True)
+class _Usage:
+    spent: Decimal
+    pending: Decimal
+
+    @classmethod
+    def of(cls, entries: Iterable[LedgerEntry]) -> _Usage:
+        spent = pending = ZERO
+        for entry in entries:
+            if entry.outcome is Outcome.SPENT:
+                spent += entry.usd or ZERO
+            elif entry.outcome is Outcome.PENDING:
+                pending += entry.usd or ZERO
+        return cls(spent, pending)
+
+
+@dataclass(frozen=True)
+class SpendTotals:
+    """The numbers of the panel's spend summary, in dollars.
+
+    Today's figures are the user's UTC day across every project; the
+    project's are all-time. Pending is reserved for jobs still in flight;
+    `pending` counts each such job of either scope once.
+    """
+
+    today_spent: Decimal
+    today_pending: Decimal
+    project_spent: Decimal
+    project_pending: Decimal
+    pending: Decimal
+
+
+def _today_entries(project: ProjectPaths | None, today: date) -> list[LedgerEntry]:
+    mine = [project] if project is not None else []
+    strict = [str(project.root)] if project is not None else []
+    read = read_projects([*mine, *registered_projects()], since=today, strict=strict)
+    day = today.isoformat()
+    return [e for e in read.entries if e.day == day]
+
+
+def spend_totals(project: ProjectPaths | None) -> SpendTotals:
+    """Spent and pending today (all projects) and in this project ($0 without one)."""
+    today_entries = _today_entries(project, utc_today())
+    project_entries_ = project_entries(project) if project is not None else []
+    today, mine = _Usage.of(today_entries), _Usage.of(project_entries_)
+    # A job in flight is in both scopes when it is today's and this project's.
+    in_flight = {(e.project, e.job_id): e for e in [*today_entries, *project_entries_]}
+    pending = _Usage.of(in_flight.values()).pending
+    return SpendTotals(today.spent, today.pending, mine.spent, mine.pending, pending)
+
+
+def today_and_project(project: ProjectPaths) -> tuple[Decimal, Decimal]:
+    """Dollars spent today (UTC, every project) and in this project, pending excluded."""
+    totals = spend_totals(project)
+    return totals.today_spent, totals.project_spent
+
+
+def _check_scope(
+    *,
+    what: str,
+    budget: float,
+    usage: _Usage,
+    known: Decimal,
+    unpriced: Sequence[str],
+    unknown_confirmed: bool,
+    hint: str,
+) -> None:
+    limit = Decimal(str(budget))
+    left = max(ZERO, limit - usage.spent - usage.pending)
+    used = f"{_money(usage.spent)} spent"
+    if usage.pending:
+        used += f", {_money(usage.pending)} pending"
+    if known > left:
+        raise BudgetError(
+            f"This batch costs an estimated {_money(known)} but only {_money(left)} is left "
+            f"of {what} {_money(limit)} budget ({used}).",
+            hint=hint,
+        )
+    if unpriced and not unknown_confirmed:
+        names = ", ".join(unpriced)
+        count = f"{len(unpriced)} model" + ("s" if len(unpriced) > 1 else "")
+        raise UnknownPriceError(
+            f"This batch has {count} without a published price ({names}), so it could "
+            f"exceed {what} {_money(limit)} budget ({_money(left)} left).",
+            hint="Confirm the unknown price to go ahead (--yes on the command line).",
+            models=unpriced,
+        )
+
+
+def check_budget(
+    project: ProjectPaths,
+    planned: Sequence[PlannedJob],
+    settings: Settings,
+    *,
+    unknown_confirmed: bool = False,
+) -> None:
+    """Raise BudgetError if the batch does not fit in what is left of a set budget.
+
+    Nothing is checked when no budget is set. A model with an unknown price
+    counts as exceeding a set budget unless `unknown_confirmed`; then
+    UnknownPriceError (a BudgetError) is raised so the caller can ask.
+    """
+    daily, per_project = settings.daily_budget_usd, settings.project_budget_usd
+    if daily is None and per_project is None:
+        return
+    known, _ = batch_total(p.estimate for p in planned)
+    unpriced = [p.spec.name for p in planned if p.estimate.usd is None]
+    scopes: list[tuple[str, float, _Usage, str]] = []
+    if daily is not None:
+        usage = _Usage.of(_today_entries(project, utc_today()))
+        hint = (
+            "Choose fewer or cheaper models, raise the daily budget in Settings, "
+            "or wait for the new day (00:00 UTC)."
+        )
+        scopes.append(("today's", daily, usage, hint))
+    if per_project is not None:
+        usage = _Usage.of(project_entries(project))
+        hint = "Choose fewer or cheaper models, or raise the project budget in Settings."
+        scopes.append(("this project's", per_project, usage, hint))
+    for what, budget, usage, hint in scopes:
+        _check_scope(
+            what=what,
+            budget=budget,
+            usage=usage,
+            known=known,
+            unpriced=unpriced,
+            unknown_confirmed=unknown_confirmed,
+            hint=hint,
+        )
+
+
+def record_rehearsal(project: ProjectPaths, records: Sequence[JobRecord]) -> None:
+    """Mark journaled jobs as run against the offline preview, so they count $0."""
+    if not records:
+        return
+    db = open_database(project.database)
+    try:
+        mark_rehearsal(db, {r.batch_id for r in records})
+    finally:
+        db.close()

@@ -1,0 +1,217 @@
+"""The spend ledger: what each journaled job has cost, read from the project database.
+
+fal bills only successful outputs, so a job's estimate counts as *spent* once
+fal has finished it, as *pending* (reserved against budgets) while it may
+still be billed, and as $0 when it failed or was cancelled in the queue.
+Batches run against the offline preview are rehearsals and cost nothing.
+
+The `spend_ledger` view in the project database states this per job, so the
+file explains its own money without qcut-ai (`SELECT * FROM spend_ledger`).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from qcut_ai.core.errors import LibraryError
+from qcut_ai.core.jobs import JobState
+from qcut_ai.engine.journal import migrations as journal_migrations
+from qcut_ai.engine.journal import now_iso
+from qcut_ai.library.db import apply_migrations, open_database
+from qcut_ai.services.paths import ProjectPaths
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    """What a job means for the user's money."""
+
+    SPENT = "spent"  # fal finished it: billed
+    PENDING = "pending"  # in flight or uncertain: may still be billed
+    FREE = "free"  # failed or cancelled in the queue: fal bills nothing
+    REHEARSAL = "rehearsal"  # offline preview: no money involved
+
+
+SPENT_STATES = frozenset(
+    {JobState.COMPLETED, JobState.DOWNLOADING, JobState.INGESTING, JobState.DONE}
+)
+FREE_STATES = frozenset({JobState.FAILED, JobState.CANCELLED})
+# Everything else is pending, `unknown` included: that submit may have reached fal.
+PENDING_STATES = frozenset(set(JobState) - SPENT_STATES - FREE_STATES)
+
+
+def _in(states: Iterable[JobState]) -> str:
+    return ", ".join(f"'{s.value}'" for s in sorted(states))
+
+
+migrations = Migrations("qcut_ai.spend")
+
+
+@migrations()
+def m001_ledger(db: Database) -> None:
+    # The view's state lists are fixed when this step runs; a change to the
+    # spend rule needs a new step that drops and recreates the view.
+    db.execute(
+        """
+        CREATE TABLE spend_rehearsals (
+            batch_id TEXT PRIMARY KEY,
+            recorded_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        f"""
+        CREATE VIEW spend_ledger AS
+        SELECT
+            j.id AS job_id,
+            j.batch_id,
+            j.model_id,
+            j.model_name,
+            j.endpoint,
+            j.state,
+            j.estimate_usd,
+            j.price_unit,
+            j.price_rate,
+            substr(COALESCE(j.submitted_at, j.created_at), 1, 10) AS day,
+            CASE
+                WHEN r.batch_id IS NOT NULL THEN 'rehearsal'
+                WHEN j.state IN ({_in(SPENT_STATES)}) THEN 'spent'
+                WHEN j.state IN ({_in(FREE_STATES)}) THEN 'free'
+                ELSE 'pending'
+            END AS outcome,
+            CASE
+                WHEN r.batch_id IS NULL AND j.state IN ({_in(SPENT_STATES)})
+                THEN j.estimate_usd ELSE 0
+            END AS spent_usd,
+            CASE
+                WHEN r.batch_id IS NULL AND j.state NOT IN ({_in(SPENT_STATES | FREE_STATES)})
+                THEN j.estimate_usd ELSE 0
+            END AS pending_usd
+        FROM jobs AS j
+        LEFT JOIN spend_rehearsals AS r ON r.batch_id = j.batch_id
+        """
+    )
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One job as the ledger sees it; `usd` None means the model's price was unknown."""
+
+    project: str
+    job_id: str
+    model_id: str
+    model_name: str
+    day: str
+    outcome: Outcome
+    usd: Decimal | None
+
+
+def ensure_ledger(db: Database) -> None:
+    """Apply the journal's migrations, then the ledger's (the view reads `jobs`)."""
+    apply_migrations(db, journal_migrations)
+    apply_migrations(db, migrations)
+
+
+def mark_rehearsal(db: Database, batch_ids: Iterable[str]) -> None:
+    """Record batches that ran against the offline preview, so they count $0."""
+    ensure_ledger(db)
+    stamp = now_iso()
+    with db.conn:
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO spend_rehearsals (batch_id, recorded_at) VALUES (?, ?)",
+            [(b, stamp) for b in batch_ids],
+        )
+
+
+def _usd(value: float | None) -> Decimal | None:
+    # The journal stores REAL; repr gives back the decimal the estimate was made from.
+    return None if value is None else Decimal(repr(value))
+
+
+def entries(db: Database, project: str, since: date | None = None) -> list[LedgerEntry]:
+    """The ledger rows of one open project database, oldest first."""
+    ensure_ledger(db)
+    sql = "SELECT * FROM spend_ledger"
+    params: list[str] = []
+    if since is not None:
+        sql += " WHERE day >= ?"
+        params.append(since.isoformat())
+    sql += " ORDER BY day, job_id"
+    return [
+        LedgerEntry(
+            project=project,
+            job_id=row["job_id"],
+            model_id=row["model_id"],
+            model_name=row["model_name"],
+            day=row["day"],
+            outcome=Outcome(row["outcome"]),
+            usd=_usd(row["estimate_usd"]),
+        )
+        for row in db.query(sql, params)
+    ]
+
+
+def project_entries(project: ProjectPaths, since: date | None = None) -> list[LedgerEntry]:
+    """The ledger of one project folder; a folder that never generated has none."""
+    if not project.database.is_file():
+        return []
+    db = open_database(project.database)
+    try:
+        return entries(db, str(project.root), since)
+    except sqlite3.DatabaseError as exc:
+        raise LibraryError(
+            f"The spend ledger of {project.root} could not be read: {exc}.",
+            hint="Check that the project folder is readable and writable.",
+        ) from exc
+    finally:
+        db.close()
+
+
+@dataclass(frozen=True)
+class LedgerRead:
+    """Entries of several projects, plus the folders that could not be read."""
+
+    entries: list[LedgerEntry]
+    skipped: list[str]
+
+
+def read_projects(
+    projects: Sequence[ProjectPaths], since: date | None = None, *, strict: Sequence[str] = ()
+) -> LedgerRead:
+    """Entries of every project, each folder once; folders that are gone are skipped.
+
+    A damaged or locked database of a project named in `strict` raises; for
+    the others it is skipped (and listed), since one broken old project must
+    not stop the user from working in another.
+    """
+    found: list[LedgerEntry] = []
+    skipped: list[str] = []
+    for project in _unique(projects):
+        if not project.root.is_dir():
+            continue
+        try:
+            found.extend(project_entries(project, since))
+        except LibraryError as exc:
+            if str(project.root) in strict:
+                raise
+            log.warning("spend: skipping %s: %s", project.root, exc)
+            skipped.append(str(project.root))
+    return LedgerRead(found, skipped)
+
+
+def _unique(projects: Sequence[ProjectPaths]) -> Iterator[ProjectPaths]:
+    seen: set[str] = set()
+    for project in projects:
+        key = str(project.root)
+        if key not in seen:
+            seen.add(key)
+            yield project

@@ -1,0 +1,110 @@
+"""SpendSummary: one line saying what generation has cost today and in this project."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from qcut_ai.core.pricing import format_usd
+from qcut_ai.engine.spend import SpendTotals, spend_totals
+from qcut_ai.jobs.runnables import FunctionRunnable
+from qcut_ai.services.paths import ProjectPaths
+
+_TOOLTIP = (
+    "Estimated from each model's published price. fal bills only successful outputs: "
+    "failed and cancelled jobs cost $0. Pending is reserved for jobs still running. "
+    "Today is the UTC day, across all your projects."
+)
+
+
+def _usd(value: Decimal) -> str:
+    return f"${format_usd(value)}"
+
+
+def summary_text(totals: SpendTotals, *, with_project: bool) -> str:
+    """ "Spent today $1.20 · this project $3.40 (pending $0.40)"."""
+    text = f"Spent today {_usd(totals.today_spent)}"
+    if with_project:
+        text += f" · this project {_usd(totals.project_spent)}"
+    if totals.pending:
+        text += f" (pending {_usd(totals.pending)})"
+    return text
+
+
+class SpendSummary(QWidget):
+    """Shows spend today (all projects, UTC day) and in the open project.
+
+    The ledger is read in a worker; call `refresh()` after a job finishes.
+
+    Signals:
+        refreshed(object): the SpendTotals now shown
+        failed(str): one sentence when the ledger could not be read
+    """
+
+    refreshed = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("spendSummary")
+        self.setAccessibleName("Spend summary")
+        self.project: ProjectPaths | None = None
+        self.totals: SpendTotals | None = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._generation = 0
+        # Each task stays referenced until its answer arrives; one thread, so in order.
+        self._tasks: dict[int, FunctionRunnable] = {}
+        self.label = QLabel("Spent today …", self)
+        self.label.setObjectName("spendSummaryText")
+        self.label.setToolTip(_TOOLTIP)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, 1)
+
+    def set_project(self, project: ProjectPaths | None) -> None:
+        self.project = project
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the ledgers off the GUI thread; a newer refresh supersedes older ones."""
+        self._generation += 1
+        generation, project = self._generation, self.project
+
+        def load(_emit: object, _abort: object) -> tuple[int, SpendTotals]:
+            return generation, spend_totals(project)
+
+        task = FunctionRunnable(load)
+        # Bound methods as receivers: the results are delivered on the GUI thread
+        # and dropped if this widget is gone.
+        task.signals.finished.connect(self._on_loaded)
+        task.signals.failed.connect(self._on_failed)
+        self._tasks[generation] = task
+        self._pool.start(task)
+
+    def _on_loaded(self, result: tuple[int, SpendTotals]) -> None:
+        generation, totals = result
+        for done in [g for g in self._tasks if g <= generation]:
+            del self._tasks[done]
+        if generation != self._generation:
+            return
+        self.totals = totals
+        self.label.setText(summary_text(totals, with_project=self.project is not None))
+        self.label.setToolTip(_TOOLTIP)
+        self.refreshed.emit(totals)
+
+    def _on_failed(self, text: str) -> None:
+        failed = min(self._tasks) if self._tasks else self._generation
+        self._tasks.pop(failed, None)
+        if failed != self._generation:
+            return  # a newer refresh is on its way
+        self.totals = None
+        self.label.setText("Spend could not be read")
+        self.label.setToolTip(text)
+        self.failed.emit(text)
+
+    def shutdown(self) -> None:
+        """Wait for a read in progress (it is short and touches no widget)."""
+        self._pool.waitForDone(5000)
