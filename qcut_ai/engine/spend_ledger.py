@@ -68,8 +68,18 @@ def m001_ledger(db: Database) -> None:
         )
         """
     )
-    db.execute(
-        f"""
+    db.execute(_ledger_view("r.batch_id IS NOT NULL"))
+
+
+@migrations()
+def m002_offline_backend(db: Database) -> None:
+    # Jobs journaled with an offline preview backend are rehearsals by themselves.
+    db.execute("DROP VIEW spend_ledger")
+    db.execute(_ledger_view("(r.batch_id IS NOT NULL OR COALESCE(j.backend, '') LIKE 'offline:%')"))
+
+
+def _ledger_view(rehearsal: str) -> str:
+    return f"""
         CREATE VIEW spend_ledger AS
         SELECT
             j.id AS job_id,
@@ -83,23 +93,22 @@ def m001_ledger(db: Database) -> None:
             j.price_rate,
             substr(COALESCE(j.submitted_at, j.created_at), 1, 10) AS day,
             CASE
-                WHEN r.batch_id IS NOT NULL THEN 'rehearsal'
+                WHEN {rehearsal} THEN 'rehearsal'
                 WHEN j.state IN ({_in(SPENT_STATES)}) THEN 'spent'
                 WHEN j.state IN ({_in(FREE_STATES)}) THEN 'free'
                 ELSE 'pending'
             END AS outcome,
             CASE
-                WHEN r.batch_id IS NULL AND j.state IN ({_in(SPENT_STATES)})
+                WHEN NOT {rehearsal} AND j.state IN ({_in(SPENT_STATES)})
                 THEN j.estimate_usd ELSE 0
             END AS spent_usd,
             CASE
-                WHEN r.batch_id IS NULL AND j.state NOT IN ({_in(SPENT_STATES | FREE_STATES)})
+                WHEN NOT {rehearsal} AND j.state NOT IN ({_in(SPENT_STATES | FREE_STATES)})
                 THEN j.estimate_usd ELSE 0
             END AS pending_usd
         FROM jobs AS j
         LEFT JOIN spend_rehearsals AS r ON r.batch_id = j.batch_id
         """
-    )
 
 
 @dataclass(frozen=True)

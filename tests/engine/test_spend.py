@@ -265,3 +265,18 @@ def test_a_damaged_other_project_is_skipped_not_fatal(tmp_path: Path) -> None:
     report = spend_report(registered_projects(), None)
     assert report.skipped == [str(other.root)] and report.projects == [str(here.root)]
     check_budget(here, _plan([KLING]), Settings(daily_budget_usd=0.35))
+
+
+def test_jobs_journaled_against_an_offline_preview_cost_nothing(tmp_path: Path) -> None:
+    project = ProjectPaths.at(tmp_path / "P").ensure()
+    request = GenerationRequest(prompt="a paper crane")
+    planned = plan([load_catalog().get("kling-2.5-turbo-pro")], request)
+    db = open_project_db(project)
+    journal = JobJournal(db)
+    (preview,) = journal_batch(journal, planned, request, backend="offline:http://127.0.0.1:9")
+    (paid,) = journal_batch(journal, planned, request, backend="fal")
+    for job in (preview, paid):
+        journal.update(job.id, JobState.DONE)
+    db.close()
+    totals = spend_totals(project)
+    assert totals.project_spent == planned[0].estimate.usd
