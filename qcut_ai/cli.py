@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "qcut_ai.commands.key",
     "qcut_ai.commands.standin",
     "qcut_ai.commands.spend",
+    "qcut_ai.commands.template",
+    "qcut_ai.commands.prompt",
 )
 
 EXIT_USER_ERROR = 2
