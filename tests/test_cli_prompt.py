@@ -158,3 +158,31 @@ def test_the_installed_command_runs_without_qt() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=os.environ
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_generate_from_a_template_fills_prompt_aspect_and_duration(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    SettingsStore().save(Settings(poll_interval_s=0.05, poll_max_interval_s=0.1))
+    TemplateStore().save("Fox", "a {subject} crossing {place} at dawn", aspect_ratio="9:16")
+    project = f"{tmp_path}/P"
+    argv = ["generate", "--model", "kling-2.5-turbo-pro", "--template", "fox", "--offline"]
+    code, out, err = _run(
+        capsys,
+        *argv,
+        "--var",
+        "subject=fox",
+        "--var",
+        "place=a frozen lake",
+        "--project",
+        project,
+        "--json",
+    )
+    assert code == 0, err
+    item = json.loads(out)
+    assert item["prompt"] == "a fox crossing a frozen lake at dawn"
+    assert item["height"] > item["width"]  # 9:16 from the template
+
+    code, _, err = _run(capsys, *argv, "--var", "subject=fox", "--project", project)
+    assert code == EXIT_USER_ERROR
+    assert "{place}" in err and "nothing was sent" in err

@@ -25,6 +25,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="short id or fal endpoint id; repeat (or comma-separate) for several models",
     )
     p.add_argument("--prompt", default=None)
+    p.add_argument(
+        "--template", metavar="NAME", help="use a saved prompt template (see `qcut-ai template`)"
+    )
+    p.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a template variable; repeat for each",
+    )
     p.add_argument("--negative-prompt", default=None)
     p.add_argument("--image", help="input image (path or URL)")
     p.add_argument("--end-image", help="last frame (path or URL)")
@@ -120,6 +130,27 @@ def _check_spending(
     raise BudgetError(message, hint="Run again with --yes to confirm.")
 
 
+def _apply_template(args: argparse.Namespace) -> None:
+    """Fill the prompt from --template; its aspect ratio and duration unless given."""
+    from qcut_ai.core.errors import FieldError, InvalidRequestError
+    from qcut_ai.services.templates import TemplateStore, parse_vars
+
+    if args.template is None:
+        if args.var:
+            raise InvalidRequestError([FieldError("--var", args.var[0], "needs --template")])
+        return
+    if args.prompt is not None:
+        raise InvalidRequestError(
+            [FieldError("--prompt", args.prompt, "give either --prompt or --template")]
+        )
+    rendered = TemplateStore().render(args.template, parse_vars(args.var))
+    args.prompt = rendered.prompt
+    if args.aspect_ratio is None:
+        args.aspect_ratio = rendered.aspect_ratio
+    if args.duration is None:
+        args.duration = rendered.duration
+
+
 def run(args: argparse.Namespace) -> int:
     from qcut_ai.core.catalog import load_catalog
     from qcut_ai.core.jobs import JobState
@@ -137,6 +168,7 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog()
     ids = [m.strip() for group in args.model for m in group.split(",") if m.strip()]
     specs = [catalog.get(i) for i in ids]
+    _apply_template(args)
     request = GenerationRequest(
         prompt=args.prompt,
         negative_prompt=args.negative_prompt,
