@@ -217,7 +217,7 @@ def run(args: argparse.Namespace) -> int:
             if args.json:
                 print_json({**item.to_json(), "job_id": job.id, "request_id": job.request_id})
             else:
-                print(f"{item.name}\n  {item.path}")
+                print(f"{item.display_name}\n  {item.path}")
         else:
             failures += 1
             eprint(f"qcut-ai: {job.model_name}: {job.error or job.state.label}")

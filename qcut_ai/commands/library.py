@@ -30,11 +30,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = action("list", "newest items first")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--offset", type=int, default=0)
-    p.add_argument("--kind", choices=["video", "audio", "image"])
+    _add_filters(p)
     p.add_argument("--sort", choices=["newest", "oldest", "name", "duration"], default="newest")
     p = action("search", "full-text search over names, prompts, models and tags")
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--offset", type=int, default=0)
+    _add_filters(p)
+    p.add_argument(
+        "--sort",
+        choices=["rank", "newest", "oldest", "name", "duration"],
+        default="rank",
+        help="rank: best match first (default)",
+    )
     p = action("import", "add existing media files to the library")
     p.add_argument("paths", nargs="+", type=Path)
     p = action("info", "everything about one item, including its provenance")
@@ -44,6 +52,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = action("remove", "remove an item from the library")
     p.add_argument("id", type=int)
     p.add_argument("--delete-file", action="store_true", help="also move the file to the trash")
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kind", choices=["video", "audio", "image"])
+    parser.add_argument("--origin", choices=["ai", "imported"])
+    parser.add_argument("--model", help="endpoint, model id or model name")
+    parser.add_argument("--tag")
+    parser.add_argument("--min-rating", type=int, choices=range(0, 6), metavar="0-5")
+    parser.add_argument("--favourite", action="store_true", help="only favourites")
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "kind": args.kind,
+        "origin": args.origin,
+        "model": args.model,
+        "tag": args.tag,
+        "min_rating": args.min_rating,
+        "favourite": True if args.favourite else None,
+        "sort": args.sort,
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,13 +87,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(library: Library, args: argparse.Namespace) -> int:
-    items = library.repo.list_recent(args.limit, args.offset, kind=args.kind, sort=args.sort)
+    library.check_files()  # so moved or deleted files show as missing
+    items = library.repo.list_recent(args.limit, args.offset, **_filters(args))
     _print_items(items, args.json, total=library.repo.count())
     return 0
 
 
 def _search(library: Library, args: argparse.Namespace) -> int:
-    _print_items(library.repo.search(args.text, limit=args.limit), args.json)
+    library.check_files()
+    items = library.repo.search(args.text, args.limit, args.offset, **_filters(args))
+    _print_items(items, args.json)
     return 0
 
 
@@ -88,11 +120,8 @@ def _import(library: Library, args: argparse.Namespace) -> int:
 
 
 def _info(library: Library, args: argparse.Namespace) -> int:
-    from qcut_ai.core.errors import LibraryError
-
-    item = library.repo.get(args.id)
-    if item is None:
-        raise LibraryError(f"There is no media item {args.id} in this library.")
+    # Using an item re-checks its file, so a missing one is flagged right away.
+    item = library.repo.check_present(args.id)
     data = item.to_json()
     data["provenance"] = item.provenance.model_dump(mode="json") if item.provenance else None
     data["children"] = [c.id for c in library.repo.children(item.id)]
@@ -158,7 +187,7 @@ def _print_items(items: Sequence[MediaItem], as_json: bool, total: int | None = 
             f"{i.probe.width}x{i.probe.height}" if i.probe.width else "",
             i.model_name or i.origin.value,
             i.created_at[:16].replace("T", " "),
-            ("! " if i.missing else "") + _clip(i.name, 60),
+            ("! " if i.missing else "") + _clip(i.display_name, 80),
         )
         for i in items
     ]
@@ -168,6 +197,8 @@ def _print_items(items: Sequence[MediaItem], as_json: bool, total: int | None = 
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     if total is not None and total > len(items):
         print(f"({len(items)} of {total} shown; use --limit/--offset for more)")
+    if any(i.missing for i in items):
+        print("! = file missing; run `qcut-ai library relink --folder DIR` to find it.")
 
 
 def _clip(text: str, limit: int) -> str:

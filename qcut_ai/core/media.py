@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import PurePath
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -63,6 +64,30 @@ class Provenance(BaseModel):
     relation: str | None = None  # "upscale_of", "first_frame_from", "regenerate_of", ...
 
 
+PROMPT_LABEL_CHARS = 48
+
+
+def generated_label(
+    model_name: str | None, prompt: str | None, max_chars: int = PROMPT_LABEL_CHARS
+) -> str:
+    """`AI (Model): prompt…` for a generated result, the prompt cut at a word boundary.
+
+    The ellipsis appears only when the prompt was shortened.
+    """
+    model = " ".join((model_name or "").split())
+    head = f"AI ({model})" if model else "AI"
+    words = " ".join((prompt or "").split())
+    if not words:
+        return head
+    if len(words) > max_chars:
+        cut = words[: max_chars + 1]
+        # Keep whole words unless that would leave almost nothing.
+        space = cut.rfind(" ")
+        cut = cut[:space] if space >= max_chars // 2 else cut[:max_chars]
+        words = cut.rstrip(" ,.;:-") + "…"
+    return f"{head}: {words}"
+
+
 class MediaItem(BaseModel):
     """One row of the media library as the rest of the app sees it."""
 
@@ -91,11 +116,33 @@ class MediaItem(BaseModel):
     def duration(self) -> float | None:
         return self.probe.duration
 
+    @property
+    def display_name(self) -> str:
+        """The name shown to people.
+
+        A name the user gave (by renaming) wins. Otherwise a generated result
+        reads `AI (Model): prompt…` and an imported file shows its file stem.
+        A name that still looks like a file name (it carries the file's own
+        extension) was never chosen by the user.
+        """
+        stored = self.name.strip()
+        suffix = PurePath(self.path).suffix.lower()
+        automatic = not stored or (bool(suffix) and stored.lower().endswith(suffix))
+        if not automatic:
+            return stored
+        if self.origin == Origin.AI:
+            prov = self.provenance
+            model = self.model_name or (prov.model_name if prov else None) or self.model
+            prompt = self.prompt or (prov.prompt if prov else None)
+            return generated_label(model, prompt)
+        return PurePath(stored).stem if stored else PurePath(self.path).stem
+
     def to_json(self) -> dict[str, Any]:
         """The flat JSON the CLI prints for one item."""
         return {
             "id": self.id,
             "name": self.name,
+            "display_name": self.display_name,
             "path": self.path,
             "kind": self.kind.value,
             "origin": self.origin.value,

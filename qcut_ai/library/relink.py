@@ -17,6 +17,18 @@ if TYPE_CHECKING:
 _DURATION_TOLERANCE_S = 0.1
 
 
+class MissingFileError(MediaError):
+    """A library item whose file is no longer where the library expects it."""
+
+    def __init__(self, item: MediaItem) -> None:
+        super().__init__(
+            f"{item.display_name} is missing: {item.path} no longer exists.",
+            hint="Relink it to the folder it moved to (qcut-ai library relink --folder DIR).",
+        )
+        self.media_id = item.id
+        self.path = item.path
+
+
 @dataclass(frozen=True)
 class RelinkResult:
     """What a relink pass did."""

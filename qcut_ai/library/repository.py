@@ -7,15 +7,17 @@ threads. Every write runs in a transaction; sqlite3 errors become LibraryError.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.media import MediaItem, MediaKind, Origin
+from qcut_ai.library.queries import MediaFilter, SearchOrder, SortOrder, order_by
 from qcut_ai.library.records import (
     INSERT_SQL,
     TAG_SEPARATOR,
@@ -25,28 +27,12 @@ from qcut_ai.library.records import (
     relative_to,
     row_to_item,
 )
+from qcut_ai.library.tags import drop_unused_tags, link_tags, normalise_tags
 
 if TYPE_CHECKING:
     from qcut_ai.library.relink import RelinkResult
 
 _FTS_INSERT_TRIGGER = "media_fts_insert"
-SortOrder = Literal["newest", "oldest", "name", "duration"]
-_ORDER_BY: dict[str, str] = {
-    "newest": "m.created_at DESC, m.id DESC",
-    "oldest": "m.created_at ASC, m.id ASC",
-    "name": "m.name COLLATE NOCASE ASC, m.id ASC",
-    "duration": "m.duration IS NULL, m.duration ASC, m.id ASC",
-}
-
-
-def normalise_tags(tags: Iterable[str]) -> list[str]:
-    """Trimmed, single-spaced, case-insensitively unique tags in their first spelling."""
-    seen: dict[str, str] = {}
-    for tag in tags:
-        clean = " ".join(str(tag).replace(TAG_SEPARATOR, " ").split())
-        if clean and clean.casefold() not in seen:
-            seen[clean.casefold()] = clean
-    return list(seen.values())
 
 
 class MediaRepository:
@@ -69,7 +55,7 @@ class MediaRepository:
                     return existing
             cursor = self.db.conn.execute(INSERT_SQL, insert_params(new, self.root))
             media_id = int(cursor.lastrowid or 0)
-            self._link_tags(media_id, new.tags)
+            link_tags(self.db.conn, media_id, new.tags)
         item = self.get(media_id)
         assert item is not None
         return item
@@ -95,7 +81,7 @@ class MediaRepository:
             for new, row in zip(items, params, strict=True):
                 cursor = conn.execute(insert, row)
                 if new.tags and cursor.rowcount == 1:
-                    self._link_tags(int(cursor.lastrowid or 0), normalise_tags(new.tags))
+                    link_tags(self.db.conn, int(cursor.lastrowid or 0), normalise_tags(new.tags))
             conn.execute(
                 "INSERT INTO media_fts(rowid, name, prompt, model_name, tags) "
                 "SELECT id, name, prompt, model_name, tags FROM media WHERE id > ?",
@@ -135,52 +121,53 @@ class MediaRepository:
         sort: SortOrder = "newest",
     ) -> list[MediaItem]:
         """A page of items, newest first unless `sort` says otherwise."""
-        where: list[str] = []
-        params: list[Any] = []
-        if kind is not None:
-            where.append("m.kind = ?")
-            params.append(str(kind))
-        if origin is not None:
-            where.append("m.origin = ?")
-            params.append(str(origin))
-        if model is not None:
-            where.append("(m.endpoint = ? OR m.model_id = ? OR m.model_name = ?)")
-            params += [model, model, model]
-        if tag is not None:
-            where.append(
-                "EXISTS (SELECT 1 FROM media_tag mt JOIN tag t ON t.id = mt.tag_id "
-                "WHERE mt.media_id = m.id AND t.name = ?)"
-            )
-            params.append(tag.strip())
-        if min_rating is not None:
-            where.append("m.rating >= ?")
-            params.append(min_rating)
-        if favourite is not None:
-            where.append("m.favourite = ?")
-            params.append(int(favourite))
-        if sort not in _ORDER_BY:
-            raise ValueError(f"unknown sort order {sort!r}")
+        where, params = MediaFilter(kind, origin, model, tag, min_rating, favourite).clause()
+        order = order_by(sort)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        sql = f"SELECT m.* FROM media m {clause} ORDER BY {_ORDER_BY[sort]} LIMIT ? OFFSET ?"
+        sql = f"SELECT m.* FROM media m {clause} ORDER BY {order} LIMIT ? OFFSET ?"
         return self._rows(sql, [*params, limit, offset])
 
-    def search(self, text: str, limit: int = 50, offset: int = 0) -> list[MediaItem]:
-        """Items whose name, prompt, model or tags contain every word (last one as prefix)."""
+    def search(
+        self,
+        text: str,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        kind: MediaKind | str | None = None,
+        origin: Origin | str | None = None,
+        model: str | None = None,
+        tag: str | None = None,
+        min_rating: int | None = None,
+        favourite: bool | None = None,
+        sort: SearchOrder = "rank",
+    ) -> list[MediaItem]:
+        """Items whose name, prompt, model or tags contain every word (the last as a prefix).
+
+        Takes the same filters as `list_recent`. The default order is by
+        relevance (FTS5 bm25), newest first among equally good matches.
+        """
+        order = order_by(sort, searching=True)
         query = fts_query(text)
         if query is None:
             return []
+        where, params = MediaFilter(kind, origin, model, tag, min_rating, favourite).clause()
+        extra = "".join(f" AND {w}" for w in where)
+        # Ids first, rows second: sorting thousands of matches with their full
+        # rows (provenance JSON included) costs ~5x more than sorting ids.
         sql = (
-            "SELECT m.* FROM media_fts f JOIN media m ON m.id = f.rowid "
-            # Newest first by row id: FTS5 walks rowids in order, so LIMIT can stop
-            # early instead of sorting every match.
-            "WHERE media_fts MATCH ? ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
+            "SELECT m.id FROM media_fts f JOIN media m ON m.id = f.rowid "
+            f"WHERE media_fts MATCH ?{extra} ORDER BY {order} LIMIT ? OFFSET ?"
         )
-        return self._rows(sql, [query, limit, offset])
+        try:
+            ids = [r[0] for r in self.db.conn.execute(sql, [query, *params, limit, offset])]
+        except sqlite3.Error as exc:
+            raise LibraryError(f"The media library could not be searched: {exc}.") from exc
+        return self._by_ids(ids)
 
     def children(self, media_id: int) -> list[MediaItem]:
         """Items derived from this one (upscales, regenerations…), oldest first."""
         return self._rows(
-            "SELECT m.* FROM media m WHERE m.parent_id = ? ORDER BY m.created_at", [media_id]
+            "SELECT m.* FROM media m WHERE m.parent_id = ? ORDER BY m.created_at, m.id", [media_id]
         )
 
     # --- updating ----------------------------------------------------------
@@ -205,21 +192,21 @@ class MediaRepository:
         with self._writing():
             self._require(media_id)
             self.db.conn.execute("DELETE FROM media_tag WHERE media_id = ?", [media_id])
-            self._link_tags(media_id, clean)
+            link_tags(self.db.conn, media_id, clean)
             self.db.conn.execute(
                 "UPDATE media SET tags = ? WHERE id = ?", [TAG_SEPARATOR.join(clean), media_id]
             )
-            self.db.conn.execute(
-                "DELETE FROM tag WHERE id NOT IN (SELECT DISTINCT tag_id FROM media_tag)"
-            )
+            drop_unused_tags(self.db.conn)
         return self._require(media_id)
 
     def all_tags(self) -> list[str]:
         cursor = self.db.conn.execute("SELECT name FROM tag ORDER BY name COLLATE NOCASE")
         return [r[0] for r in cursor.fetchall()]
 
-    def set_thumbnails(self, media_id: int, thumbnail: Path | None, filmstrip: Path | None) -> None:
-        self._update(
+    def set_thumbnails(
+        self, media_id: int, thumbnail: Path | None, filmstrip: Path | None
+    ) -> MediaItem:
+        return self._update(
             media_id,
             "thumbnail = ?, filmstrip = ?",
             [str(thumbnail) if thumbnail else None, str(filmstrip) if filmstrip else None],
@@ -237,22 +224,42 @@ class MediaRepository:
         return self._update(media_id, "missing = ?", [int(missing)])
 
     def check_missing(self) -> int:
-        """Flag items whose file is gone (and unflag returned ones); returns how many are gone."""
-        rows = self.db.conn.execute("SELECT id, path, rel_path, missing FROM media").fetchall()
+        """Flag items whose file is gone (and unflag returned ones); returns how many are gone.
+
+        One stat per item (10k items: tens of ms); the database is written only
+        when a flag changes, so checking an unchanged library takes no write lock.
+        """
+        try:
+            rows = self.db.conn.execute("SELECT id, path, rel_path, missing FROM media").fetchall()
+        except sqlite3.Error as exc:
+            raise LibraryError(f"The media library could not be read: {exc}.") from exc
         gone: list[int] = []
-        back: list[int] = []
+        newly_gone: list[list[int]] = []
+        back: list[list[int]] = []
+        root = str(self.root) if self.root is not None else None
         for media_id, path, rel_path, missing in rows:
-            where = self.root / rel_path if self.root is not None and rel_path else Path(path)
-            exists = where.exists()
-            if not exists:
+            # Plain strings: building 10k Path objects costs more than the stats.
+            where = os.path.join(root, rel_path) if root is not None and rel_path else path
+            if not os.path.exists(where):
                 gone.append(media_id)
+                if not missing:
+                    newly_gone.append([media_id])
             elif missing:
-                back.append(media_id)
-        with self._writing():
-            conn = self.db.conn
-            conn.executemany("UPDATE media SET missing = 1 WHERE id = ?", [[i] for i in gone])
-            conn.executemany("UPDATE media SET missing = 0 WHERE id = ?", [[i] for i in back])
+                back.append([media_id])
+        if newly_gone or back:
+            with self._writing():
+                conn = self.db.conn
+                conn.executemany("UPDATE media SET missing = 1 WHERE id = ?", newly_gone)
+                conn.executemany("UPDATE media SET missing = 0 WHERE id = ?", back)
         return len(gone)
+
+    def check_present(self, media_id: int) -> MediaItem:
+        """Re-check one item's file when it is about to be used; updates its missing flag."""
+        item = self._require(media_id)
+        gone = not Path(item.path).is_file()
+        if gone != item.missing:
+            item = self.mark_missing(media_id, gone)
+        return item
 
     def missing_items(self) -> list[MediaItem]:
         return self._rows("SELECT m.* FROM media m WHERE m.missing = 1 ORDER BY m.id", [])
@@ -276,9 +283,7 @@ class MediaRepository:
                         ) from exc
         with self._writing():
             self.db.conn.execute("DELETE FROM media WHERE id = ?", [media_id])
-            self.db.conn.execute(
-                "DELETE FROM tag WHERE id NOT IN (SELECT DISTINCT tag_id FROM media_tag)"
-            )
+            drop_unused_tags(self.db.conn)
 
     def relink(self, folder: Path) -> RelinkResult:
         """Find missing files under `folder` by hash, then by name and duration."""
@@ -298,16 +303,6 @@ class MediaRepository:
                 f"The media library could not be updated: {exc}.",
                 hint="Check that the project folder is writable and has free space.",
             ) from exc
-
-    def _link_tags(self, media_id: int, tags: list[str]) -> None:
-        conn = self.db.conn
-        for tag in tags:
-            conn.execute("INSERT OR IGNORE INTO tag(name) VALUES (?)", [tag])
-            conn.execute(
-                "INSERT OR IGNORE INTO media_tag(media_id, tag_id) "
-                "SELECT ?, id FROM tag WHERE name = ?",
-                [media_id, tag],
-            )
 
     def _update(self, media_id: int, assignments: str, params: list[Any]) -> MediaItem:
         with self._writing():
@@ -329,6 +324,16 @@ class MediaRepository:
             return self.db.conn.execute(sql, params).fetchone()[0]
         except sqlite3.Error as exc:
             raise LibraryError(f"The media library could not be read: {exc}.") from exc
+
+    def _by_ids(self, ids: Sequence[int]) -> list[MediaItem]:
+        """The items with these ids, in the order given."""
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        found = {
+            i.id: i for i in self._rows(f"SELECT m.* FROM media m WHERE m.id IN ({marks})", ids)
+        }
+        return [found[i] for i in ids if i in found]
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[MediaItem]:
         try:

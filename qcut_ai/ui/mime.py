@@ -24,7 +24,7 @@ def encode_items(items: Sequence[MediaItem]) -> QMimeData:
         "items": [
             {
                 "id": item.id,
-                "name": item.name,
+                "name": item.display_name,
                 "path": item.path,
                 "kind": item.kind.value,
                 "duration": item.probe.duration,

@@ -12,7 +12,8 @@ from qcut_ai.services.paths import ProjectPaths
 SIZE = "160x90"
 _VIDEO = ["-f", "lavfi", "-i", f"testsrc2=size={SIZE}:rate=25:duration=1"]
 _AUDIO = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=1"]
-_H264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+_YUV = ["-pix_fmt", "yuv420p"]
+_H264 = ["-c:v", "libx264", "-preset", "ultrafast", *_YUV]
 
 
 def _make(out: Path, args: list[str]) -> Path:
@@ -61,9 +62,28 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     )
     m["prores"] = _make(d / "prores.mov", [*_VIDEO, "-c:v", "prores_ks", "-profile:v", "0"])
     m["noaudio"] = _make(d / "noaudio.mp4", [*_VIDEO, *_H264])
-    m["portrait"] = _make(
-        d / "portrait.mp4", ["-display_rotation:v:0", "90", "-i", str(m["noaudio"]), "-c", "copy"]
+    # How API encoders often work: one keyframe for the whole clip, B-frames.
+    m["longgop"] = _make(
+        d / "longgop.mp4",
+        [*_VIDEO, "-c:v", "libx264", "-preset", "veryfast", "-g", "250", "-bf", "3", *_YUV],
     )
+    # Blue stripe on the left, red elsewhere: shows which way a picture was turned.
+    striped = _make(
+        d / "striped.mp4",
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            f"color=c=red:size={SIZE}:rate=25:duration=1,"
+            "drawbox=x=0:y=0:w=40:h=90:color=blue:t=fill",
+            *_H264,
+        ],
+    )
+    # Phone clips: the picture is stored landscape, a display matrix turns it.
+    for key, angle in (("portrait", "90"), ("portrait_cw", "-90")):
+        m[key] = _make(
+            d / f"{key}.mp4", ["-display_rotation:v:0", angle, "-i", str(striped), "-c", "copy"]
+        )
     m["wav"] = _make(d / "tone.wav", [*_AUDIO])
     m["mp3"] = _make(d / "tone.mp3", [*_AUDIO, "-c:a", "libmp3lame", "-b:a", "64k"])
     m["aac"] = _make(d / "tone.m4a", [*_AUDIO, "-c:a", "aac", "-b:a", "64k"])
@@ -89,6 +109,9 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     m["empty"].write_bytes(b"")
     m["garbage"] = d / "garbage.mov"
     m["garbage"].write_bytes(bytes(range(256)) * 64)
+    png = m["png"].read_bytes()
+    m["cut_png"] = d / "cut.png"  # a still image cut off mid-way
+    m["cut_png"].write_bytes(png[: len(png) // 2])
     return m
 
 
@@ -100,3 +123,22 @@ def project(tmp_path: Path) -> ProjectPaths:
 @pytest.fixture
 def thumbs(tmp_path: Path) -> Path:
     return tmp_path / "thumbs"
+
+
+@pytest.fixture
+def trash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private freedesktop trash folder; returns its `files` folder.
+
+    send2trash reads XDG_DATA_HOME once, at import, so the environment alone
+    would send every later test's files to the first test's folder.
+    """
+    import os
+
+    from send2trash import plat_other
+
+    data = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", os.fsencode(data))
+    monkeypatch.setattr(plat_other, "HOMETRASH_B", os.fsencode(data / "Trash"))
+    monkeypatch.setattr(plat_other, "HOMETRASH", str(data / "Trash"))
+    return data / "Trash" / "files"

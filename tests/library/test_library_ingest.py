@@ -8,12 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from qcut_ai.core.errors import MediaError
 from qcut_ai.core.media import MediaKind, Origin, Provenance
 from qcut_ai.library import provenance as prov_io
 from qcut_ai.library.ingest import Library
 from qcut_ai.library.probe import probe, sha256_file
+from qcut_ai.library.relink import MissingFileError
 from qcut_ai.services.paths import ProjectPaths
 
 
@@ -46,11 +48,21 @@ def _result(media: dict[str, Path], project: ProjectPaths, key: str = "h264") ->
     return dest
 
 
+def _packets(path: Path) -> list[bytes]:
+    """The compressed video and audio packets, to prove a rewrite did not re-encode."""
+    import av
+
+    with av.open(str(path)) as container:
+        return [bytes(p) for p in container.demux() if p.size]
+
+
 def test_add_generated_records_everything(
     media: dict[str, Path], project: ProjectPaths, library: Library
 ) -> None:
     path = _result(media, project)
+    before = _packets(path)
     item = library.add_generated(path, _prov())
+    assert _packets(path) == before  # tags added by stream copy, picture untouched
     assert item.origin == Origin.AI and item.kind == MediaKind.VIDEO
     assert item.request_id == "req-123"
     assert item.model_name == "Veo 3 Fast" and item.model == "fal-ai/veo3/fast"
@@ -196,15 +208,13 @@ def test_remove_with_delete_file_uses_the_trash(
     media: dict[str, Path],
     project: ProjectPaths,
     library: Library,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    trash: Path,
 ) -> None:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     item = library.add_generated(_result(media, project), _prov())
     path = Path(item.path)
     library.repo.remove(item.id, delete_file=True)
     assert not path.exists() and not prov_io.sidecar_path(path).exists()
-    trashed = list((tmp_path / "xdg" / "Trash" / "files").iterdir())
+    trashed = list(trash.iterdir())
     assert {p.name for p in trashed} == {path.name, prov_io.sidecar_path(path).name}
     assert library.repo.count() == 0
 
@@ -217,3 +227,103 @@ def test_provenance_json_ignores_foreign_metadata(tmp_path: Path) -> None:
     assert prov_io.from_json(text) == _prov().model_copy(
         update={"arguments": {"prompt": "A paper boat", "seed": 42}}
     )
+
+
+# kind, display size, has audio, has a filmstrip
+KINDS: dict[str, tuple[MediaKind, tuple[int, int] | None, bool, bool]] = {
+    "h264": (MediaKind.VIDEO, (160, 90), True, True),
+    "hevc": (MediaKind.VIDEO, (160, 90), False, True),
+    "vp9": (MediaKind.VIDEO, (160, 90), True, True),
+    "prores": (MediaKind.VIDEO, (160, 90), False, True),
+    "noaudio": (MediaKind.VIDEO, (160, 90), False, True),
+    "portrait": (MediaKind.VIDEO, (90, 160), False, True),
+    "aac": (MediaKind.AUDIO, None, True, False),
+    "wav": (MediaKind.AUDIO, None, True, False),
+    "mp3": (MediaKind.AUDIO, None, True, False),
+    "png": (MediaKind.IMAGE, (160, 90), False, False),
+    "jpg": (MediaKind.IMAGE, (160, 90), False, False),
+}
+
+
+@pytest.mark.parametrize("key", list(KINDS))
+def test_every_media_kind_imports_with_a_thumbnail(
+    media: dict[str, Path], library: Library, thumbs: Path, key: str
+) -> None:
+    kind, size, has_audio, has_strip = KINDS[key]
+    item = library.import_file(media[key])
+    assert item.kind == kind and item.origin == Origin.IMPORTED
+    assert item.display_name == media[key].stem
+    assert item.probe.has_audio is has_audio
+    if size is not None:
+        assert (item.probe.width, item.probe.height) == size
+    if kind != MediaKind.IMAGE:
+        assert item.duration == pytest.approx(1.0, abs=0.1)
+    assert item.thumbnail is not None and Path(item.thumbnail).parent == thumbs
+    with Image.open(item.thumbnail) as poster:
+        assert poster.width == 320
+        if size is not None:  # pictures keep their shape (portrait stays portrait)
+            assert (poster.height > poster.width) is (size[1] > size[0])
+        else:  # audio: a drawn waveform, not a blank box
+            low, high = poster.convert("L").getextrema()
+            assert isinstance(low, int) and isinstance(high, int)
+            assert high - low > 30
+    assert (item.filmstrip is not None) is has_strip
+    assert library.repo.get(item.id) == item
+
+
+@pytest.mark.parametrize("key", ["no_moov", "cut_tail", "html", "empty", "garbage", "cut_png"])
+def test_corrupt_files_are_refused_and_leave_nothing_behind(
+    media: dict[str, Path], library: Library, thumbs: Path, key: str
+) -> None:
+    with pytest.raises(MediaError) as caught:
+        library.import_file(media[key])
+    text = caught.value.user_text()
+    assert media[key].name in text and text.endswith(".")
+    assert caught.value.hint  # says what to do
+    assert library.repo.count() == 0
+    assert not thumbs.exists() or not any(thumbs.iterdir())
+
+
+def test_thumbnails_come_back_when_the_cache_is_wiped(
+    media: dict[str, Path], project: ProjectPaths, library: Library, thumbs: Path
+) -> None:
+    item = library.add_generated(_result(media, project), _prov())
+    assert item.thumbnail and item.filmstrip
+    shutil.rmtree(thumbs)
+    again = library.refresh_thumbnails(item)
+    # Same fingerprint, same files: the stored paths stay valid.
+    assert (again.thumbnail, again.filmstrip) == (item.thumbnail, item.filmstrip)
+    assert Path(again.thumbnail or "").exists() and Path(again.filmstrip or "").exists()
+    # Cheap when nothing changed: the cached files are not redrawn.
+    stamp = Path(again.thumbnail or "").stat().st_mtime_ns
+    assert library.refresh_thumbnails(again) == again
+    assert Path(again.thumbnail or "").stat().st_mtime_ns == stamp
+
+
+def test_a_missing_file_is_flagged_when_used_not_asked_about_in_a_loop(
+    media: dict[str, Path], project: ProjectPaths, library: Library
+) -> None:
+    item = library.add_generated(_result(media, project), _prov())
+    Path(item.path).unlink()
+    with pytest.raises(MissingFileError) as caught:
+        library.require_file(item.id)
+    assert caught.value.media_id == item.id
+    assert "missing" in caught.value.user_text() and "relink" in caught.value.user_text()
+    stored = library.repo.get(item.id)
+    assert stored is not None and stored.missing  # the badge
+    with pytest.raises(MissingFileError):
+        library.refresh_thumbnails(item)
+    shutil.copyfile(media["h264"], item.path)
+    assert not library.require_file(item.id).missing
+
+
+def test_missing_files_are_detected_when_the_library_is_opened(
+    media: dict[str, Path], project: ProjectPaths, thumbs: Path
+) -> None:
+    with Library(project, thumbs) as lib:
+        item = lib.add_generated(_result(media, project), _prov())
+    Path(item.path).unlink()
+    with Library(project, thumbs) as lib:
+        assert lib.check_files() == 1
+        (listed,) = lib.repo.list_recent()
+        assert listed.missing

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from qcut_ai.core.errors import MediaError
 from qcut_ai.core.media import MediaKind
 from qcut_ai.library.probe import probe, verify_media
-from qcut_ai.library.thumbnails import make_thumbnails
+from qcut_ai.library.thumbnails import fingerprint, make_thumbnails
+from qcut_ai.services.ffmpeg_tools import run_ffmpeg
 
-VIDEOS = ["h264", "hevc", "vp9", "prores", "noaudio", "portrait"]
+VIDEOS = ["h264", "hevc", "vp9", "prores", "noaudio", "portrait", "portrait_cw"]
 AUDIO = ["wav", "mp3", "aac"]
 IMAGES = ["png", "jpg"]
 
@@ -41,10 +44,13 @@ def test_videos_probe_with_codec_size_and_audio(
     assert len(info.sha256) == 64
 
 
-def test_portrait_video_reports_display_size_and_rotation(media: dict[str, Path]) -> None:
-    info = probe(media["portrait"])
+@pytest.mark.parametrize(("key", "rotation"), [("portrait", 270), ("portrait_cw", 90)])
+def test_portrait_video_reports_display_size_and_rotation(
+    media: dict[str, Path], key: str, rotation: int
+) -> None:
+    info = probe(media[key])
     assert (info.width, info.height) == (90, 160)
-    assert info.rotation in (90, 270)
+    assert info.rotation == rotation
 
 
 @pytest.mark.parametrize(("key", "codec"), [("wav", "pcm_s16le"), ("mp3", "mp3"), ("aac", "aac")])
@@ -72,6 +78,7 @@ def test_images_probe_as_images(media: dict[str, Path], key: str) -> None:
         ("html", "web page"),
         ("empty", "empty"),
         ("garbage", "damaged or incomplete"),
+        ("cut_png", "not a readable image"),
     ],
 )
 def test_broken_files_are_refused_with_a_clear_sentence(
@@ -82,7 +89,7 @@ def test_broken_files_are_refused_with_a_clear_sentence(
     text = caught.value.user_text()
     assert words in text
     assert media[key].name in text
-    assert "again" in text  # says what to do
+    assert "again" in text or "check" in text  # says what to do
 
 
 def test_verify_refuses_the_wrong_kind(media: dict[str, Path]) -> None:
@@ -119,12 +126,35 @@ def test_videos_get_a_poster_and_a_filmstrip(
         assert abs(strip.height - round(160 * h / w)) <= 2
 
 
-def test_portrait_poster_is_upright(media: dict[str, Path], tmp_path: Path) -> None:
-    info = probe(media["portrait"])
-    thumbs = make_thumbnails(media["portrait"], info, tmp_path)
-    assert thumbs.poster is not None
+def _stripe_at_top(image: Image.Image) -> bool:
+    """True when the blue stripe of the `striped` clip is at the top of `image`."""
+    rgb = image.convert("RGB")
+    top = rgb.getpixel((rgb.width // 2, 4))
+    bottom = rgb.getpixel((rgb.width // 2, rgb.height - 5))
+    assert isinstance(top, tuple) and isinstance(bottom, tuple)
+    return bool(top[2] > top[0] and bottom[0] > bottom[2])
+
+
+@pytest.mark.parametrize("key", ["portrait", "portrait_cw"])
+def test_portrait_thumbnails_are_upright_like_a_player_shows_them(
+    media: dict[str, Path], tmp_path: Path, key: str
+) -> None:
+    # ffmpeg applies the display matrix when decoding: that is how players show it.
+    shown = tmp_path / "shown.png"
+    run_ffmpeg(["-i", str(media[key]), "-frames:v", "1", str(shown)])
+    with Image.open(shown) as frame:
+        assert frame.height > frame.width
+        expected_top = _stripe_at_top(frame)
+    info = probe(media[key])
+    thumbs = make_thumbnails(media[key], info, tmp_path / "cache")
+    assert thumbs.poster is not None and thumbs.filmstrip is not None
     with Image.open(thumbs.poster) as poster:
-        assert poster.height > poster.width
+        assert (poster.width, poster.height) == (320, 568)
+        assert _stripe_at_top(poster) is expected_top
+    with Image.open(thumbs.filmstrip) as strip:
+        first = strip.crop((0, 0, 160, strip.height))
+        assert first.height > first.width
+        assert _stripe_at_top(first) is expected_top
 
 
 @pytest.mark.parametrize("key", AUDIO + IMAGES)
@@ -157,3 +187,51 @@ def test_thumbnail_cache_is_reused_and_rebuilt_when_missing_or_changed(
     assert first.exists()
     clip.write_bytes(media["vp9"].read_bytes())  # the file changed: a new key
     assert make_thumbnails(clip, probe(clip), cache).poster != first
+
+
+def test_thumbnail_key_follows_path_size_mtime_time_and_width(
+    media: dict[str, Path], tmp_path: Path
+) -> None:
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(media["h264"].read_bytes())
+    key = fingerprint(clip, "poster", 0.4, 320)
+    assert key == fingerprint(clip, "poster", 0.4, 320)  # stable
+    assert key != fingerprint(clip, "poster", 0.5, 320)  # another frame time
+    assert key != fingerprint(clip, "poster", 0.4, 160)  # another size
+    assert key != fingerprint(clip, "strip10", 0.4, 320)  # another picture kind
+    twin = tmp_path / "twin.mp4"
+    twin.write_bytes(clip.read_bytes())
+    stat = clip.stat()
+    os.utime(twin, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert fingerprint(twin, "poster", 0.4, 320) != key  # another path
+    os.utime(clip, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    touched = fingerprint(clip, "poster", 0.4, 320)
+    assert touched != key  # touched: same bytes, new mtime
+    with clip.open("ab") as fh:
+        fh.write(b"\0")
+    os.utime(clip, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert fingerprint(clip, "poster", 0.4, 320) not in (key, touched)  # same mtime, new size
+    # The cache lives where it is told to: one poster and one strip per video.
+    info = probe(media["h264"])
+    made = make_thumbnails(media["h264"], info, tmp_path / "cache")
+    assert {p.name for p in (tmp_path / "cache").iterdir()} == {
+        made.poster.name if made.poster else "",
+        made.filmstrip.name if made.filmstrip else "",
+    }
+
+
+@pytest.mark.parametrize("key", ["longgop", "h264"])
+def test_filmstrip_frames_move_through_the_clip(
+    media: dict[str, Path], tmp_path: Path, key: str
+) -> None:
+    # With one keyframe for the whole clip, seeking to each time would give
+    # the same first frame ten times over: useless for hover-scrubbing.
+    info = probe(media[key])
+    strip_path = make_thumbnails(media[key], info, tmp_path).filmstrip
+    assert strip_path is not None
+    with Image.open(strip_path) as strip:
+        grey = strip.convert("L")
+        frames = [grey.crop((i * 160, 0, (i + 1) * 160, grey.height)) for i in range(10)]
+    for before, after in itertools.pairwise(frames):
+        change = ImageStat.Stat(ImageChops.difference(before, after)).mean[0]
+        assert change > 1.0

@@ -28,6 +28,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     hits: dict[str, int]
     ranges: list[str | None]
+    files: dict[str, bytes]  # served under /media/<name>, with Range support
 
     def log_message(self, *args: object) -> None:  # keep test output clean
         pass
@@ -59,6 +60,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         elif path == "/missing":
             self._send(b"gone", status=404)
+        elif path.startswith("/media/") and path[7:] in self.files:
+            self._send(self.files[path[7:]], ctype="video/mp4", honour_range=True)
+        elif path.startswith("/flaky-media/") and path[13:] in self.files:
+            body = self.files[path[13:]]  # the first try dies half-way through
+            self._send(body, honour_range=True, drop_after=len(body) // 2 if first else None)
         elif path.startswith("/redirect/"):
             self.send_response(302)
             self.send_header("Location", path.split("/redirect/", 1)[1].replace("~", "/"))
@@ -109,7 +115,7 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
 class _Server:
     def __init__(self) -> None:
-        handler = type("Handler", (_Handler,), {"hits": {}, "ranges": []})
+        handler = type("Handler", (_Handler,), {"hits": {}, "ranges": [], "files": {}})
         self.handler: Any = handler
         self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
@@ -160,11 +166,22 @@ def test_plain_download_streams_to_our_name(server: _Server, tmp_path: Path) -> 
 
 
 def test_a_dropped_connection_resumes_with_range(server: _Server, tmp_path: Path) -> None:
-    out = download(server.url("/drop.bin"), tmp_path, "a.mp4", allowed=server.allowed, **_fast())
+    seen: list[int] = []
+    out = download(
+        server.url("/drop.bin"),
+        tmp_path,
+        "a.mp4",
+        allowed=server.allowed,
+        progress=lambda done, total: seen.append(done),
+        **_fast(),
+    )
     assert out.read_bytes() == BODY
-    assert server.handler.ranges[0] is None
-    assert server.handler.ranges[1] is not None and server.handler.ranges[1].startswith("bytes=")
-    assert int(server.handler.ranges[1][6:-1]) > 0
+    # The first request got 300,000 bytes before the server hung up; the second
+    # asked only for the rest, so nothing was fetched twice.
+    assert server.handler.hits["/drop.bin"] == 2
+    assert server.handler.ranges == [None, "bytes=300000-"]
+    assert seen == sorted(seen) and seen[-1] == len(BODY)
+    assert not list(tmp_path.glob("*.part"))
 
 
 def test_a_server_ignoring_range_restarts_from_zero(server: _Server, tmp_path: Path) -> None:
@@ -211,6 +228,97 @@ def test_an_html_body_is_rejected_and_nothing_is_left(
             )
         assert library.repo.count() == 0
     assert list(project.media.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A real 2 s 160x90 H.264 MP4 with its index up front, as fal serves them."""
+    from qcut_ai.services.ffmpeg_tools import run_ffmpeg
+
+    out = tmp_path_factory.mktemp("clip") / "clip.mp4"
+    run_ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x90:rate=25:duration=2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-movflags",
+            "+faststart",
+            str(out),
+        ]
+    )
+    return out.read_bytes()
+
+
+def test_a_truncated_video_is_rejected_and_never_enters_the_library(
+    server: _Server, tmp_path: Path, clip: bytes
+) -> None:
+    from qcut_ai.library.ingest import Library
+    from qcut_ai.library.probe import verify_media
+    from qcut_ai.services.paths import ProjectPaths
+
+    # The server itself believes the file is complete: only probing can tell.
+    server.handler.files["cut.mp4"] = clip[: len(clip) * 2 // 3]
+    project = ProjectPaths.at(tmp_path / "P").ensure()
+    with Library(project, tmp_path / "thumbs") as library:
+        with pytest.raises(DownloadError, match="not usable") as caught:
+            download(
+                server.url("/media/cut.mp4"),
+                project.media,
+                "clip.mp4",
+                allowed=server.allowed,
+                verify=verify_media,
+                **_fast(),
+            )
+        assert "truncated" in str(caught.value) or "damaged" in str(caught.value)
+        assert library.repo.count() == 0
+    assert list(project.media.iterdir()) == []
+
+
+def test_a_resumed_video_downloads_whole_and_keeps_its_history(
+    server: _Server, tmp_path: Path, clip: bytes
+) -> None:
+    from qcut_ai.core.media import Provenance
+    from qcut_ai.library.ingest import Library
+    from qcut_ai.library.probe import verify_media
+    from qcut_ai.services.paths import ProjectPaths
+
+    server.handler.files["clip.mp4"] = clip
+    project = ProjectPaths.at(tmp_path / "P").ensure()
+    path = download(
+        server.url("/flaky-media/clip.mp4"),
+        project.media,
+        media_file_name("Kling 2.1", "a lighthouse in the fog", "req77", "mp4"),
+        allowed=server.allowed,
+        verify=verify_media,
+        **_fast(),
+    )
+    assert path.read_bytes() == clip
+    assert server.handler.ranges == [None, f"bytes={len(clip) // 2}-"]
+    prov = Provenance(
+        endpoint="fal-ai/kling-video/v2.1/standard/text-to-video",
+        model_id="kling-2.1",
+        model_name="Kling 2.1",
+        request_id="req77",
+        prompt="a lighthouse in the fog",
+    )
+    with Library(project, tmp_path / "thumbs") as library:
+        item = library.add_generated(path, prov)
+        assert item.display_name == "AI (Kling 2.1): a lighthouse in the fog"
+        assert item.probe.duration == pytest.approx(2.0, abs=0.1)
+    # The file alone, copied into another project, brings its history back.
+    other = ProjectPaths.at(tmp_path / "Other").ensure()
+    copy = tmp_path / "elsewhere.mp4"
+    copy.write_bytes(path.read_bytes())
+    with Library(other, tmp_path / "thumbs") as library:
+        again = library.import_file(copy)
+        assert again.request_id == "req77" and again.prompt == "a lighthouse in the fog"
 
 
 def test_verify_failure_removes_the_part_file(server: _Server, tmp_path: Path) -> None:
@@ -262,7 +370,10 @@ def test_server_file_names_are_ignored(server: _Server, tmp_path: Path) -> None:
         server.url("/traversal"), dest, "AI (Kling) - x - 1.mp4", allowed=server.allowed, **_fast()
     )
     assert out == dest / "AI (Kling) - x - 1.mp4"
+    assert out.read_bytes() == BODY
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [out.name]
+    for escaped in (tmp_path / "evil.sh", tmp_path.parent / "evil.sh", dest / "evil.sh"):
+        assert not escaped.exists()
     with pytest.raises(ValueError):
         download(server.url("/ok.bin"), dest, "../evil.mp4", allowed=server.allowed)
 

@@ -1,0 +1,70 @@
+"""The WHERE and ORDER BY parts shared by listing and searching the library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from qcut_ai.core.media import MediaKind, Origin
+
+SortOrder = Literal["newest", "oldest", "name", "duration"]
+# Searching adds "rank": best FTS5 (bm25) match first, newest first among equals.
+SearchOrder = Literal["rank", "newest", "oldest", "name", "duration"]
+SORT_ORDERS: tuple[str, ...] = ("newest", "oldest", "name", "duration")
+SEARCH_ORDERS: tuple[str, ...] = ("rank", *SORT_ORDERS)
+
+ORDER_BY: dict[str, str] = {
+    "newest": "m.created_at DESC, m.id DESC",
+    "oldest": "m.created_at ASC, m.id ASC",
+    "name": "m.name COLLATE NOCASE ASC, m.id ASC",
+    "duration": "m.duration IS NULL, m.duration ASC, m.id ASC",
+}
+
+
+@dataclass(frozen=True)
+class MediaFilter:
+    """Conditions on library rows; None means "any"."""
+
+    kind: MediaKind | str | None = None
+    origin: Origin | str | None = None
+    model: str | None = None  # endpoint, catalogue id or display name
+    tag: str | None = None  # case-insensitive
+    min_rating: int | None = None
+    favourite: bool | None = None
+
+    def clause(self) -> tuple[list[str], list[Any]]:
+        """SQL conditions on the `media` table aliased `m`, with their parameters."""
+        where: list[str] = []
+        params: list[Any] = []
+        if self.kind is not None:
+            where.append("m.kind = ?")
+            params.append(str(self.kind))
+        if self.origin is not None:
+            where.append("m.origin = ?")
+            params.append(str(self.origin))
+        if self.model is not None:
+            where.append("(m.endpoint = ? OR m.model_id = ? OR m.model_name = ?)")
+            params += [self.model, self.model, self.model]
+        if self.tag is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM media_tag mt JOIN tag t ON t.id = mt.tag_id "
+                "WHERE mt.media_id = m.id AND t.name = ?)"
+            )
+            params.append(self.tag.strip())
+        if self.min_rating is not None:
+            where.append("m.rating >= ?")
+            params.append(self.min_rating)
+        if self.favourite is not None:
+            where.append("m.favourite = ?")
+            params.append(int(self.favourite))
+        return where, params
+
+
+def order_by(sort: str, *, searching: bool = False) -> str:
+    """The ORDER BY expression for `sort`; ValueError for an unknown order."""
+    if searching and sort == "rank":
+        return "f.rank, m.created_at DESC, m.id DESC"
+    if sort not in ORDER_BY:
+        allowed = SEARCH_ORDERS if searching else SORT_ORDERS
+        raise ValueError(f"unknown sort order {sort!r}; use one of {', '.join(allowed)}")
+    return ORDER_BY[sort]
