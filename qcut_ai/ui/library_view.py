@@ -1,12 +1,15 @@
-"""The library grid: a QListView over MediaListModel with lazy, off-thread thumbnails."""
+"""The library's item model and its grid/list view with lazy thumbnails and hover scrubbing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -14,40 +17,50 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPixmap,
+)
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from qcut_ai.core.media import MediaItem
 from qcut_ai.jobs.library_service import LibraryService
+from qcut_ai.library.thumbnails import STRIP_FRAME_WIDTH
+from qcut_ai.ui.media_details import (
+    GRID_THUMB,
+    LIST_THUMB,
+    MediaDelegate,
+    duration_text,
+    model_label,
+    summary_line,
+    tooltip_html,
+)
 from qcut_ai.ui.mime import MEDIA_MIME, encode_items
 
-THUMB = QSize(160, 90)
+THUMB = GRID_THUMB
+PIXMAP_CACHE_ENTRIES = 400  # posters (and hovered filmstrips) kept decoded, latest used first
 ItemRole = Qt.ItemDataRole.UserRole + 1
+BadgesRole = Qt.ItemDataRole.UserRole + 2  # list[str]: duration, model, "Missing"
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _placeholder() -> QPixmap:
-    pix = QPixmap(THUMB)
-    pix.fill(QColor("#2a2d33"))
-    return pix
-
-
-def _duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
 class MediaListModel(QAbstractListModel):
-    """Library items for views. Thumbnails are requested when a row is first shown."""
+    """Library items for views. Thumbnails are decoded in workers when a row is first painted."""
 
     def __init__(self, service: LibraryService, parent: Any = None) -> None:
         super().__init__(parent)
         self.service = service
         self.items: list[MediaItem] = []
-        self._pixmaps: dict[str, QPixmap] = {}
-        self._placeholder = _placeholder()
+        self.device_pixel_ratio = 1.0
+        self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
+        self._placeholder = QPixmap(THUMB)
+        self._placeholder.fill(QColor("#2a2d33"))
         service.thumbnail_ready.connect(self._on_thumbnail)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -58,30 +71,18 @@ class MediaListModel(QAbstractListModel):
             return None
         item = self.items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            badge = _duration_text(item.probe.duration)
-            return f"{item.name}\n{badge}" if badge else item.name
+            return item.display_name
         if role == Qt.ItemDataRole.DecorationRole:
-            thumb = item.thumbnail
-            if thumb and thumb in self._pixmaps:
-                return self._pixmaps[thumb]
-            if thumb:
-                self.service.request_thumbnail(thumb, THUMB)
-            return self._placeholder
+            return self.pixmap(item.thumbnail) or self._placeholder
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [item.name]
-            if item.model_name:
-                lines.append(f"Model: {item.model_name}")
-            if item.prompt:
-                lines.append(f"Prompt: {item.prompt}")
-            if item.request_id:
-                lines.append(f"Request: {item.request_id}")
-            if item.cost_estimate_usd is not None:
-                lines.append(f"Estimated cost: ${item.cost_estimate_usd:.2f}")
-            if item.missing:
-                lines.append("File missing: use Relink")
-            return "\n".join(lines)
+            return tooltip_html(item)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{item.display_name}, {summary_line(item)}"
         if role == ItemRole:
             return item
+        if role == BadgesRole:
+            badges = [duration_text(item.probe.duration), model_label(item)]
+            return [b for b in badges if b] + (["Missing"] if item.missing else [])
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -100,70 +101,267 @@ class MediaListModel(QAbstractListModel):
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
+    # -- contents --------------------------------------------------------------
     def set_items(self, items: list[MediaItem]) -> None:
+        """Show `items`; the same rows in the same order update in place (no reset)."""
+        if [i.id for i in items] == [i.id for i in self.items] and items:
+            self.items = list(items)
+            self.dataChanged.emit(self.index(0), self.index(len(items) - 1))
+            return
         self.beginResetModel()
         self.items = list(items)
         self.endResetModel()
 
     def add_item(self, item: MediaItem) -> None:
-        if any(existing.id == item.id for existing in self.items):
+        if self.row_of(item.id) is not None:
+            self.update_items([item])
             return
         self.beginInsertRows(QModelIndex(), 0, 0)
         self.items.insert(0, item)
         self.endInsertRows()
 
+    def update_items(self, items: Iterable[MediaItem]) -> None:
+        for item in items:
+            row = self.row_of(item.id)
+            if row is not None:
+                self.items[row] = item
+                self.dataChanged.emit(self.index(row), self.index(row))
+
+    def remove_ids(self, ids: Iterable[int]) -> None:
+        gone = set(ids)
+        for row in reversed(range(len(self.items))):
+            if self.items[row].id in gone:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.items[row]
+                self.endRemoveRows()
+
+    def row_of(self, media_id: int) -> int | None:
+        return next((r for r, i in enumerate(self.items) if i.id == media_id), None)
+
+    # -- thumbnails ------------------------------------------------------------
+    def pixmap(self, path: str | None, size: QSize | None = THUMB) -> QPixmap | None:
+        """The decoded picture at `path`, or None while a worker decodes it."""
+        if not path:
+            return None
+        cached = self._pixmaps.get(path)
+        if cached is None:
+            wanted = size * self.device_pixel_ratio if size is not None else None
+            self.service.request_thumbnail(path, wanted)
+        else:
+            self._pixmaps.move_to_end(path)
+        return cached
+
     def _on_thumbnail(self, path: str, image: QImage) -> None:
         # QPixmap is made here, on the GUI thread; workers only produce QImage.
-        self._pixmaps[path] = QPixmap.fromImage(image)
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(self.device_pixel_ratio)
+        self._pixmaps[path] = pixmap
+        while len(self._pixmaps) > PIXMAP_CACHE_ENTRIES:
+            old, _ = self._pixmaps.popitem(last=False)
+            self.service.forget_thumbnail(old)  # decoded again if it scrolls back into view
         for row, item in enumerate(self.items):
-            if item.thumbnail == path:
+            if path in (item.thumbnail, item.filmstrip):
                 idx = self.index(row)
                 self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
 
 
 class LibraryView(QListView):
-    """Grid of clips; drag starts the media MIME payload.
+    """Grid or list of clips: hover scrubs the filmstrip, drag carries the media MIME payload.
 
-    Signals: item_selected(object), item_activated(object), items_dragged(object)
+    Signals:
+        item_selected(object): the first selected MediaItem
+        item_activated(object): a MediaItem double-clicked or Enter
+        items_dragged(object): list[MediaItem] (ready items only) whose drag started
+        preview_requested(object): Space on a MediaItem
+        rename_requested(object): F2 on a MediaItem
+        remove_requested(object): Delete on list[MediaItem]
+        files_dropped(object): list[Path] dropped from the file manager
     """
 
     item_selected = Signal(object)
     item_activated = Signal(object)
     items_dragged = Signal(object)
+    preview_requested = Signal(object)
+    rename_requested = Signal(object)
+    remove_requested = Signal(object)
+    files_dropped = Signal(object)
 
     def __init__(self, model: MediaListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("libraryView")
         self.setAccessibleName("Media library")
+        self.media_model = model
         self.setModel(model)
-        self.setViewMode(QListView.ViewMode.IconMode)
-        self.setIconSize(THUMB)
-        self.setGridSize(QSize(THUMB.width() + 24, THUMB.height() + 52))
+        self.delegate = MediaDelegate(self)
+        self.setItemDelegate(self.delegate)
+        self.hover_row: int | None = None
+        self.hover_fraction = 0.0
+        self.mode = ""
+        self._selected_id: int | None = None
+        self.set_mode("grid")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)
+        self.activated.connect(lambda index: self.item_activated.emit(index.data(ItemRole)))
+        model.modelReset.connect(self._on_reset)
+
+    def _on_reset(self) -> None:
+        # A reset drops the selection without a selectionChanged signal.
+        self._selected_id = None
+        self.hover_row = None
+
+    def set_mode(self, mode: str) -> None:
+        """Show a "grid" of tiles or a "list" with one clip and its details per line."""
+        grid = mode == "grid"
+        self.mode = "grid" if grid else "list"
+        self.setViewMode(QListView.ViewMode.IconMode if grid else QListView.ViewMode.ListMode)
+        self.setIconSize(GRID_THUMB if grid else LIST_THUMB)
+        self.setGridSize(self.delegate.cell_size() if grid else QSize())
         # Uniform sizes keep layout O(visible): Qt never asks every row for a size hint.
         self.setUniformItemSizes(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
-        self.setWordWrap(True)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setWrapping(grid)
+        self.setWordWrap(False)
+        self.setSpacing(0)
+        # setViewMode and a static movement switch dragging and dropping off; turn them back on.
         self.setDragEnabled(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        self.activated.connect(self._on_activated)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
 
+    def showEvent(self, event: Any) -> None:
+        self.media_model.device_pixel_ratio = self.devicePixelRatioF()
+        super().showEvent(event)
+
+    # -- selection and activation -----------------------------------------------
     def selectionChanged(self, selected: Any, deselected: Any) -> None:
         super().selectionChanged(selected, deselected)
         items = self.selected_items()
-        if items:
+        first = items[0].id if items else None
+        # A reload that restores the same selection is not a new choice.
+        if first is not None and first != self._selected_id:
             self.item_selected.emit(items[0])
+        self._selected_id = first
 
     def selected_items(self) -> list[MediaItem]:
-        return [i.data(ItemRole) for i in self.selectedIndexes()]
+        rows = sorted({i.row() for i in self.selectedIndexes()})
+        return [self.media_model.items[r] for r in rows if r < len(self.media_model.items)]
 
-    def _on_activated(self, index: QModelIndex) -> None:
-        self.item_activated.emit(index.data(ItemRole))
-
-    def startDrag(self, supported: Qt.DropAction) -> None:
+    def current_item(self) -> MediaItem | None:
+        index = self.currentIndex()
+        if index.isValid() and self.selectionModel().isSelected(index):
+            item: MediaItem = index.data(ItemRole)
+            return item
         items = self.selected_items()
+        return items[0] if items else None
+
+    def select_ids(self, ids: Iterable[int]) -> None:
+        """Select the rows of these media ids (after a reload)."""
+        wanted = set(ids)
+        rows = [r for r, i in enumerate(self.media_model.items) if i.id in wanted]
+        # Restoring a selection is not a new choice: item_selected stays quiet.
+        self._selected_id = self.media_model.items[rows[0]].id if rows else None
+        selection = self.selectionModel()
+        selection.clearSelection()
+        for row in rows:
+            index = self.media_model.index(row)
+            selection.select(index, selection.SelectionFlag.Select)
+            selection.setCurrentIndex(index, selection.SelectionFlag.Select)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and plain:
+            if self.selected_items():
+                self.remove_requested.emit(self.selected_items())
+            return
+        if key == Qt.Key.Key_Space and plain:
+            item = self.current_item()
+            if item is not None:
+                self.preview_requested.emit(item)
+            return
+        if key == Qt.Key.Key_F2 and plain:
+            item = self.current_item()
+            if item is not None:
+                self.rename_requested.emit(item)
+            return
+        super().keyPressEvent(event)
+
+    # -- hover scrubbing --------------------------------------------------------
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._hover(event.position().toPoint())
+        super().mouseMoveEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self._set_hover(None, 0.0)
+        return super().viewportEvent(event)
+
+    def _hover(self, pos: Any) -> None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            self._set_hover(None, 0.0)
+            return
+        thumb = self.delegate.thumb_rect(self.visualRect(index))
+        if not thumb.contains(pos):
+            self._set_hover(None, 0.0)
+            return
+        fraction = (pos.x() - thumb.left()) / max(1, thumb.width())
+        self._set_hover(index.row(), min(max(fraction, 0.0), 0.999))
+
+    def _set_hover(self, row: int | None, fraction: float) -> None:
+        previous = self.hover_row
+        self.hover_row, self.hover_fraction = row, fraction
+        for r in {previous, row}:
+            if r is not None and r < self.media_model.rowCount():
+                self.viewport().update(self.visualRect(self.media_model.index(r)))
+
+    def scrub_frame(self, row: int) -> tuple[QPixmap, int, int] | None:
+        """The filmstrip, frame index and frame count shown for `row`, or None for the poster."""
+        if row != self.hover_row or row >= len(self.media_model.items):
+            return None
+        item = self.media_model.items[row]
+        strip = self.media_model.pixmap(item.filmstrip, None) if not item.missing else None
+        if strip is None or strip.isNull():
+            return None
+        frames = max(1, round(strip.width() / STRIP_FRAME_WIDTH))
+        return strip, min(frames - 1, int(self.hover_fraction * frames)), frames
+
+    # -- drag out, drop in ------------------------------------------------------
+    def startDrag(self, supported: Qt.DropAction) -> None:
+        items = [i for i in self.selected_items() if not i.missing]
         if items:
             self.items_dragged.emit(items)
-        super().startDrag(supported)
+            super().startDrag(supported)
+
+    @staticmethod
+    def dropped_files(mime: QMimeData) -> list[Path]:
+        """Local files in a drop from outside (our own drags are never re-imported)."""
+        if mime.hasFormat(MEDIA_MIME) or not mime.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._accept_files(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._accept_files(event)
+
+    def _accept_files(self, event: QDragMoveEvent) -> None:
+        if self.dropped_files(event.mimeData()):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = self.dropped_files(event.mimeData())
+        if not files:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.files_dropped.emit(files)

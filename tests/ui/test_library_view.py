@@ -1,0 +1,216 @@
+"""The library grid: thumbnails, hover scrubbing, badges, keyboard, drag payload, details."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QInputDialog, QListView
+from pytestqt.qtbot import QtBot
+
+from qcut_ai.core.media import MediaItem, Provenance
+from qcut_ai.library.ingest import Library
+from qcut_ai.services.ffmpeg_tools import run_ffmpeg
+from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.ui.library_panel import LibraryPanel
+from qcut_ai.ui.library_view import BadgesRole
+from qcut_ai.ui.media_details import LIST_THUMB
+from qcut_ai.ui.mime import MEDIA_MIME
+
+_H264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with a Kling clip (1 s), a Sora clip (2 s) and an imported still."""
+    d = tmp_path_factory.mktemp("library_view")
+    project = ProjectPaths.at(d / "Project").ensure()
+    lavfi = ["-f", "lavfi", "-i"]
+    run_ffmpeg([*lavfi, "testsrc2=size=160x90:rate=25:duration=1", *_H264, str(d / "a.mp4")])
+    run_ffmpeg([*lavfi, "smptebars=size=160x90:rate=25:duration=2", *_H264, str(d / "b.mp4")])
+    (project.root / "stills").mkdir()
+    still = project.root / "stills" / "still.png"
+    run_ffmpeg([*lavfi, "testsrc2=size=160x90:rate=1:duration=1", "-frames:v", "1", str(still)])
+    with Library(project, d / "thumbs") as lib:
+        lib.add_generated(
+            Path(shutil.copy(d / "a.mp4", project.media / "lighthouse.mp4")),
+            Provenance(
+                endpoint="fal-ai/kling-video/v2.5-turbo/pro/text-to-video",
+                model_id="kling-2.5-turbo-pro",
+                model_name="Kling 2.5 Turbo Pro",
+                request_id="req-light-1",
+                prompt="a lighthouse in a storm, slow push in",
+                arguments={"aspect_ratio": "16:9", "duration": "5"},
+                seed=7,
+                cost_estimate_usd=0.35,
+            ),
+        )
+        lib.add_generated(
+            Path(shutil.copy(d / "b.mp4", project.media / "desert.mp4")),
+            Provenance(
+                endpoint="fal-ai/sora-2/text-to-video",
+                model_id="sora-2",
+                model_name="Sora 2",
+                request_id="req-sora-1",
+                prompt="camels crossing a desert at dusk",
+            ),
+        )
+        lib.import_files([still])
+    return project.root
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, template: Path, tmp_path: Path) -> Iterator[LibraryPanel]:
+    root = Path(shutil.copytree(template, tmp_path / "Project"))
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(640, 560)
+    panel.show()
+    panel.open(ProjectPaths.at(root))
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3 and panel.service.pending_tasks() == 0)
+    yield panel
+    panel.shutdown()
+
+
+def _row(panel: LibraryPanel, file_name: str) -> int:
+    return next(r for r, i in enumerate(panel.model.items) if Path(i.path).name == file_name)
+
+
+def _item(panel: LibraryPanel, file_name: str) -> MediaItem:
+    return panel.model.items[_row(panel, file_name)]
+
+
+def _select(panel: LibraryPanel, file_name: str) -> None:
+    index = panel.model.index(_row(panel, file_name))
+    panel.view.setCurrentIndex(index)
+    panel.view.setFocus()
+
+
+def test_grid_shows_display_names_badges_and_lazy_thumbnails(
+    qtbot: QtBot, panel: LibraryPanel
+) -> None:
+    model = panel.model
+    index = model.index(_row(panel, "lighthouse.mp4"))
+    assert index.data() == "AI (Kling 2.5 Turbo Pro): a lighthouse in a storm, slow push in"
+    assert index.data(BadgesRole) == ["0:01", "Kling 2.5 Turbo Pro"]
+    assert "req-light-1" in index.data(Qt.ItemDataRole.ToolTipRole)
+    # Painting the visible rows asked the workers for their posters.
+    item = _item(panel, "lighthouse.mp4")
+    qtbot.waitUntil(lambda: model.pixmap(item.thumbnail) is not None)
+    pixmap = model.pixmap(item.thumbnail)
+    assert pixmap is not None and pixmap.devicePixelRatio() == panel.devicePixelRatioF()
+    assert panel.view.uniformItemSizes()
+
+
+def test_hover_scrubs_through_the_filmstrip(qtbot: QtBot, panel: LibraryPanel) -> None:
+    view, row = panel.view, _row(panel, "lighthouse.mp4")
+    thumb = view.delegate.thumb_rect(view.visualRect(panel.model.index(row)))
+
+    def shown() -> QImage:
+        return view.viewport().grab(thumb).toImage()
+
+    assert view.scrub_frame(row) is None  # the poster until the cursor comes
+    qtbot.mouseMove(view.viewport(), QPoint(thumb.left() + 4, thumb.center().y()))
+    qtbot.waitUntil(lambda: view.scrub_frame(row) is not None)
+    scrub = view.scrub_frame(row)
+    assert scrub is not None and scrub[1:] == (0, 10)
+    first = shown()
+    qtbot.mouseMove(view.viewport(), QPoint(thumb.right() - 4, thumb.center().y()))
+    qtbot.waitUntil(lambda: (view.scrub_frame(row) or (None, 0))[1] == 9)
+    assert shown() != first
+    QApplication.sendEvent(view.viewport(), QEvent(QEvent.Type.Leave))
+    assert view.scrub_frame(row) is None
+
+
+def test_drag_payload_carries_ready_items(qtbot: QtBot, panel: LibraryPanel) -> None:
+    model = panel.model
+    rows = [_row(panel, "lighthouse.mp4"), _row(panel, "desert.mp4")]
+    mime = model.mimeData([model.index(r) for r in rows])
+    payload = json.loads(bytes(mime.data(MEDIA_MIME).data()))
+    wanted = [model.items[r] for r in sorted(rows)]
+    assert payload["version"] == 1
+    assert [i["id"] for i in payload["items"]] == [i.id for i in wanted]
+    assert [i["duration"] for i in payload["items"]] == [i.probe.duration for i in wanted]
+    assert [u.toLocalFile() for u in mime.urls()] == [i.path for i in wanted]
+    assert model.flags(model.index(rows[0])) & Qt.ItemFlag.ItemIsDragEnabled
+
+
+def test_missing_file_shows_a_badge_cannot_be_dragged_and_relinks(
+    qtbot: QtBot, template: Path, tmp_path: Path
+) -> None:
+    root = Path(shutil.copytree(template, tmp_path / "Project"))
+    moved = tmp_path / "Moved"
+    moved.mkdir()
+    shutil.move(root / "media" / "desert.mp4", moved / "desert.mp4")
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.open(ProjectPaths.at(root))
+    try:
+        qtbot.waitUntil(lambda: panel.model.rowCount() == 3 and _item(panel, "desert.mp4").missing)
+        index = panel.model.index(_row(panel, "desert.mp4"))
+        assert "Missing" in index.data(BadgesRole)
+        assert not panel.model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
+        assert panel.model.mimeData([index]).urls() == []
+        menu = panel.library_actions.build_menu([_item(panel, "desert.mp4")])
+        relink = menu.findChild(type(menu.actions()[0]), "actionRelink")
+        assert relink is not None
+        relink.trigger()
+        dialog = panel.library_actions.dialog
+        assert dialog is not None and dialog.objectName() == "relinkDialog"
+        dialog.setDirectory(str(moved))  # type: ignore[attr-defined]
+        dialog.accept()
+        qtbot.waitUntil(lambda: not _item(panel, "desert.mp4").missing)
+        assert _item(panel, "desert.mp4").path == str(moved / "desert.mp4")
+        assert "Missing" not in panel.model.index(_row(panel, "desert.mp4")).data(BadgesRole)
+    finally:
+        panel.shutdown()
+
+
+def test_keyboard_space_previews_f2_renames_delete_asks(qtbot: QtBot, panel: LibraryPanel) -> None:
+    _select(panel, "lighthouse.mp4")
+    with qtbot.waitSignal(panel.preview_requested) as preview:
+        qtbot.keyClick(panel.view, Qt.Key.Key_Space)
+    assert preview.args is not None and Path(preview.args[0].path).name == "lighthouse.mp4"
+    qtbot.keyClick(panel.view, Qt.Key.Key_F2)
+    dialog = panel.library_actions.dialog
+    assert isinstance(dialog, QInputDialog) and dialog.objectName() == "renameDialog"
+    assert dialog.textValue().startswith("AI (Kling 2.5 Turbo Pro)")
+    dialog.reject()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    box = panel.library_actions.dialog
+    assert box is not None and box.objectName() == "removeDialog"
+    box.reject()
+    assert panel.model.rowCount() == 3
+
+
+def test_list_mode_and_details_pane(qtbot: QtBot, panel: LibraryPanel) -> None:
+    qtbot.mouseClick(panel.filters.list_button, Qt.MouseButton.LeftButton)
+    view = panel.view
+    assert view.viewMode() == QListView.ViewMode.ListMode and view.mode == "list"
+    assert view.visualRect(panel.model.index(0)).height() == LIST_THUMB.height() + 8
+    with qtbot.waitSignal(panel.item_selected) as selected:
+        _select(panel, "lighthouse.mp4")
+    assert selected.args is not None and selected.args[0].request_id == "req-light-1"
+    text = panel.details.text()
+    for line in (
+        "Prompt: a lighthouse in a storm, slow push in",
+        "Model: Kling 2.5 Turbo Pro",
+        "Endpoint: fal-ai/kling-video/v2.5-turbo/pro/text-to-video",
+        "Request ID: req-light-1",
+        "Estimated cost: $0.35",
+        "Seed: 7",
+        "Aspect ratio: 16:9",
+    ):
+        assert line in text
+    _select(panel, "still.png")
+    assert "Origin: Imported from disk" in panel.details.text()
+    qtbot.mouseClick(panel.filters.grid_button, Qt.MouseButton.LeftButton)
+    assert view.viewMode() == QListView.ViewMode.IconMode
+    # Switching modes keeps both drag to the timeline and drop from the file manager.
+    assert view.dragEnabled() and view.viewport().acceptDrops()
