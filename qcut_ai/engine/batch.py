@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from functools import partial
 
 from qcut_ai.core.catalog import ModelSpec
+from qcut_ai.core.options import combined_options
 from qcut_ai.core.pricing import Estimate, estimate
 from qcut_ai.core.requests import GenerationRequest, build_arguments
+from qcut_ai.core.selection import fit_request
 from qcut_ai.engine.events import AbortFlag, EventSink, ignore_event
 from qcut_ai.engine.journal import JobJournal, JobRecord
 from qcut_ai.engine.runner import INGEST_STATES, JobRunner
@@ -27,14 +29,42 @@ class PlannedJob:
     spec: ModelSpec
     arguments: dict[str, object]
     estimate: Estimate
+    request: GenerationRequest | None = None  # this model's own request, when fitted
+    notes: tuple[str, ...] = ()  # what fitting changed for this model
 
 
 def plan(specs: Sequence[ModelSpec], request: GenerationRequest) -> list[PlannedJob]:
-    """Validate the request for every model first: nothing is journaled if any is invalid."""
-    planned = []
+    """Validate the request for every model first: nothing is journaled if any is invalid.
+
+    With several models, each gets the request as it can take it (nearest duration,
+    resolution and ratio it offers, only its own extra fields), with notes saying so;
+    a single model gets exactly what was asked, or a clear refusal.
+    """
+    if len(specs) <= 1:
+        return plan_pairs([(spec, request) for spec in specs])
+    options = combined_options(specs)
+    pairs, notes = [], []
     for spec in specs:
+        fitted, why = fit_request(spec, options, request)
+        pairs.append((spec, fitted))
+        notes.append(why)
+    return [
+        PlannedJob(job.spec, job.arguments, job.estimate, job.request, why)
+        for job, why in zip(plan_pairs(pairs), notes, strict=True)
+    ]
+
+
+def plan_pairs(
+    pairs: Sequence[tuple[ModelSpec, GenerationRequest]],
+    estimates: Sequence[Estimate] | None = None,
+) -> list[PlannedJob]:
+    """Plan one request per model; `estimates` (from a form that read the inputs'
+    lengths) replace the argument-only estimate when given."""
+    planned = []
+    for index, (spec, request) in enumerate(pairs):
         arguments = build_arguments(spec, request)
-        planned.append(PlannedJob(spec, arguments, estimate(spec, arguments)))
+        price = estimates[index] if estimates is not None else estimate(spec, arguments)
+        planned.append(PlannedJob(spec, arguments, price, request))
     return planned
 
 
@@ -49,6 +79,7 @@ def journal_batch(
     batch_id = uuid.uuid4().hex[:12]
     records = []
     for position, job in enumerate(planned):
+        asked = job.request or request
         usd = job.estimate.usd
         records.append(
             journal.create(
@@ -57,7 +88,7 @@ def journal_batch(
                 model_id=job.spec.id,
                 endpoint=job.spec.endpoint,
                 model_name=job.spec.name,
-                request=request.model_dump(mode="json", exclude_none=True),
+                request=asked.model_dump(mode="json", exclude_none=True),
                 arguments=dict(job.arguments),
                 estimate_usd=float(usd) if usd is not None else None,
                 price_unit=job.estimate.unit,

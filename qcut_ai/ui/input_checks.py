@@ -1,0 +1,122 @@
+"""Checks on one media input against the selected models, before anything is uploaded.
+
+Format and size follow each model's upload limits; image shapes follow the
+models' aspect ratios, and a last frame must have the first frame's shape.
+No Qt here: the widgets read pixel sizes in workers and ask these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from qcut_ai.core.catalog import MediaRole, ModelSpec, Role
+from qcut_ai.core.errors import InvalidRequestError
+from qcut_ai.core.options import aspect_value
+from qcut_ai.services.uploads import (
+    AUDIO_TYPES,
+    IMAGE_TYPES,
+    VIDEO_TYPES,
+    check_local_input,
+    is_remote,
+)
+
+# A picture counts as a given ratio when within this relative distance: phone
+# and camera sizes (1080x1920, 1920x1088) are a hair off the nominal ratio.
+RATIO_TOLERANCE = 0.03
+# First and last frame must agree more closely: the models refuse or distort.
+FRAME_TOLERANCE = 0.01
+
+_TYPES = {
+    MediaRole.IMAGE: IMAGE_TYPES,
+    MediaRole.END_IMAGE: IMAGE_TYPES,
+    MediaRole.AUDIO: AUDIO_TYPES,
+    MediaRole.VIDEO: VIDEO_TYPES,
+}
+
+
+def accepted_suffixes(role: MediaRole) -> set[str]:
+    """File extensions (with the dot) any model takes for this role."""
+    return set(_TYPES[role])
+
+
+def models_with(specs: Sequence[ModelSpec], role: MediaRole) -> list[ModelSpec]:
+    """The models that take an input in this role."""
+    return [s for s in specs if role in s.media_fields().values()]
+
+
+def _field_of(spec: ModelSpec, role: MediaRole) -> str:
+    return next(name for name, r in spec.media_fields().items() if r is role)
+
+
+def file_problem(path: str, role: MediaRole, specs: Sequence[ModelSpec]) -> str | None:
+    """Why the file cannot be sent to one of the models (type, size, missing), else None.
+
+    A URL (an input that is already online, e.g. from a past request) is fal's to check.
+    """
+    if is_remote(path):
+        return None
+    for spec in models_with(specs, role):
+        try:
+            check_local_input(path, role.value, spec.endpoint, _field_of(spec, role))
+        except InvalidRequestError as exc:
+            problem = exc.errors[0].message if exc.errors else exc.message
+            many = len(models_with(specs, role)) > 1
+            return f"{spec.name}: {problem}." if many else f"{problem[:1].upper()}{problem[1:]}."
+    return None
+
+
+def _ratio_text(size: tuple[int, int]) -> str:
+    width, height = size
+    for name in ("21:9", "16:9", "4:3", "1:1", "3:4", "9:16", "9:21"):
+        value = aspect_value(name) or 1.0
+        if abs(width / height - value) / value <= RATIO_TOLERANCE:
+            return f"{name} ({width}x{height})"
+    return f"{width}x{height}"
+
+
+def ratio_problem(size: tuple[int, int], role: MediaRole, specs: Sequence[ModelSpec]) -> str | None:
+    """Why a picture's shape does not suit a model that fixes the aspect ratio, else None."""
+    if role not in (MediaRole.IMAGE, MediaRole.END_IMAGE) or min(size) <= 0:
+        return None
+    ratio = size[0] / size[1]
+    for spec in models_with(specs, role):
+        offered = spec.options(Role.ASPECT_RATIO)
+        values = [aspect_value(a) for a in offered]
+        if not offered or "auto" in offered or None in values:
+            continue
+        if any(abs(ratio - v) / v <= RATIO_TOLERANCE for v in values if v):
+            continue
+        allowed = " or ".join(offered)
+        return (
+            f"{spec.name} makes {allowed} video and this picture is {_ratio_text(size)}; "
+            f"crop it to {allowed} or deselect the model."
+        )
+    return None
+
+
+def frames_problem(
+    first: tuple[int, int] | None, last: tuple[int, int] | None, specs: Sequence[ModelSpec]
+) -> str | None:
+    """Why the last frame's shape does not match the first frame's, else None."""
+    if first is None or last is None or min(*first, *last) <= 0:
+        return None
+    strict = [s for s in models_with(specs, MediaRole.END_IMAGE) if s.same_aspect_frames]
+    if not strict:
+        return None
+    a, b = first[0] / first[1], last[0] / last[1]
+    if abs(a - b) / a <= FRAME_TOLERANCE:
+        return None
+    return (
+        f"The last frame is {_ratio_text(last)} but the first frame is {_ratio_text(first)}; "
+        "crop both to the same aspect ratio."
+    )
+
+
+def kind_of(path: str) -> MediaRole | None:
+    """The role family a file's extension belongs to (IMAGE for any picture), else None."""
+    suffix = Path(path).suffix.lower()
+    for role in (MediaRole.IMAGE, MediaRole.AUDIO, MediaRole.VIDEO):
+        if suffix in _TYPES[role]:
+            return role
+    return None
