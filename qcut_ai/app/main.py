@@ -6,8 +6,6 @@ import argparse
 import os
 import sys
 
-from qcut_ai.core.errors import QcutError
-
 
 def _needs_offscreen() -> bool:
     return sys.platform.startswith("linux") and not (
@@ -17,38 +15,26 @@ def _needs_offscreen() -> bool:
 
 def build_window(args: argparse.Namespace) -> object:
     """Compose settings, key, connection, panel and window."""
+    from qcut_ai.app.context import AppContext
     from qcut_ai.app.shell import MainWindow
-    from qcut_ai.engine.connection import connect
-    from qcut_ai.services.paths import app_dirs
-    from qcut_ai.services.secrets import resolve_key
-    from qcut_ai.services.settings import SettingsStore
     from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 
-    dirs = app_dirs().ensure()
-    settings = SettingsStore().load()
-    key_problem = ""
-    try:
-        has_key = resolve_key() is not None
-    except QcutError as exc:
-        has_key, key_problem = False, exc.user_text()
-    offline = bool(getattr(args, "offline", False)) or settings.offline_preview or not has_key
+    context = AppContext(force_offline=bool(getattr(args, "offline", False)))
     services = PanelServices(
-        settings=settings,
-        thumbnails_dir=dirs.thumbnails,
-        connect=lambda: connect(settings, offline=offline),
+        settings=context.settings,
+        thumbnails_dir=context.dirs.thumbnails,
+        connect=context.connect,
     )
     panel = MediaPanel(services)
-    if offline:
-        reason = key_problem or "No fal key is configured."
-        panel.set_mode_text(
-            f"Offline preview: {reason} Generations run against a local stand-in, make "
-            "sample clips and cost nothing. Add a key in Settings to generate for real."
-        )
-    else:
-        panel.set_mode_text("")
-    project = getattr(args, "project", None) or settings.project_dir or str(dirs.default_project)
+    panel.set_mode_text(context.mode_text())
+    project = (
+        getattr(args, "project", None)
+        or context.settings.project_dir
+        or str(context.dirs.default_project)
+    )
     panel.open_project(project)
-    return MainWindow(panel)
+    remember = not getattr(args, "screenshot", None)
+    return MainWindow(panel, context, remember_layout=remember)
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -60,6 +46,13 @@ def run_app(args: argparse.Namespace) -> int:
 
     from qcut_ai.app.theme import apply_dark_theme
 
+    if screenshot and not getattr(args, "project", None):
+        # Real clips, made once through the offline preview pipeline, for the picture.
+        from qcut_ai.app.sample import sample_project
+        from qcut_ai.services.paths import app_dirs
+
+        args.project = str(sample_project(app_dirs().ensure()))
+        args.offline = True
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("qcut-ai")
@@ -68,10 +61,16 @@ def run_app(args: argparse.Namespace) -> int:
     window.show()  # type: ignore[attr-defined]
     if screenshot:
 
+        def select_first() -> None:
+            panel = window.panel  # type: ignore[attr-defined]
+            if panel.model.rowCount():
+                panel.view.setCurrentIndex(panel.model.index(0, 0))
+
         def grab() -> None:
             window.grab().save(screenshot)  # type: ignore[attr-defined]
             window.close()  # type: ignore[attr-defined]
             app.quit()
 
-        QTimer.singleShot(1500, grab)
+        QTimer.singleShot(900, select_first)
+        QTimer.singleShot(1800, grab)
     return app.exec()

@@ -7,15 +7,18 @@ queries and thumbnails run in worker pools.
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QLabel,
-    QLineEdit,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -23,24 +26,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcut_ai.core.catalog import Category, ModelSpec
+from qcut_ai.core.catalog import Category, ModelSpec, load_catalog
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.jobs import JobState
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.pricing import batch_total
 from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.engine.batch import PlannedJob
 from qcut_ai.engine.connection import FalConnection
 from qcut_ai.engine.journal import JobRecord
 from qcut_ai.engine.resume import ResumePlan
 from qcut_ai.engine.runner import JobRunner
-from qcut_ai.jobs.library_service import LibraryService
 from qcut_ai.jobs.manager import JobManager
 from qcut_ai.jobs.runnables import FunctionRunnable
+from qcut_ai.services.fal_gateway import FalGateway
 from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.services.settings import Settings
 from qcut_ai.ui.generate_tab import GenerateTab
+from qcut_ai.ui.history_view import HistoryView
 from qcut_ai.ui.job_list import JobListWidget
-from qcut_ai.ui.library_view import LibraryView, MediaListModel
+from qcut_ai.ui.library_panel import LibraryPanel
+from qcut_ai.ui.preview_player import PreviewPlayer
+from qcut_ai.ui.prompt_builder import PromptBuilder
+from qcut_ai.ui.spend_summary import SpendSummary
+
+TAB_TITLES = (
+    (Category.TEXT_TO_VIDEO, "Text to Video", "Text"),
+    (Category.IMAGE_TO_VIDEO, "Image to Video", "Image"),
+    (Category.FRAME_TO_VIDEO, "Frame to Video", "Frames"),
+    (Category.AVATAR, "Avatar", "Avatar"),
+    (Category.UPSCALE, "Upscale", "Upscale"),
+)
+PROMPT_CATEGORIES = {Category.TEXT_TO_VIDEO, Category.IMAGE_TO_VIDEO, Category.FRAME_TO_VIDEO}
+COMPACT_WIDTH = 520  # below this the dock is "narrow": short titles, no preview pane
 
 
 @dataclass
@@ -81,22 +99,37 @@ class MediaPanel(QWidget):
         self._work = QThreadPool(self)
         self._work.setMaxThreadCount(1)
         self._tasks: set[FunctionRunnable] = set()
+        self._connect_lock = threading.RLock()
 
         self.banner = QLabel(self)
         self.banner.setObjectName("modeBanner")
         self.banner.setWordWrap(True)
+        self.spend = SpendSummary(self)
+
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("generateTabs")
-        self.text_tab = GenerateTab(Category.TEXT_TO_VIDEO, self)
-        self.text_tab.setAccessibleName("Text to Video")
-        self.tabs.addTab(self.text_tab, "Text to Video")
-        self.text_tab.generate_requested.connect(self.generate)
+        self.tabs.setDocumentMode(True)
+        self.generate_tabs: dict[Category, GenerateTab] = {}
+        self.builders: list[PromptBuilder] = []
+        for category, title, _short in TAB_TITLES:
+            tab = GenerateTab(category, self)
+            tab.setAccessibleName(title)
+            tab.batch_requested.connect(partial(self._on_batch_requested, tab))
+            if category in PROMPT_CATEGORIES:
+                self._add_builder(tab)
+            self.generate_tabs[category] = tab
+            self.tabs.addTab(tab, title)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, title)
+        self.text_tab = self.generate_tabs[Category.TEXT_TO_VIDEO]
 
         self.jobs = JobManager(self._runner, concurrency=services.settings.concurrency, parent=self)
         self.job_list = JobListWidget(self)
         self.jobs.job_event.connect(self.job_list.apply_event)
         self.jobs.batch_progress.connect(self.job_list.set_batch_progress)
+        self.jobs.batch_progress.connect(self._on_batch_progress)
+        self._after_idle: Callable[[], None] | None = None
         self.jobs.media_added.connect(self._on_media_added)
+        self.jobs.job_finished.connect(lambda _record: self.spend.refresh())
         self.job_list.cancel_requested.connect(self.jobs.cancel)
         self.job_list.cancel_queued_requested.connect(self.jobs.cancel_queued)
         self.job_list.cancel_all_requested.connect(self.jobs.cancel_all)
@@ -104,42 +137,78 @@ class MediaPanel(QWidget):
         self.jobs.job_retried.connect(self._on_job_retried)
         self.jobs.error_reported.connect(self.error_reported)
 
-        self.library = LibraryService(self)
-        self.library.items_loaded.connect(self._on_items_loaded)
-        self.library.failed.connect(self.error_reported)
-        self.model = MediaListModel(self.library, self)
-        self.view = LibraryView(self.model, self)
-        self.view.item_selected.connect(self.media_selected)
-        self.view.item_activated.connect(self.media_activated)
-        self.view.items_dragged.connect(self.media_dragged)
-        self.search = QLineEdit(self)
-        self.search.setObjectName("librarySearch")
-        self.search.setAccessibleName("Search library")
-        self.search.setPlaceholderText("Search prompts, names, models…")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.library.refresh)
+        self.library_panel = LibraryPanel(services.thumbnails_dir, self)
+        lib = self.library_panel
+        lib.item_selected.connect(self.media_selected)
+        lib.item_selected.connect(self._on_selected)
+        lib.item_activated.connect(self.media_activated)
+        lib.items_dragged.connect(self.media_dragged)
+        lib.error_reported.connect(self.error_reported)
+        lib.preview_requested.connect(self._preview)
+        lib.derive_requested.connect(self.derive)
+        lib.items_imported.connect(self._on_imported)
+        # Short names kept for hosts and tests that reach into the library.
+        self.library, self.model, self.view = lib.service, lib.model, lib.view
+        self.search = lib.search
+        self.history = HistoryView(self)
+        self.history.run_again_requested.connect(self._run_again)
+        self.history.edit_requested.connect(self._edit_and_run)
+        self.history.load_failed.connect(self.error_reported)
+        self.preview = PreviewPlayer(self)
 
-        lower = QWidget(self)
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.search)
-        lower_layout.addWidget(self.view, 1)
+        self.lower_tabs = QTabWidget(self)
+        self.lower_tabs.setObjectName("libraryTabs")
+        self.lower_tabs.setDocumentMode(True)
+        self.lower_tabs.addTab(lib, "Library")
+        self.lower_tabs.addTab(self.history, "History")
+        self.lower_tabs.currentChanged.connect(self._on_lower_tab)
+        self.lower_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.lower_split.addWidget(self.lower_tabs)
+        self.lower_split.addWidget(self.preview)
+        self.lower_split.setStretchFactor(0, 3)
+        self.lower_split.setStretchFactor(1, 2)
         split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setObjectName("panelSplitter")
         split.addWidget(self.tabs)
         split.addWidget(self.job_list)
-        split.addWidget(lower)
+        split.addWidget(self.lower_split)
         split.setStretchFactor(2, 1)
-        split.setSizes([300, 150, 420])
+        split.setSizes([440, 110, 380])
+        self.splitter = split
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
+        layout.addWidget(self.spend)
         layout.addWidget(split, 1)
         self.error_reported.connect(self._show_error)
+        self._compact: bool | None = None
+
+    def _add_builder(self, tab: GenerateTab) -> None:
+        from qcut_ai.engine.enhance import enhancer_for
+
+        builder = PromptBuilder(tab)
+        builder.prompt_built.connect(tab.set_prompt)
+        builder.aspect_ratio_chosen.connect(tab.set_aspect_ratio)
+        builder.duration_chosen.connect(tab.set_duration)
+        tab.models_changed.connect(builder.set_models)
+        builder.set_models(tab.selected_specs())
+        builder.set_enhancer(enhancer_for(self._gateway), offline=False)
+        tab.add_tool_widget(builder, "Prompt builder")
+        self.builders.append(builder)
+
+    def _gateway(self) -> FalGateway:
+        """For workers (Enhance): the connection's gateway, built once under a lock."""
+        with self._connect_lock:
+            return self.connection().gateway()
 
     # -- project ---------------------------------------------------------------
     def open_project(self, path: str | Path, *, resume: bool = True) -> None:
         """Show a project's library; with `resume`, finish its unfinished jobs (exactly once)."""
         self.project = ProjectPaths.at(path).ensure()
-        self.library.open(self.project)
+        self.library_panel.open(self.project)
+        self.history.set_project(self.project)
+        self.spend.set_project(self.project)
+        self.preview.show_item(None)
         self.project_opened.emit(str(self.project.root))
         if resume:
             self.resume_unfinished()
@@ -238,10 +307,37 @@ class MediaPanel(QWidget):
         self.banner.setText(text)
         self.banner.setVisible(bool(text))
 
+    def apply_settings(self, settings: Settings) -> None:
+        """New settings from the host (budgets, threshold and concurrency apply at once)."""
+        self.services.settings = settings
+        self.jobs.set_concurrency(settings.concurrency)
+
+    def reset_connection(self, then: Callable[[], None] | None = None) -> bool:
+        """Drop the fal connection so the next job uses the new key or mode.
+
+        While jobs run it waits for them (their fal requests belong to the old
+        connection) and returns False; `then` runs once the reset happened.
+        """
+        if self.jobs.is_busy():
+            self._after_idle = then or (lambda: None)
+            return False
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        if then is not None:
+            then()
+        return True
+
+    def _on_batch_progress(self, done: int, total: int) -> None:
+        if done >= total and self._after_idle is not None and not self.jobs.is_busy():
+            then, self._after_idle = self._after_idle, None
+            self.reset_connection(then)
+
     def connection(self) -> FalConnection:
-        if self._connection is None:
-            self._connection = self.services.connect()
-        return self._connection
+        with self._connect_lock:
+            if self._connection is None:
+                self._connection = self.services.connect()
+            return self._connection
 
     def _runner(self) -> JobRunner:
         assert self.project is not None
@@ -255,16 +351,44 @@ class MediaPanel(QWidget):
 
     # -- generating -------------------------------------------------------------
     def generate(self, specs: list[ModelSpec], request: GenerationRequest) -> None:
-        """Validate, confirm the price if needed, journal in a worker, then run."""
+        """One request on several models (history, regenerate): fitted to each model."""
         from qcut_ai.engine.batch import plan
 
+        try:
+            planned = plan(specs, request)
+        except QcutError as exc:
+            self.error_reported.emit(exc.user_text())
+            return
+        self.submit(planned)
+
+    def _on_batch_requested(
+        self, tab: GenerateTab, specs: list[ModelSpec], requests: list[GenerationRequest]
+    ) -> None:
+        """From a tab: each model's own checked request, priced with the inputs' lengths."""
+        from qcut_ai.engine.batch import plan_pairs
+
+        try:
+            planned = plan_pairs(list(zip(specs, requests, strict=True)), tab.plan().estimates)
+        except QcutError as exc:
+            self.error_reported.emit(exc.user_text())
+            return
+        self.submit(planned)
+
+    def submit(self, planned: list[PlannedJob]) -> None:
+        """Confirm the price if needed, check budgets and journal in a worker, then run."""
         if self.project is None:
             self.error_reported.emit("Open a project before generating.")
             return
-        planned = plan(specs, request)
+        if not planned:
+            return
+        request = planned[0].request or GenerationRequest()
         known, unknown = batch_total(p.estimate for p in planned)
         threshold = self.services.settings.confirm_above_usd
-        connection = self.connection()
+        try:
+            connection = self.connection()
+        except QcutError as exc:
+            self.error_reported.emit(exc.user_text())
+            return
         offline, backend = connection.offline, connection.backend
         if not offline and (float(known) > threshold or unknown):
             answer = QMessageBox.question(
@@ -277,12 +401,19 @@ class MediaPanel(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         project = self.project
+        settings = self.services.settings
+        confirmed = bool(unknown)  # reaching here with unknown prices means the user said yes
 
         def journal(_emit: object, _abort: object) -> list[tuple[str, str]]:
             from qcut_ai.engine.batch import journal_batch
             from qcut_ai.engine.journal import JobJournal
+            from qcut_ai.engine.spend import check_budget, record_project
             from qcut_ai.library.db import open_project_db
 
+            if not offline:
+                # Refused here, before anything is journaled or sent.
+                check_budget(project, planned, settings, unknown_confirmed=confirmed)
+                record_project(project)
             db = open_project_db(project)
             try:
                 records = journal_batch(JobJournal(db), planned, request, backend=backend)
@@ -303,13 +434,88 @@ class MediaPanel(QWidget):
         self.jobs.start([job_id for job_id, _ in jobs])
 
     # -- library ------------------------------------------------------------------
-    def _on_items_loaded(self, items: list[MediaItem]) -> None:
-        self.model.set_items(items)
-
     def _on_media_added(self, item: MediaItem) -> None:
-        if not self.search.text().strip():
-            self.model.add_item(item)
+        self.library_panel.add_item(item)
         self.media_added.emit(item)
+
+    def _on_imported(self, items: list[MediaItem]) -> None:
+        for item in items:
+            self.media_added.emit(item)
+
+    def _on_selected(self, item: MediaItem) -> None:
+        if self.preview.isVisible():
+            self.preview.show_item(item)
+
+    def _preview(self, item: MediaItem) -> None:
+        self.preview.show_item(item)
+        self.preview.toggle_play()
+
+    def _on_lower_tab(self, index: int) -> None:
+        if index == self.lower_tabs.indexOf(self.history):
+            self.history.refresh()
+
+    # -- derive, history ---------------------------------------------------------
+    def derive(self, action: str, item: MediaItem) -> None:
+        """A library action that starts from a clip: fill a tab, or regenerate at once."""
+        from qcut_ai.ui.derive import plan_derive
+
+        try:
+            plan = plan_derive(
+                action, item, self._sora_video_id(item) if action == "remix" else None
+            )
+        except QcutError as exc:
+            self.error_reported.emit(exc.user_text())
+            return
+        tab = self.generate_tabs[plan.category]
+        if plan.run_now and plan.request is not None:
+            specs = [load_catalog().get(m) for m in plan.model_ids]
+            self.generate(specs, plan.request)
+            return
+        if plan.request is not None:
+            tab.load_request(plan.model_ids, plan.request)
+        for role, path in plan.inputs.items():
+            tab.set_input(role, path)
+        self.tabs.setCurrentWidget(tab)
+
+    def _sora_video_id(self, item: MediaItem) -> str | None:
+        """Sora results carry a video id in fal's result JSON (kept in the journal)."""
+        if self.project is None or not item.request_id:
+            return None
+        from qcut_ai.library.db import open_project_db
+
+        db = open_project_db(self.project)  # one indexed row: fine on the GUI thread
+        try:
+            rows = list(
+                db.query("SELECT result_json FROM jobs WHERE request_id = ?", [item.request_id])
+            )
+        finally:
+            db.close()
+        if not rows or not rows[0]["result_json"]:
+            return None
+        value = json.loads(rows[0]["result_json"]).get("video_id")
+        return str(value) if value else None
+
+    def _run_again(self, model_ids: list[str], request: GenerationRequest) -> None:
+        self.generate([load_catalog().get(m) for m in model_ids], request)
+
+    def _edit_and_run(self, model_ids: list[str], request: GenerationRequest) -> None:
+        category = load_catalog().get(model_ids[0]).category
+        tab = self.generate_tabs[category]
+        tab.load_request(model_ids, request)
+        self.tabs.setCurrentWidget(tab)
+
+    # -- layout --------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow dock: short tab titles, no preview pane; wide: everything."""
+        super().resizeEvent(event)
+        compact = event.size().width() < COMPACT_WIDTH
+        if compact == self._compact:
+            return
+        self._compact = compact
+        for index, (_category, title, short) in enumerate(TAB_TITLES):
+            self.tabs.setTabText(index, short if compact else title)
+        self.preview.setVisible(not compact)
+        self.library_panel.details.setVisible(not compact)
 
     def _show_error(self, text: str) -> None:
         self.banner.setText(text)
@@ -318,7 +524,10 @@ class MediaPanel(QWidget):
     def shutdown(self) -> None:
         """Stop workers; paid jobs stay in the journal for the next start."""
         self.jobs.shutdown()
-        self.library.shutdown()
+        self.library_panel.shutdown()
+        self.spend.shutdown()
+        for builder in self.builders:
+            builder.shutdown()
         self._work.waitForDone(5000)
         if self._connection is not None:
             self._connection.close()

@@ -37,7 +37,7 @@ def test_generate_in_preview_then_drag_clip_to_timeline(qtbot: QtBot, tmp_path: 
     window = _window(qtbot, tmp_path / "P")
     panel = window.panel
     tab = panel.text_tab
-    tab.model_box.setCurrentIndex(tab.model_box.findData("kling-2.5-turbo-pro"))
+    tab.picker.select_ids(["kling-2.5-turbo-pro"])
     tab.prompt.setPlainText("a lighthouse in a storm, slow push in")
     added: list[object] = []
     errors: list[str] = []

@@ -1,0 +1,58 @@
+"""Sample content for `--screenshot`: real clips made through the offline preview pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qcut_ai.core.catalog import load_catalog
+from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.engine.batch import BatchRunner, journal_batch, plan
+from qcut_ai.engine.connection import connect
+from qcut_ai.engine.journal import JobJournal
+from qcut_ai.engine.runner import JobRunner
+from qcut_ai.library.db import open_project_db
+from qcut_ai.library.repository import MediaRepository
+from qcut_ai.services.paths import AppDirs, ProjectPaths
+from qcut_ai.services.settings import Settings
+
+SAMPLES = (
+    ("kling-2.5-turbo-pro", "a lighthouse in a storm at night, waves breaking, slow push in"),
+    ("veo3.1-fast", "a red fox trotting through fresh snow at sunrise, low tracking shot"),
+    ("hailuo-2.3-standard", "neon city street in the rain, reflections, handheld, 35mm"),
+    ("wan-2.2-turbo", "paper boats drifting on a pond, soft morning light, macro"),
+)
+
+
+def sample_project(dirs: AppDirs) -> Path:
+    """A project with a few generated clips, made once through the real offline path."""
+    project = ProjectPaths.at(dirs.cache / "sample-project").ensure()
+    db = open_project_db(project)
+    try:
+        have = MediaRepository(db, project.root).count()
+    finally:
+        db.close()
+    if have >= len(SAMPLES):
+        return project.root
+    settings = Settings(poll_interval_s=0.1, poll_max_interval_s=0.2)
+    catalog = load_catalog()
+    with connect(settings, offline=True) as conn:
+        runner = JobRunner(
+            project, conn.gateway, dirs.thumbnails, allowed_hosts=conn.allowed_hosts()
+        )
+        ids: list[str] = []
+        db = open_project_db(project)
+        try:
+            journal = JobJournal(db)
+            for model_id, prompt in SAMPLES:
+                request = GenerationRequest(prompt=prompt)
+                planned = plan([catalog.get(model_id)], request)
+                records = journal_batch(journal, planned, request, backend=conn.backend)
+                ids += [r.id for r in records]
+        finally:
+            db.close()
+        batch = BatchRunner(runner)
+        try:
+            batch.run(ids)
+        finally:
+            batch.shutdown()
+    return project.root
