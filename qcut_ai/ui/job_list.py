@@ -187,9 +187,7 @@ class JobListWidget(QWidget):
                 row.log_lines += 1
         self._update_clock(row)
 
-    def _set_state(
-        self, row: _Row, state: JobState, queue_position: int | None = None
-    ) -> None:
+    def _set_state(self, row: _Row, state: JobState, queue_position: int | None = None) -> None:
         row.state = state
         text = state.label
         if state is JobState.IN_QUEUE and queue_position is not None:

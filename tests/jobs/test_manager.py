@@ -145,9 +145,7 @@ def test_cancel_a_running_job_at_fal_and_a_queued_one_before_it_is_sent(
     assert harness.media == []
 
 
-def test_retry_of_a_failed_job_runs_it_again_and_links_it(
-    qtbot: QtBot, harness: Harness
-) -> None:
+def test_retry_of_a_failed_job_runs_it_again_and_links_it(qtbot: QtBot, harness: Harness) -> None:
     (job,) = harness.journal("a kite over dunes", models=["wan-2.2-turbo"])
     harness.server.inject("model-error")
     harness.manager.start([job.id])
