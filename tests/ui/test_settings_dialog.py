@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
-import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
-from keyring.backends import fail, null
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit
 from pytestqt.qtbot import QtBot
@@ -23,52 +19,6 @@ from qcut_ai.ui.settings_dialog import SettingsDialog
 SECRET = "abcd1234:topsecretvalue9"
 GOOD = "good0001:accepted-secret"
 WRONG = "bad00001:refused-secret"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps passwords in a dict, like a Secret Service would."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("no such password")
-
-
-def _use_backend(backend: KeyringBackend) -> Iterator[KeyringBackend]:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    backend = MemoryKeyring()
-    for _ in _use_backend(backend):
-        yield backend
-
-
-@pytest.fixture
-def failing_keyring() -> Iterator[KeyringBackend]:
-    yield from _use_backend(fail.Keyring())
-
-
-@pytest.fixture
-def null_keyring() -> Iterator[KeyringBackend]:
-    yield from _use_backend(null.Keyring())
 
 
 def _dialog(qtbot: QtBot, settings: Settings | None = None) -> SettingsDialog:
@@ -90,7 +40,7 @@ def _type_key(qtbot: QtBot, dialog: SettingsDialog, key: str) -> None:
 
 
 def test_key_is_masked_saved_to_the_keyring_and_removed(
-    qtbot: QtBot, memory_keyring: MemoryKeyring, isolated_home: Path
+    qtbot: QtBot, memory_keyring: KeyringBackend, isolated_home: Path
 ) -> None:
     dialog = _dialog(qtbot)
     assert dialog.objectName() == "settingsDialog"
@@ -123,7 +73,7 @@ def test_key_is_masked_saved_to_the_keyring_and_removed(
 
 
 def test_malformed_key_is_refused_before_any_keyring_call(
-    qtbot: QtBot, memory_keyring: MemoryKeyring
+    qtbot: QtBot, memory_keyring: KeyringBackend
 ) -> None:
     dialog = _dialog(qtbot)
     _type_key(qtbot, dialog, "has space:inside")
@@ -133,7 +83,7 @@ def test_malformed_key_is_refused_before_any_keyring_call(
 
 
 def test_test_key_against_the_stand_in_accepts_the_good_key_and_refuses_a_wrong_one(
-    qtbot: QtBot, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    qtbot: QtBot, memory_keyring: KeyringBackend, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     with StandIn(keys={GOOD}, media_dir=tmp_path / "standin") as server:
         monkeypatch.setenv("QCUT_AI_FAL_URL", server.base_url)
@@ -160,7 +110,7 @@ def test_test_key_against_the_stand_in_accepts_the_good_key_and_refuses_a_wrong_
 
 
 def test_test_key_says_when_fal_cannot_be_reached(
-    qtbot: QtBot, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, memory_keyring: KeyringBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -176,7 +126,7 @@ def test_test_key_says_when_fal_cannot_be_reached(
 
 
 def test_test_key_reports_a_bad_fal_url_setting(
-    qtbot: QtBot, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, memory_keyring: KeyringBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QCUT_AI_FAL_URL", "ftp://example.invalid")
     dialog = _dialog(qtbot)
@@ -187,7 +137,9 @@ def test_test_key_reports_a_bad_fal_url_setting(
     assert dialog.test_button.isEnabled()
 
 
-def test_test_key_without_any_key_asks_for_one(qtbot: QtBot, memory_keyring: MemoryKeyring) -> None:
+def test_test_key_without_any_key_asks_for_one(
+    qtbot: QtBot, memory_keyring: KeyringBackend
+) -> None:
     dialog = _dialog(qtbot)
     with qtbot.waitSignal(dialog.key_tested, timeout=15_000) as answer:
         _click(qtbot, dialog.test_button)
@@ -219,7 +171,7 @@ def test_a_keyring_that_keeps_nothing_is_not_reported_as_saved(
 
 
 def test_env_key_is_shown_masked_with_its_source(
-    qtbot: QtBot, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, memory_keyring: KeyringBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FAL_KEY", SECRET)
     dialog = _dialog(qtbot)
@@ -229,7 +181,7 @@ def test_env_key_is_shown_masked_with_its_source(
 
 
 def test_ok_saves_the_settings_and_emits_them(
-    qtbot: QtBot, memory_keyring: MemoryKeyring, tmp_path: Path
+    qtbot: QtBot, memory_keyring: KeyringBackend, tmp_path: Path
 ) -> None:
     dialog = _dialog(qtbot)
     dialog.project_edit.setText(str(tmp_path / "Project"))
@@ -248,7 +200,7 @@ def test_ok_saves_the_settings_and_emits_them(
 
 
 def test_ok_with_an_unsaved_key_keeps_the_dialog_open(
-    qtbot: QtBot, memory_keyring: MemoryKeyring
+    qtbot: QtBot, memory_keyring: KeyringBackend
 ) -> None:
     dialog = _dialog(qtbot)
     _type_key(qtbot, dialog, SECRET)
@@ -257,7 +209,7 @@ def test_ok_with_an_unsaved_key_keeps_the_dialog_open(
     assert not SettingsStore().path.exists()
 
 
-def test_escape_cancels_without_saving(qtbot: QtBot, memory_keyring: MemoryKeyring) -> None:
+def test_escape_cancels_without_saving(qtbot: QtBot, memory_keyring: KeyringBackend) -> None:
     dialog = _dialog(qtbot)
     dialog.concurrency.setValue(4)
     changed: list[object] = []
