@@ -78,7 +78,7 @@ STYLES: tuple[StylePreset, ...] = (
     StylePreset(
         "cinematic",
         "Cinematic",
-        "cinematic film look, widescreen composition, shallow depth of field, subtle film grain",
+        "cinematic film look, considered composition, shallow depth of field, subtle film grain",
         "soft motivated key light with rich contrast",
     ),
     StylePreset(
