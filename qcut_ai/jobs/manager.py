@@ -56,6 +56,9 @@ class JobManager(QObject):
         self._live: dict[str, FunctionRunnable] = {}
         self._control: set[FunctionRunnable] = set()
         self._states: dict[str, JobState] = {}
+        # Workers' queued answers can arrive after shutdown, when the host may
+        # already have deleted this object; they are dropped (the journal has them).
+        self._closed = False
         self._pending_progress: dict[str, JobEvent] = {}
         self._total = 0
         self._finished = 0
@@ -101,6 +104,8 @@ class JobManager(QObject):
         task.signals.failed.connect(lambda text, j=job_id: self._on_failed(j, text))
 
     def _after_generate(self, job_id: str, record: JobRecord) -> None:
+        if self._closed:
+            return  # a worker's answer arriving after shutdown
         if record.state in INGEST_STATES:
             previous = self._live.get(job_id)
             task = FunctionRunnable(partial(self._step, "ingest", job_id))
@@ -112,6 +117,8 @@ class JobManager(QObject):
         self._after_ingest(job_id, record)
 
     def _after_ingest(self, job_id: str, record: JobRecord) -> None:
+        if self._closed:
+            return  # a worker's answer arriving after shutdown
         self._live.pop(job_id, None)
         self._states[job_id] = record.state
         self._finished += 1
@@ -119,6 +126,8 @@ class JobManager(QObject):
         self.batch_progress.emit(self._finished, self._total)
 
     def _on_failed(self, job_id: str, text: str) -> None:
+        if self._closed:
+            return  # a worker's answer arriving after shutdown
         self._live.pop(job_id, None)
         self._states[job_id] = JobState.FAILED
         self._finished += 1
@@ -126,6 +135,8 @@ class JobManager(QObject):
         self.batch_progress.emit(self._finished, self._total)
 
     def _on_event(self, event: JobEvent) -> None:
+        if self._closed:
+            return  # a worker's answer arriving after shutdown
         self._states[event.job_id] = event.state
         if event.bytes_done is not None and event.state is JobState.DOWNLOADING:
             self._pending_progress[event.job_id] = event
@@ -179,12 +190,16 @@ class JobManager(QObject):
         self.control_pool.start(task)
 
     def _retry_ready(self, old_id: str, new_id: str, task: FunctionRunnable) -> None:
+        if self._closed:
+            return  # a worker's answer arriving after shutdown
         self._control.discard(task)
         self.job_retried.emit(old_id, new_id)
         self._states[new_id] = JobState.QUEUED
         self.start([new_id])
 
     def _retry_failed(self, text: str, task: FunctionRunnable) -> None:
+        if self._closed:
+            return  # a worker's answer arriving after shutdown
         self._control.discard(task)
         self.error_reported.emit(text)
 
@@ -193,6 +208,7 @@ class JobManager(QObject):
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Abort everything and wait for the workers (jobs stay resumable in the journal)."""
+        self._closed = True
         self._flush.stop()
         for task in list(self._live.values()):
             task.abort.set(shutdown=True)

@@ -100,6 +100,7 @@ class MediaPanel(QWidget):
         self._work.setMaxThreadCount(1)
         self._tasks: set[FunctionRunnable] = set()
         self._connect_lock = threading.RLock()
+        self._closed = False
 
         self.banner = QLabel(self)
         self.banner.setObjectName("modeBanner")
@@ -293,11 +294,13 @@ class MediaPanel(QWidget):
 
         def finished(result: object) -> None:
             self._tasks.discard(task)
-            done(result)
+            if not self._closed:  # the host may have deleted the panel meanwhile
+                done(result)
 
         def failed(text: str) -> None:
             self._tasks.discard(task)
-            self.error_reported.emit(text)
+            if not self._closed:
+                self.error_reported.emit(text)
 
         task.signals.finished.connect(finished)
         task.signals.failed.connect(failed)
@@ -421,14 +424,9 @@ class MediaPanel(QWidget):
                 db.close()
             return [(r.id, r.model_name) for r in records]
 
-        task = FunctionRunnable(journal)
-        self._tasks.add(task)
-        task.signals.finished.connect(lambda jobs, t=task: self._start_jobs(jobs, t))
-        task.signals.failed.connect(self.error_reported)
-        self._work.start(task)
+        self._in_worker(journal, self._start_jobs)
 
-    def _start_jobs(self, jobs: list[tuple[str, str]], task: FunctionRunnable) -> None:
-        self._tasks.discard(task)
+    def _start_jobs(self, jobs: list[tuple[str, str]]) -> None:
         for job_id, name in jobs:
             self.job_list.add_job(job_id, name)
         self.jobs.start([job_id for job_id, _ in jobs])
@@ -523,6 +521,7 @@ class MediaPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop workers; paid jobs stay in the journal for the next start."""
+        self._closed = True
         self.jobs.shutdown()
         self.library_panel.shutdown()
         self.spend.shutdown()
