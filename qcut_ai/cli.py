@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "qcut_ai.commands.spend",
     "qcut_ai.commands.template",
     "qcut_ai.commands.prompt",
+    "qcut_ai.commands.diagnostics",
 )
 
 EXIT_USER_ERROR = 2
@@ -54,10 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _start_logging() -> None:
+    """The rotating log under the app's log dir; a log that can't be opened never stops work."""
+    from qcut_ai.services.logs import setup_logging
+
+    try:
+        setup_logging()
+    except OSError as exc:
+        print(f"qcut-ai: the log file could not be opened ({exc.strerror}).", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _start_logging()
         if args.command is None:
             from qcut_ai.app.main import run_app
 

@@ -167,6 +167,13 @@ def run(args: argparse.Namespace) -> int:
 
     catalog = load_catalog()
     ids = [m.strip() for group in args.model for m in group.split(",") if m.strip()]
+    if not ids:
+        from qcut_ai.core.errors import FieldError, InvalidRequestError
+
+        given = " ".join(args.model)
+        raise InvalidRequestError(
+            [FieldError("--model", given, "names no model; give an id such as wan-2.2-turbo")]
+        )
     specs = [catalog.get(i) for i in ids]
     _apply_template(args)
     request = GenerationRequest(

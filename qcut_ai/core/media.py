@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
@@ -67,6 +68,9 @@ class Provenance(BaseModel):
 PROMPT_LABEL_CHARS = 48
 
 
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def generated_label(
     model_name: str | None, prompt: str | None, max_chars: int = PROMPT_LABEL_CHARS
 ) -> str:
@@ -76,7 +80,8 @@ def generated_label(
     """
     model = " ".join((model_name or "").split())
     head = f"AI ({model})" if model else "AI"
-    words = " ".join((prompt or "").split())
+    # Control and direction characters in a prompt must not reach a terminal or a label.
+    words = " ".join(_INVISIBLE.sub(" ", prompt or "").split())
     if not words:
         return head
     if len(words) > max_chars:

@@ -22,6 +22,7 @@ from qcut_ai.core.selection import fit_request
 from qcut_ai.engine.events import AbortFlag, EventSink, ignore_event
 from qcut_ai.engine.journal import JobJournal, JobRecord
 from qcut_ai.engine.runner import INGEST_STATES, JobRunner
+from qcut_ai.services.uploads import local_image_size
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,12 @@ def plan_pairs(
     lengths) replace the argument-only estimate when given."""
     planned = []
     for index, (spec, request) in enumerate(pairs):
-        arguments = build_arguments(spec, request)
+        arguments = build_arguments(
+            spec,
+            request,
+            image_size=local_image_size(request.image),
+            end_image_size=local_image_size(request.end_image),
+        )
         price = estimates[index] if estimates is not None else estimate(spec, arguments)
         planned.append(PlannedJob(spec, arguments, price, request))
     return planned

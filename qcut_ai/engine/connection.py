@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from qcut_ai.services.download import AllowedHosts
 from qcut_ai.services.fal_endpoints import apply_base_url, base_url_from_env, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
+from qcut_ai.services.logs import remember_secret
 from qcut_ai.services.secrets import FalKey, KeyringStore, require_key
 from qcut_ai.services.settings import Settings
 
@@ -107,4 +108,5 @@ def connect(
             FalKey(OFFLINE_KEY, "offline"), base_url=standin.base_url, poll=poll, standin=standin
         )
     key = require_key(store)
+    remember_secret(key.value)  # the log redacts it even where it came from the keyring
     return FalConnection(key, base_url=base_url_from_env(), poll=poll)

@@ -6,9 +6,13 @@ next start knows exactly what fal holds and never pays twice.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import sqlite3
 import statistics
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,8 +21,9 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from qcut_ai.core.jobs import TERMINAL_STATES, JobState
-from qcut_ai.library.db import apply_migrations
+from qcut_ai.library.db import apply_migrations, write_error
 
+log = logging.getLogger(__name__)
 migrations = Migrations("qcut_ai.journal")
 
 
@@ -192,7 +197,7 @@ class JobJournal:
     ) -> JobRecord:
         job_id = uuid.uuid4().hex[:12]
         stamp = now_iso()
-        with self.db.conn:
+        with self._writing():
             self.db.execute(
                 """INSERT INTO jobs (id, batch_id, position, model_id, endpoint, model_name,
                    state, request_json, arguments_json, estimate_usd, price_unit, price_rate,
@@ -219,6 +224,15 @@ class JobJournal:
             )
         return self.get(job_id)
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One committed write; a locked or read-only database becomes one sentence."""
+        try:
+            with self.db.conn:
+                yield
+        except sqlite3.OperationalError as exc:
+            raise write_error(exc) from exc
+
     def get(self, job_id: str) -> JobRecord:
         rows = list(self.db.query("SELECT * FROM jobs WHERE id = ?", [job_id]))
         if not rows:
@@ -236,11 +250,22 @@ class JobJournal:
             column = f"{key}_json" if key in ("result", "arguments", "request") else key
             values[column] = json.dumps(value) if column.endswith("_json") else value
         assignments = ", ".join(f"{k} = ?" for k in values)
-        with self.db.conn:
+        with self._writing():
             self.db.execute(
                 f"UPDATE jobs SET {assignments} WHERE id = ?", [*values.values(), job_id]
             )
-        return self.get(job_id)
+        job = self.get(job_id)
+        if state is not None or fields.get("error"):
+            # One line per change, with the request id: what a bug report needs.
+            log.info(
+                "job %s (%s) %s, request %s%s",
+                job.id,
+                job.model_id,
+                job.state.value,
+                job.request_id or "-",
+                f": {job.error}" if fields.get("error") else "",
+            )
+        return job
 
     def recent(self, *, limit: int = 200, states: set[JobState] | None = None) -> list[JobRecord]:
         sql = "SELECT * FROM jobs"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +19,13 @@ from typing import Any
 from qcut_ai import __version__
 from qcut_ai.core.catalog import ModelSpec, load_catalog
 from qcut_ai.core.errors import (
+    AccountError,
     AmbiguousSubmitError,
     CancelledError,
+    FalError,
+    ModelFailedError,
     QcutError,
+    RejectedRequestError,
     StuckJobError,
 )
 from qcut_ai.core.jobs import JobState
@@ -30,7 +35,7 @@ from qcut_ai.engine.events import EventSink, JobEvent, ignore_event
 from qcut_ai.engine.journal import JobJournal, JobRecord, now_iso
 from qcut_ai.library.db import open_project_db
 from qcut_ai.library.ingest import Library
-from qcut_ai.library.probe import verify_media
+from qcut_ai.library.probe import container_suffix, verify_media
 from qcut_ai.services.download import (
     PART_SUFFIX,
     AllowedHosts,
@@ -59,6 +64,25 @@ Abort = Callable[[], bool]
 
 def _never() -> bool:
     return False
+
+
+def _worth_resuming(exc: QcutError) -> bool:
+    """After fal took a job, only fal's verdict ends it; a fault on our side of the
+    wire (network, rate limit, a locked database, a cancel that never arrived)
+    leaves it open for `resume`, because fal may finish and bill it anyway."""
+    if isinstance(exc, ModelFailedError | RejectedRequestError | AccountError | CancelledError):
+        return False
+    return not (isinstance(exc, FalError) and exc.status_code == 404)
+
+
+def _named_by_content(path: Path) -> Path:
+    """Give a downloaded result the extension of what it holds: servers mislabel types."""
+    actual = container_suffix(path)
+    if actual is None or actual == path.suffix.lower():
+        return path
+    renamed = unique_path(path.parent, path.stem + actual)
+    os.replace(path, renamed)
+    return renamed
 
 
 def _verify_video(path: Path) -> None:
@@ -131,9 +155,20 @@ class JobRunner:
                 # Reported, but left open at its last state: `resume` or Retry polls again.
                 return journal.get(job_id)
             except QcutError as exc:
-                return self._fail(journal, journal.get(job_id), exc, emit)
+                current = journal.get(job_id)
+                if current.request_id and _worth_resuming(exc):
+                    return self._keep_open(journal, current, exc, emit)
+                return self._fail(journal, current, exc, emit)
         finally:
             journal.db.close()
+
+    @staticmethod
+    def _keep_open(
+        journal: JobJournal, job: JobRecord, exc: QcutError, emit: EventSink
+    ) -> JobRecord:
+        job = journal.update(job.id, error=exc.user_text(), error_kind=type(exc).__name__)
+        emit(JobEvent(job.id, job.state, job.model_name, job.request_id, error=job.error))
+        return job
 
     def _generate(
         self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort
@@ -286,7 +321,7 @@ class JobRunner:
                     # A .part left by a crash is this job's own (its name was journaled);
                     # it may not have been flushed, so it is fetched again from the start.
                     target.with_name(target.name + PART_SUFFIX).unlink(missing_ok=True)
-                    target = self._download(job, spec, target, emit, abort)
+                    target = _named_by_content(self._download(job, spec, target, emit, abort))
                 job = journal.update(job.id, JobState.INGESTING, download_path=str(target))
             crash_point("after-download")
             emit(JobEvent(job.id, job.state, job.model_name, job.request_id))

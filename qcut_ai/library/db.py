@@ -41,11 +41,8 @@ def open_database(path: Path) -> Database:
             raise sqlite3.DatabaseError(str(result[0] if result else "no answer"))
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
-            raise LibraryError(
-                f"The project database {path} is locked by another program.",
-                hint="Close other copies of qcut-ai and try again.",
-            ) from exc
+        if isinstance(exc, sqlite3.OperationalError) and _not_writable(exc):
+            raise write_error(exc, path) from exc
         raise _corrupt(path) from exc
     return Database(conn)
 
@@ -64,6 +61,40 @@ def open_project_db(project: ProjectLayout) -> Database:
             hint="Check that the project folder is writable.",
         ) from exc
     return db
+
+
+_LOCKED = ("locked", "busy")
+_READ_ONLY = ("readonly", "read-only", "unable to open")
+_FULL = ("disk is full", "database or disk is full")
+
+
+def _not_writable(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return any(w in text for w in (*_LOCKED, *_READ_ONLY, *_FULL))
+
+
+def write_error(exc: sqlite3.Error, path: Path | None = None) -> LibraryError:
+    """The sentence for a database that cannot be written right now (never "damaged")."""
+    text = str(exc).lower()
+    where = f"The project database {path}" if path else "The project database"
+    if any(w in text for w in _LOCKED):
+        return LibraryError(
+            f"{where} is locked by another program.",
+            hint="Close other copies of qcut-ai (or the program using it) and try again; "
+            "jobs already sent are kept.",
+        )
+    if any(w in text for w in _FULL):
+        return LibraryError(
+            f"{where} cannot be written: the disk is full.",
+            hint="Free some space and try again; jobs already sent are kept.",
+        )
+    if any(w in text for w in _READ_ONLY):
+        return LibraryError(
+            f"{where} cannot be written: the project folder is read-only.",
+            hint="Make the folder writable (or copy the project somewhere writable) and try "
+            "again; nothing was changed.",
+        )
+    return LibraryError(f"{where} could not be written ({text}).", hint="Try again.")
 
 
 _MIGRATION_LOCK = threading.Lock()

@@ -98,11 +98,39 @@ def _probe_av(path: Path) -> ProbeInfo:
 
     try:
         with av.open(str(path)) as container:
+            if _is_still_image(container.format.name):
+                # FFmpeg reads a PNG or JPEG as a one-frame "video": it is a picture.
+                raise MediaError(f"{path.name} is a still image.")
             return _describe(container, path)
     except MediaError:
         raise
     except (av.FFmpegError, OSError, ValueError, IndexError) as exc:
         raise _damaged(path, exc) from exc
+
+
+def _is_still_image(format_name: str) -> bool:
+    return format_name.endswith("_pipe") or format_name in ("image2", "image2pipe")
+
+
+# Extension for each container family FFmpeg reports ("mov,mp4,m4a,…", "matroska,webm").
+_FAMILIES = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".webm": "webm", ".mkv": "matroska"}
+
+
+def container_suffix(path: Path) -> str | None:
+    """The extension matching the container `path` really holds (None if unknown)."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            names = set(container.format.name.split(","))
+    except (av.FFmpegError, OSError, ValueError):
+        return None
+    if _FAMILIES.get(path.suffix.lower()) in names:
+        return path.suffix.lower()
+    for suffix in (".mp4", ".webm", ".mkv"):
+        if _FAMILIES[suffix] in names:
+            return suffix
+    return None
 
 
 def _describe(container: Any, path: Path) -> ProbeInfo:

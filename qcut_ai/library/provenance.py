@@ -114,7 +114,7 @@ def embed(path: Path, provenance: Provenance) -> bool:
                 packet.stream = mapping[packet.stream.index]
                 dst.mux(packet)
         os.replace(tmp, path)
-    except av.FFmpegError as exc:
+    except (av.FFmpegError, ValueError) as exc:
         raise MediaError(f"Provenance could not be written into {path.name}: {exc}.") from exc
     finally:
         tmp.unlink(missing_ok=True)

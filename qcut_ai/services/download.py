@@ -10,6 +10,7 @@ hop is checked. File names always come from us, never from the server.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import time
@@ -99,7 +100,9 @@ def _short(url: str, limit: int = 80) -> str:
 
 # --- file names ---------------------------------------------------------------
 
-_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+# Path separators, Windows' reserved characters, control characters, and the
+# direction controls that make "clip\u202egnp.exe" display as "clipexe.png".
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 _WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL"}
     | {f"COM{i}" for i in range(1, 10)}
@@ -204,7 +207,9 @@ def download(
         part.unlink(missing_ok=True)
         if isinstance(exc, QcutError | KeyboardInterrupt):
             raise
-        if isinstance(exc, httpx.HTTPError | OSError):
+        if isinstance(exc, OSError):
+            raise _disk_error(exc, dest_dir) from exc
+        if isinstance(exc, httpx.HTTPError):
             raise DownloadError(
                 f"The download failed: {exc}.", hint="Try again; nothing was added."
             ) from exc
@@ -212,6 +217,28 @@ def download(
     finally:
         if own:
             http.close()
+
+
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+_NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def _disk_error(exc: OSError, folder: Path) -> DownloadError:
+    if exc.errno in _DISK_FULL:
+        return DownloadError(
+            f"The disk holding {folder} is full, so the result could not be saved.",
+            hint="Free some space, then resume the job; nothing half-written was kept.",
+        )
+    if exc.errno in _NOT_WRITABLE:
+        return DownloadError(
+            f"qcut-ai cannot write to {folder}: the folder is read-only.",
+            hint="Make it writable, then resume the job; nothing was added.",
+        )
+    reason = (exc.strerror or "the file system refused").rstrip(".").lower()
+    return DownloadError(
+        f"The result could not be saved in {folder}: {reason}.",
+        hint="Check the folder, then resume the job; nothing was added.",
+    )
 
 
 def _fetch(

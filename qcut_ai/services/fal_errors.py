@@ -160,7 +160,8 @@ def map_exception(exc: BaseException, *, stage: str, request_id: str | None = No
 
 def model_failure(error: Any, error_type: str | None, *, request_id: str) -> ModelFailedError:
     """A job that COMPLETED with an error: the model's own reason."""
-    text = _detail_text(error) or "no reason given"
+    # fal's detail often ends in a full stop; ours follows it.
+    text = _detail_text(error).rstrip(" .") or "no reason given"
     kind = (error_type or "").lower()
     if any(w in kind or w in text.lower() for w in _POLICY_WORDS):
         return ModelFailedError(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcut_ai import APP_NAME
+from qcut_ai.core.errors import ConfigError
 
 HOME_ENV = "QCUT_AI_HOME"
 PROJECT_DB_NAME = "qcut-ai.db"
@@ -77,5 +78,18 @@ class ProjectPaths:
         return self.root / MEDIA_DIR_NAME
 
     def ensure(self) -> ProjectPaths:
-        self.media.mkdir(parents=True, exist_ok=True)
+        for what, folder in (("project", self.root), ("media", self.media)):
+            if folder.exists() and not folder.is_dir():
+                raise ConfigError(
+                    f"The {what} folder {folder} is a file, not a folder.",
+                    hint="Choose another project folder, or move that file away.",
+                )
+        try:
+            self.media.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"The project folder {self.root} cannot be created "
+                f"({(exc.strerror or 'refused').lower()}).",
+                hint="Choose a folder you can write to.",
+            ) from exc
         return self
