@@ -1,6 +1,8 @@
-"""Find an ffmpeg binary: the one on PATH first, else the one shipped in imageio-ffmpeg.
+"""Find an ffmpeg binary: the one shipped in imageio-ffmpeg first, else the one on PATH.
 
-The app must work after `pip install` alone, on machines without a system ffmpeg.
+The bundled build is a known, recent version (system packages can be years older
+and lack options we use, such as `-display_rotation`), and the app must work after
+`pip install` alone. `QCUT_AI_FFMPEG` picks another binary explicitly.
 """
 
 from __future__ import annotations
@@ -24,18 +26,18 @@ def ffmpeg_exe() -> str:
         if not Path(override).is_file():
             raise MediaError(f"{FFMPEG_ENV} points to {override}, which is not a file.")
         return override
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
     try:
         import imageio_ffmpeg
 
         return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except Exception as exc:  # the wheel raises RuntimeError when its binary is missing
-        raise MediaError(
-            "No ffmpeg was found on PATH and the bundled one is missing.",
-            hint="Install ffmpeg or reinstall qcut-ai with its dependencies.",
-        ) from exc
+    except Exception:  # the wheel raises RuntimeError when its binary is missing
+        found = shutil.which("ffmpeg")
+        if found:
+            return found
+    raise MediaError(
+        "The bundled ffmpeg is missing and none was found on PATH.",
+        hint="Reinstall qcut-ai with its dependencies, or set QCUT_AI_FFMPEG.",
+    )
 
 
 def run_ffmpeg(args: list[str], *, timeout: float = 120.0) -> subprocess.CompletedProcess[bytes]:
