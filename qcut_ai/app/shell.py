@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QThreadPool, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QScrollArea
 
 from qcut_ai.app.context import AppContext
@@ -16,7 +16,12 @@ from qcut_ai.ui.timeline import TimelineWidget
 
 
 class MainWindow(QMainWindow):
-    """Hosts a MediaPanel the way an editor would, and remembers its layout."""
+    """Hosts a MediaPanel the way an editor would, and remembers its layout.
+
+    Signals: diagnostics_copied(str)
+    """
+
+    diagnostics_copied = Signal(str)
 
     def __init__(
         self, panel: MediaPanel, context: AppContext | None = None, *, remember_layout: bool = True
@@ -63,6 +68,35 @@ class MainWindow(QMainWindow):
         quit_action = file_menu.addAction("Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.file_menu = file_menu
+        help_menu = self.menuBar().addMenu("&Help")
+        diagnostics = help_menu.addAction("Copy diagnostics", self.copy_diagnostics)
+        diagnostics.setObjectName("copyDiagnosticsAction")
+        self.help_menu = help_menu
+
+    def copy_diagnostics(self) -> None:
+        """Versions, redacted settings and recent log lines to the clipboard, read in a worker
+        (the keyring can be slow to answer)."""
+        from qcut_ai.jobs.runnables import FunctionRunnable
+
+        settings = self.context.settings
+
+        def gather(_emit: object, _abort: object) -> str:
+            from qcut_ai.services.diagnostics import gather_diagnostics
+
+            return gather_diagnostics(settings)
+
+        task = FunctionRunnable(gather)
+        self._diagnostics = task  # kept alive until it answers
+        task.signals.finished.connect(self._diagnostics_ready)
+        task.signals.failed.connect(self.panel.error_reported)
+        QThreadPool.globalInstance().start(task)
+
+    def _diagnostics_ready(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.statusBar().showMessage(
+            "Diagnostics copied to the clipboard (the key is never included).", 8000
+        )
+        self.diagnostics_copied.emit(text)
 
     def choose_project(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open project folder")

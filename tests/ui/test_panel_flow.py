@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.app.main import build_window
@@ -90,4 +92,18 @@ def test_saving_a_key_in_settings_switches_the_panel_out_of_preview(
     assert memory_keyring.get_password("qcut-ai", "fal-api-key") == KEY
     assert window.panel.banner.text() == ""
     assert not window.panel.connection().offline
+    window.close()
+
+
+def test_copy_diagnostics_puts_a_redacted_report_on_the_clipboard(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAL_KEY", KEY)
+    window = _window(qtbot, tmp_path / "P")
+    with qtbot.waitSignal(window.diagnostics_copied, timeout=20_000) as copied:
+        window.copy_diagnostics()
+    text = copied.args[0]
+    assert "qcut-ai" in text and "PySide6" in text
+    assert KEY not in text and "panel-flow-secret" not in text
+    assert QGuiApplication.clipboard().text() == text
     window.close()
