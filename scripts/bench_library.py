@@ -1,0 +1,326 @@
+"""Library scale benchmark: 10,000 and 100,000 items.
+
+For each size the project's library (MediaRepository over its real schema)
+and a minimal baseline (the reference recipe: one table with a created_at
+index and an external-content FTS5 index, raw sqlite3) hold the same rows.
+Measured: bulk add, single add, search, the page query, the query as the
+panel runs it (open the database, query 500 rows, close), and, each in a
+fresh process, the grid's first painted screen and its memory: the
+project's LibraryService + MediaListModel + LibraryView against a QListView
+over a minimal QAbstractListModel with uniform sizes and lazy thumbnails.
+
+    .venv/bin/python scripts/bench_library.py [--smoke] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common as bc
+
+THUMBS = 500  # distinct poster files; the panel shows at most 500 rows
+BASE_SCHEMA = (
+    "CREATE TABLE media(id INTEGER PRIMARY KEY, name TEXT, path TEXT, type TEXT, duration REAL, "
+    "width INT, height INT, model TEXT, prompt TEXT, cost REAL, created_at TEXT, thumbnail TEXT)",
+    "CREATE INDEX media_created ON media(created_at)",
+    "CREATE VIRTUAL TABLE media_fts USING fts5(prompt, name, content='media', content_rowid='id')",
+)
+BASE_TRIGGER = (
+    "CREATE TRIGGER media_ai AFTER INSERT ON media BEGIN INSERT INTO media_fts(rowid, prompt, name)"
+    " VALUES (new.id, new.prompt, new.name); END"
+)
+BASE_SEARCH = (
+    "SELECT m.* FROM media_fts f JOIN media m ON m.id = f.rowid WHERE media_fts MATCH ? "
+    "ORDER BY m.created_at DESC LIMIT ?"
+)
+BASE_PAGE = "SELECT * FROM media ORDER BY created_at DESC LIMIT ?"
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    fn()  # warm the statement cache and the pages
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return bc.stats_ms(samples)["median"]
+
+
+def measure_db(n: int, rows: list[dict[str, Any]], root: Path, runs: int) -> dict[str, Any]:
+    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.repository import MediaRepository
+    from qcut_ai.services.paths import ProjectPaths
+
+    project = ProjectPaths.at(root / f"project_{n}").ensure()
+    db = open_project_db(project)
+    repo = MediaRepository(db, project.root)
+    news = [bc.new_media(r) for r in rows]
+    start = time.perf_counter()
+    assert repo.add_many(news) == n
+    p_bulk = time.perf_counter() - start
+
+    base = sqlite3.connect(str(root / f"baseline_{n}.db"), isolation_level=None)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL"):
+        base.execute(f"PRAGMA {pragma}")
+    for sql in BASE_SCHEMA:
+        base.execute(sql)
+    values = [
+        (
+            r["name"],
+            r["path"],
+            "video",
+            5.0,
+            1920,
+            1080,
+            "Veo 3.1 Fast",
+            r["prompt"],
+            0.6,
+            r["created_at"],
+            r["thumbnail"],
+        )
+        for r in rows
+    ]
+    insert = "INSERT INTO media VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?)"
+    start = time.perf_counter()
+    base.execute("BEGIN")
+    base.executemany(insert, values)
+    base.execute("INSERT INTO media_fts(media_fts) VALUES ('rebuild')")
+    base.execute("COMMIT")
+    b_bulk = time.perf_counter() - start
+    base.execute(BASE_TRIGGER)
+
+    counter = iter(range(n, n + 10 * runs + 10))
+
+    def p_add() -> None:
+        i = next(counter)
+        repo.add(bc.new_media({**rows[0], "i": i, "path": rows[0]["path"] + f".{i}.mp4"}))
+
+    def b_add() -> None:
+        base.execute(insert, values[0])
+
+    def p_query() -> None:  # what the panel's worker does for each search keystroke
+        qdb = open_project_db(project)
+        try:
+            MediaRepository(qdb, project.root).search("dragon", limit=500)
+        finally:
+            qdb.close()
+
+    def b_query() -> None:
+        conn = sqlite3.connect(str(root / f"baseline_{n}.db"))
+        try:
+            conn.execute(BASE_SEARCH, ["dragon", 500]).fetchall()
+        finally:
+            conn.close()
+
+    out = {
+        "bulk_add_rows_per_s": {"project": n / p_bulk, "baseline": n / b_bulk},
+        "search_ms": {
+            "project": median_ms(lambda: repo.search("dragon"), runs),
+            "baseline": median_ms(
+                lambda: base.execute(BASE_SEARCH, ["dragon", 50]).fetchall(), runs
+            ),
+        },
+        "page_ms": {
+            "project": median_ms(lambda: repo.list_recent(50), runs),
+            "baseline": median_ms(lambda: base.execute(BASE_PAGE, [50]).fetchall(), runs),
+        },
+        "panel_query_ms": {
+            "project": median_ms(p_query, runs),
+            "baseline": median_ms(b_query, runs),
+        },
+        "add_ms": {"project": median_ms(p_add, runs), "baseline": median_ms(b_add, runs)},
+        "search_hits": len(repo.search("dragon", limit=100_000)),
+    }
+    db.close()
+    base.close()
+    out["project_root"], out["baseline_db"] = str(project.root), str(root / f"baseline_{n}.db")
+    return out
+
+
+def gui_child(kind: str, where: str) -> None:
+    """In a fresh process: build the grid, show it, time the first painted screen.
+
+    The project side is the library section of the panel (LibraryPanel: filter
+    bar, grid, details pane), opened on the project as the app opens it.
+    """
+    from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt
+    from PySide6.QtGui import QImageReader, QPixmap
+    from PySide6.QtWidgets import QApplication, QListView
+
+    # The app imports these at start-up (the panel needs them), so they are not timed here.
+    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.repository import MediaRepository
+    from qcut_ai.services.paths import ProjectPaths
+    from qcut_ai.ui.library_panel import LibraryPanel
+
+    del open_project_db, MediaRepository
+    app = QApplication([])
+    rss0 = bc.rss_mb()
+    view: QListView
+    start = time.perf_counter()
+    if kind == "baseline":
+        conn = sqlite3.connect(where)
+        rows = conn.execute("SELECT name, thumbnail FROM media ORDER BY created_at DESC").fetchall()
+        conn.close()
+
+        class Model(QAbstractListModel):
+            icons: ClassVar[dict[int, QPixmap]] = {}
+
+            def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+                return len(rows)
+
+            def data(self, index: Any, role: int = 0) -> Any:
+                if role == Qt.ItemDataRole.DisplayRole:
+                    return rows[index.row()][0]
+                if role == Qt.ItemDataRole.DecorationRole:
+                    pix = self.icons.get(index.row())
+                    if pix is None:
+                        reader = QImageReader(rows[index.row()][1])
+                        reader.setScaledSize(QSize(160, 90))
+                        pix = self.icons[index.row()] = QPixmap.fromImage(reader.read())
+                    return pix
+                return None
+
+        view = QListView()
+        model: Any = Model()
+        view.setModel(model)
+        view.setViewMode(QListView.ViewMode.IconMode)
+        view.setIconSize(QSize(160, 90))
+        view.setGridSize(QSize(176, 136))  # the project's cell size
+        view.setUniformItemSizes(True)
+        loaded = True
+    else:
+        panel = LibraryPanel(Path(where) / ".thumbs")
+        model = panel.model
+        view = panel.view
+        panel.open(ProjectPaths.at(where))
+        loaded = False
+    shown_widget = view if kind == "baseline" else panel
+    shown_widget.resize(1280, 800)
+    shown_widget.show()
+    while not loaded:
+        app.processEvents()
+        loaded = model.rowCount() > 0
+    app.processEvents()
+    shown_widget.grab()
+    first = time.perf_counter() - start
+    shown = [
+        r
+        for r in range(min(model.rowCount(), 400))
+        if view.visualRect(model.index(r, 0)).intersects(view.viewport().rect())
+    ]
+    if kind != "baseline":
+        want = {model.items[r].thumbnail for r in shown}
+        while not want <= set(model._pixmaps):
+            app.processEvents()
+            time.sleep(0.001)
+        shown_widget.grab()
+    complete = time.perf_counter() - start
+    print(
+        json.dumps(
+            {
+                "first_paint_s": first,
+                "thumbs_done_s": complete,
+                "visible": len(shown),
+                "rows": model.rowCount(),
+                "rss_mb": bc.rss_mb(),
+                "rss_growth_mb": bc.rss_mb() - rss0,
+            }
+        )
+    )
+    if kind != "baseline":
+        panel.shutdown()
+
+
+def gui(kind: str, where: str, runs: int) -> dict[str, float]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, __file__, "--child-gui", kind, where],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout
+        samples.append(json.loads(out.strip().splitlines()[-1]))
+    mid = sorted(samples, key=lambda s: s["first_paint_s"])[len(samples) // 2]
+    return {
+        **mid,
+        "first_paint_ms": bc.stats_ms([s["first_paint_s"] for s in samples])["median"],
+        "thumbs_done_ms": bc.stats_ms([s["thumbs_done_s"] for s in samples])["median"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None and len(sys.argv) == 4 and sys.argv[1] == "--child-gui":
+        gui_child(sys.argv[2], sys.argv[3])
+        return 0
+    p = bc.parser(__doc__ or "")
+    p.add_argument("--sizes", help="comma-separated library sizes (default 10000,100000)")
+    args = p.parse_args(argv)
+    sizes = [
+        int(s) for s in (args.sizes or ("200,1000" if args.smoke else "10000,100000")).split(",")
+    ]
+    runs, gui_runs = (3, 1) if args.smoke else (20, 3)
+    thumbs = bc.make_thumbnails(bc.cache_dir(args) / "thumbs320", THUMBS)
+    results: dict[str, Any] = {}
+    rows_out: list[tuple[str, str, str, str]] = []
+    with bc.scratch_dir("library") as tmp:
+        root = Path(tmp)
+        for n in sizes:
+            res = measure_db(n, bc.library_rows(n, thumbs, root / f"project_{n}"), root, runs)
+            res["grid"] = {
+                "project": gui("project", res["project_root"], gui_runs),
+                "baseline": gui("baseline", res["baseline_db"], gui_runs),
+            }
+            results[str(n)] = res
+            for key in ("search_ms", "page_ms", "panel_query_ms", "add_ms", "bulk_add_rows_per_s"):
+                pv, bv = res[key]["project"], res[key]["baseline"]
+                rows_out.append((f"{n}: {key}", f"{pv:.3f}", f"{bv:.3f}", f"{pv / bv:.2f}"))
+            g = res["grid"]
+            for key in ("first_paint_ms", "thumbs_done_ms", "rss_mb"):
+                pv, bv = g["project"][key], g["baseline"][key]
+                rows_out.append((f"{n}: grid {key}", f"{pv:.1f}", f"{bv:.1f}", f"{pv / bv:.2f}"))
+    small, large = str(sizes[0]), str(sizes[-1])
+    first = results[small]["grid"]["project"]["first_paint_ms"]
+    search = results[large]["panel_query_ms"]["project"]
+    bc.report(
+        "library",
+        args,
+        params={
+            "sizes": sizes,
+            "query_runs": runs,
+            "gui_runs": gui_runs,
+            "thumbnail_files": THUMBS,
+        },
+        results=results,
+        ratios={
+            "first_paint_vs_baseline": first / results[small]["grid"]["baseline"]["first_paint_ms"],
+            "search_vs_baseline": results[large]["search_ms"]["project"]
+            / results[large]["search_ms"]["baseline"],
+            "panel_query_vs_baseline": search / results[large]["panel_query_ms"]["baseline"],
+        },
+        targets={
+            f"first_screen_ms_at_{small}": bc.target(first, 150.0),
+            f"panel_search_ms_at_{large}": bc.target(search, 5.0),
+            f"repository_search_ms_at_{large}": bc.target(
+                results[large]["search_ms"]["project"], 5.0
+            ),
+        },
+        rows=rows_out,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
