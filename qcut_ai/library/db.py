@@ -8,9 +8,11 @@ copy is made and LibraryError raised, so the user's history can be rescued.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +24,18 @@ from qcut_ai.library.layout import ProjectLayout
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+
+
+# Files this process already found sound, as they were then (a change to the main
+# file, e.g. a checkpoint or another program's write, means a new check).
+# quick_check reads the whole file (about 160 ms at 100k items), and workers
+# open a connection per query.
+_checked: set[tuple[int, int, int, int]] = set()
+
+
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    st = path.stat()
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def open_database(path: Path) -> Database:
@@ -36,9 +50,12 @@ def open_database(path: Path) -> Database:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
-        result = conn.execute("PRAGMA quick_check").fetchone()
-        if not result or result[0] != "ok":
-            raise sqlite3.DatabaseError(str(result[0] if result else "no answer"))
+        identity = _identity(path)
+        if identity not in _checked:
+            result = conn.execute("PRAGMA quick_check").fetchone()
+            if not result or result[0] != "ok":
+                raise sqlite3.DatabaseError(str(result[0] if result else "no answer"))
+            _checked.add(identity)
     except sqlite3.DatabaseError as exc:
         conn.close()
         if isinstance(exc, sqlite3.OperationalError) and _not_writable(exc):
@@ -143,3 +160,26 @@ def _corrupt(path: Path) -> LibraryError:
         f"The project database {path} is damaged and was not opened.{saved}",
         hint="Restore it from a backup, or move it away to start an empty library.",
     )
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """A transaction that takes the write lock at BEGIN (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes fails at once with
+    "database is locked" when another connection wrote in between (WAL cannot
+    upgrade a stale snapshot), without waiting on the busy timeout. Taking the
+    lock first makes concurrent writers (journal, ingest, UI edits) queue
+    instead. Nested use joins the outer transaction.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

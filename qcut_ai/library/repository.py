@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.media import MediaItem, MediaKind, Origin
+from qcut_ai.library.db import write_transaction
 from qcut_ai.library.queries import MediaFilter, SearchOrder, SortOrder, order_by
 from qcut_ai.library.records import (
     INSERT_SQL,
@@ -296,7 +297,7 @@ class MediaRepository:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         try:
-            with self.db.atomic():
+            with write_transaction(self.db):
                 yield
         except sqlite3.Error as exc:
             raise LibraryError(

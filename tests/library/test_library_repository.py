@@ -423,3 +423,36 @@ def test_lineage_links_results_to_what_they_came_from(
     repo.remove(parent.id)
     orphan = repo.get(upscale.id)
     assert orphan is not None and orphan.parent_id is None
+
+
+def test_an_add_waits_for_another_writer_instead_of_failing(
+    repo: MediaRepository, project: ProjectPaths
+) -> None:
+    """The job journal and the ingest worker write the same database at once."""
+    import threading
+
+    repo.add(_new(project.root, 1, "first clip"))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock() -> None:
+        other = open_project_db(project)
+        try:
+            other.conn.execute("BEGIN IMMEDIATE")
+            other.conn.execute("UPDATE media SET rating = 3")
+            locked.set()
+            release.wait(5)
+            time.sleep(0.2)  # still holding it while the add below is under way
+            other.conn.execute("COMMIT")
+        finally:
+            other.close()
+
+    writer = threading.Thread(target=hold_the_write_lock)
+    writer.start()
+    try:
+        assert locked.wait(5)
+        release.set()
+        added = repo.add(_new(project.root, 2, "second clip"))
+    finally:
+        writer.join()
+    assert added.prompt == "second clip"
+    assert repo.count() == 2
