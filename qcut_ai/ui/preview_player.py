@@ -159,7 +159,7 @@ class PreviewPlayer(QWidget):
             self.picture.setText("Select a clip to preview it.")
             self._set_state("empty")
             return
-        self.title.setText(item.name)
+        self.title.setText(item.display_name)
         self.title.setToolTip(item.path)
         if item.missing:
             self._show_missing()
