@@ -55,6 +55,7 @@ class JobManager(QObject):
         self.control_pool.setMaxThreadCount(1)
         self._live: dict[str, FunctionRunnable] = {}
         self._control: set[FunctionRunnable] = set()
+        self._retry_when_free: dict[str, bool] = {}  # job id → accept_unknown
         self._states: dict[str, JobState] = {}
         # Workers' queued answers can arrive after shutdown, when the host may
         # already have deleted this object; they are dropped (the journal has them).
@@ -124,6 +125,7 @@ class JobManager(QObject):
         self._finished += 1
         self.job_finished.emit(record)
         self.batch_progress.emit(self._finished, self._total)
+        self._retry_if_asked(job_id)
 
     def _on_failed(self, job_id: str, text: str) -> None:
         if self._closed:
@@ -133,6 +135,11 @@ class JobManager(QObject):
         self._finished += 1
         self.job_event.emit(JobEvent(job_id, JobState.FAILED, error=text))
         self.batch_progress.emit(self._finished, self._total)
+        self._retry_if_asked(job_id)
+
+    def _retry_if_asked(self, job_id: str) -> None:
+        if job_id in self._retry_when_free:
+            self.retry(job_id, accept_unknown=self._retry_when_free.pop(job_id))
 
     def _on_event(self, event: JobEvent) -> None:
         if self._closed:
@@ -175,6 +182,12 @@ class JobManager(QObject):
     def retry(self, job_id: str, *, accept_unknown: bool = False) -> None:
         """Check the old job at fal in a worker, then run what can deliver the result."""
         if job_id in self._live:
+            state = self._states.get(job_id)
+            if state is not None and state.terminal:
+                # It has stopped (the event came first); its worker is still handing
+                # back its record. Retry as soon as it has.
+                self._retry_when_free[job_id] = accept_unknown
+                return
             self.error_reported.emit("This job is still running; cancel it before a retry.")
             return
 
