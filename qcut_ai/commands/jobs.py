@@ -63,7 +63,8 @@ def resume(args: argparse.Namespace) -> int:
     project = project_from(args)
     db = open_project_db(project)
     try:
-        if not JobJournal(db).unfinished():
+        pending = JobJournal(db).unfinished()
+        if not pending:
             if args.json:
                 print_json({"resumed": 0})
             else:
@@ -75,7 +76,7 @@ def resume(args: argparse.Namespace) -> int:
     with connect(settings, offline=args.offline) as conn:
         db = open_project_db(project)
         try:
-            plan = plan_resume(JobJournal(db), conn.backend)
+            plan = plan_resume(JobJournal(db), conn.backend, pending)
         finally:
             db.close()
         for job in plan.expired:

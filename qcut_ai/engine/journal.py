@@ -277,6 +277,13 @@ class JobJournal:
         params.append(limit)
         return [JobRecord.from_row(r) for r in self.db.query(sql, params)]
 
+    def result_for_request(self, request_id: str) -> dict[str, Any] | None:
+        """fal's result JSON for a request id, as journaled (None when not finished)."""
+        row = self.db.execute(
+            "SELECT result_json FROM jobs WHERE request_id = ?", [request_id]
+        ).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
     def unfinished(self) -> list[JobRecord]:
         open_states = {s for s in JobState if s not in TERMINAL_STATES}
         return sorted(

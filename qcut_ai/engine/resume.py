@@ -20,9 +20,12 @@ class ResumePlan:
     expired: list[JobRecord] = field(default_factory=list)
 
 
-def plan_resume(journal: JobJournal, backend: str) -> ResumePlan:
+def plan_resume(
+    journal: JobJournal, backend: str, unfinished: list[JobRecord] | None = None
+) -> ResumePlan:
+    """Sort `unfinished` (read from the journal when not given) by where it can finish."""
     plan = ResumePlan()
-    for job in journal.unfinished():
+    for job in journal.unfinished() if unfinished is None else unfinished:
         if job.backend in (None, backend):
             plan.run.append(job)
         elif job.backend.startswith(OFFLINE_PREFIX):

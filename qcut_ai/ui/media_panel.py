@@ -7,7 +7,6 @@ queries and thumbnails run in worker pools.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -219,11 +218,6 @@ class MediaPanel(QWidget):
         project = self.project
         if project is None:
             return
-        try:
-            backend = self.connection().backend
-        except QcutError as exc:
-            self.error_reported.emit(exc.user_text())
-            return
 
         def unfinished(_emit: object, _abort: object) -> tuple[ResumePlan, list[JobRecord]]:
             from qcut_ai.engine.journal import JobJournal
@@ -235,7 +229,13 @@ class MediaPanel(QWidget):
                 journal = JobJournal(db)
                 # Uncertain submits are shown too: the user must check them at fal.
                 uncertain = journal.recent(limit=20, states={JobState.UNKNOWN})
-                return plan_resume(journal, backend), uncertain
+                pending = journal.unfinished()
+                if not pending:
+                    return ResumePlan(), uncertain
+                # Connecting (in preview: starting the stand-in) only when there is
+                # something to finish, and here rather than on the GUI thread.
+                backend = self.connection().backend
+                return plan_resume(journal, backend, pending), uncertain
             finally:
                 db.close()
 
@@ -455,43 +455,43 @@ class MediaPanel(QWidget):
     # -- derive, history ---------------------------------------------------------
     def derive(self, action: str, item: MediaItem) -> None:
         """A library action that starts from a clip: fill a tab, or regenerate at once."""
+        if action != "remix" or self.project is None or not item.request_id:
+            self._derive(action, item, None)
+            return
+        project, request_id = self.project, item.request_id
+
+        def video_id(_emit: object, _abort: object) -> str | None:
+            """Sora results carry a video id in fal's result JSON, kept in the journal."""
+            from qcut_ai.engine.journal import JobJournal
+            from qcut_ai.library.db import open_project_db
+
+            db = open_project_db(project)
+            try:
+                result = JobJournal(db).result_for_request(request_id) or {}
+            finally:
+                db.close()
+            value = result.get("video_id")
+            return str(value) if value else None
+
+        self._in_worker(video_id, lambda found: self._derive(action, item, found))
+
+    def _derive(self, action: str, item: MediaItem, sora_video_id: str | None) -> None:
         from qcut_ai.ui.derive import plan_derive
 
         try:
-            plan = plan_derive(
-                action, item, self._sora_video_id(item) if action == "remix" else None
-            )
+            plan = plan_derive(action, item, sora_video_id)
         except QcutError as exc:
             self.error_reported.emit(exc.user_text())
             return
         tab = self.generate_tabs[plan.category]
         if plan.run_now and plan.request is not None:
-            specs = [load_catalog().get(m) for m in plan.model_ids]
-            self.generate(specs, plan.request)
+            self.generate([load_catalog().get(m) for m in plan.model_ids], plan.request)
             return
         if plan.request is not None:
             tab.load_request(plan.model_ids, plan.request)
         for role, path in plan.inputs.items():
             tab.set_input(role, path)
         self.tabs.setCurrentWidget(tab)
-
-    def _sora_video_id(self, item: MediaItem) -> str | None:
-        """Sora results carry a video id in fal's result JSON (kept in the journal)."""
-        if self.project is None or not item.request_id:
-            return None
-        from qcut_ai.library.db import open_project_db
-
-        db = open_project_db(self.project)  # one indexed row: fine on the GUI thread
-        try:
-            rows = list(
-                db.query("SELECT result_json FROM jobs WHERE request_id = ?", [item.request_id])
-            )
-        finally:
-            db.close()
-        if not rows or not rows[0]["result_json"]:
-            return None
-        value = json.loads(rows[0]["result_json"]).get("video_id")
-        return str(value) if value else None
 
     def _run_again(self, model_ids: list[str], request: GenerationRequest) -> None:
         self.generate([load_catalog().get(m) for m in model_ids], request)
