@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QScrollArea
 
 from qcut_ai.app.context import AppContext
 from qcut_ai.core.errors import QcutError
+from qcut_ai.jobs.runnables import FunctionRunnable, start_task
 from qcut_ai.services.paths import app_dirs
 from qcut_ai.services.settings import Settings
 from qcut_ai.ui.media_panel import MediaPanel
@@ -30,6 +31,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("qcut-ai")
         self.panel = panel
+        self._tasks: set[FunctionRunnable] = set()
         self.context = context or AppContext()
         self.timeline = TimelineWidget(tracks=3)
         scroll = QScrollArea(self)
@@ -76,7 +78,6 @@ class MainWindow(QMainWindow):
     def copy_diagnostics(self) -> None:
         """Versions, redacted settings and recent log lines to the clipboard, read in a worker
         (the keyring can be slow to answer)."""
-        from qcut_ai.jobs.runnables import FunctionRunnable
 
         settings = self.context.settings
 
@@ -85,11 +86,13 @@ class MainWindow(QMainWindow):
 
             return gather_diagnostics(settings)
 
-        task = FunctionRunnable(gather)
-        self._diagnostics = task  # kept alive until it answers
-        task.signals.finished.connect(self._diagnostics_ready)
-        task.signals.failed.connect(self.panel.error_reported)
-        QThreadPool.globalInstance().start(task)
+        start_task(
+            QThreadPool.globalInstance(),
+            gather,
+            self._diagnostics_ready,
+            self.panel.error_reported.emit,
+            self._tasks,
+        )
 
     def _diagnostics_ready(self, text: str) -> None:
         QGuiApplication.clipboard().setText(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from qcut_ai.engine.events import AbortFlag
 
@@ -43,3 +43,27 @@ class FunctionRunnable(QRunnable):
             self.signals.failed.emit(f"Internal error ({type(exc).__name__}: {exc}).")
         else:
             self.signals.finished.emit(result)
+
+
+def start_task(
+    pool: QThreadPool,
+    fn: Callable[[Callable[[Any], None], AbortFlag], Any],
+    done: Callable[[Any], None],
+    failed: Callable[[str], None],
+    keep: set[FunctionRunnable],
+) -> FunctionRunnable:
+    """Run `fn` on `pool`; `done(result)` or `failed(sentence)` is called on the GUI thread.
+
+    The task is held in `keep` until it has answered: a runnable the pool
+    auto-deletes would otherwise take its signals with it before they are
+    delivered. Pass bound methods of a QObject so answers to a widget that was
+    deleted meanwhile are dropped.
+    """
+    task = FunctionRunnable(fn)
+    keep.add(task)
+    task.signals.finished.connect(done)
+    task.signals.failed.connect(failed)
+    task.signals.finished.connect(lambda _result: keep.discard(task))
+    task.signals.failed.connect(lambda _text: keep.discard(task))
+    pool.start(task)
+    return task

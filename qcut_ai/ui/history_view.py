@@ -32,7 +32,7 @@ from qcut_ai.core.errors import QcutError
 from qcut_ai.core.jobs import JobState
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.journal import JobRecord
-from qcut_ai.jobs.runnables import FunctionRunnable
+from qcut_ai.jobs.runnables import FunctionRunnable, start_task
 from qcut_ai.services.paths import ProjectPaths
 
 RECENT_JOBS = 600
@@ -248,13 +248,9 @@ class HistoryView(QWidget):
             except QcutError as exc:
                 return generation, exc.user_text()
 
-        task = FunctionRunnable(work)
-        self._tasks.add(task)
-        task.signals.finished.connect(self._on_loaded)
-        task.signals.failed.connect(self._on_failed)
-        task.signals.finished.connect(lambda _r, t=task: self._tasks.discard(t))
-        task.signals.failed.connect(lambda _m, t=task: self._tasks.discard(t))
-        QThreadPool.globalInstance().start(task)
+        start_task(
+            QThreadPool.globalInstance(), work, self._on_loaded, self._on_failed, self._tasks
+        )
 
     def selection(self) -> tuple[list[str], GenerationRequest] | None:
         """Model ids and request of the selected batch (or model row), if it can be run."""

@@ -37,7 +37,7 @@ from qcut_ai.engine.journal import JobRecord
 from qcut_ai.engine.resume import ResumePlan
 from qcut_ai.engine.runner import JobRunner
 from qcut_ai.jobs.manager import JobManager
-from qcut_ai.jobs.runnables import FunctionRunnable
+from qcut_ai.jobs.runnables import FunctionRunnable, start_task
 from qcut_ai.services.fal_gateway import FalGateway
 from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.services.settings import Settings
@@ -289,22 +289,16 @@ class MediaPanel(QWidget):
         self, fn: Callable[[object, object], object], done: Callable[[Any], None]
     ) -> None:
         """Run `fn` on the panel's worker thread; `done(result)` runs on the GUI thread."""
-        task = FunctionRunnable(fn)
-        self._tasks.add(task)
 
         def finished(result: object) -> None:
-            self._tasks.discard(task)
             if not self._closed:  # the host may have deleted the panel meanwhile
                 done(result)
 
         def failed(text: str) -> None:
-            self._tasks.discard(task)
             if not self._closed:
                 self.error_reported.emit(text)
 
-        task.signals.finished.connect(finished)
-        task.signals.failed.connect(failed)
-        self._work.start(task)
+        start_task(self._work, fn, finished, failed, self._tasks)
 
     def set_mode_text(self, text: str) -> None:
         self.banner.setText(text)

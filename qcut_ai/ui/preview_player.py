@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.media import MediaItem, MediaKind
-from qcut_ai.jobs.runnables import FunctionRunnable
+from qcut_ai.jobs.runnables import FunctionRunnable, start_task
 from qcut_ai.library.thumbnails import STRIP_FRAME_WIDTH
 
 # The shortest step between frames, so a long strip of a short clip stays watchable.
@@ -171,13 +171,9 @@ class PreviewPlayer(QWidget):
         def work(_emit: object, _abort: object) -> PreviewFrames:
             return load_frames(item, generation)
 
-        task = FunctionRunnable(work)
-        self._tasks.add(task)
-        task.signals.finished.connect(self._on_loaded)
-        task.signals.failed.connect(self._on_failed)
-        task.signals.finished.connect(lambda _r, t=task: self._tasks.discard(t))
-        task.signals.failed.connect(lambda _m, t=task: self._tasks.discard(t))
-        QThreadPool.globalInstance().start(task)
+        start_task(
+            QThreadPool.globalInstance(), work, self._on_loaded, self._on_failed, self._tasks
+        )
 
     def toggle_play(self) -> None:
         """Play from the current frame, or pause where it is."""

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.errors import AccountError, AuthError, FalError, KeyStoreError, QcutError
-from qcut_ai.jobs.runnables import FunctionRunnable
+from qcut_ai.jobs.runnables import FunctionRunnable, start_task
 from qcut_ai.services.fal_errors import DASHBOARD_BILLING
 from qcut_ai.services.secrets import ENV_KEY, FalKey, KeyringStore, resolve_key, validate_key
 from qcut_ai.services.settings import Settings, SettingsStore
@@ -368,17 +368,10 @@ class SettingsDialog(QDialog):
     ) -> None:
         if self._busy:
             return
-        task = FunctionRunnable(fn)
-        self._tasks.add(task)
-        task.signals.finished.connect(done)
-        task.signals.failed.connect(failed or self._on_failed)
-        # Keeps the task (and its signals) alive until its answer is delivered.
-        task.signals.finished.connect(lambda _r, t=task: self._tasks.discard(t))
-        task.signals.failed.connect(lambda _m, t=task: self._tasks.discard(t))
         self._set_busy(True)
         if note:
             self.key_message.setText(note)
-        self._pool.start(task)
+        start_task(self._pool, fn, done, failed or self._on_failed, self._tasks)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
