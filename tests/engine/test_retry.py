@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,28 +16,9 @@ from qcut_ai.engine.retry import RetryRefusedError, prepare_retry
 from qcut_ai.engine.runner import JobRunner
 from qcut_ai.library.db import open_project_db
 from qcut_ai.library.repository import MediaRepository
-from qcut_ai.services.download import AllowedHosts
-from qcut_ai.services.fal_endpoints import apply_base_url, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
 from qcut_ai.services.paths import ProjectPaths
-from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-
-POLL = PollPolicy(interval_s=0.05, max_interval_s=0.1)
-
-
-@pytest.fixture
-def setup(tmp_path: Path) -> Iterator[tuple[StandIn, JobRunner, ProjectPaths]]:
-    with StandIn(profile="instant") as server:
-        previous = apply_base_url(server.base_url)
-        gateway = FalGateway(OFFLINE_KEY, poll=POLL)
-        project = ProjectPaths.at(tmp_path / "P").ensure()
-        allowed = AllowedHosts(override=server.url_host)
-        runner = JobRunner(project, lambda: gateway, tmp_path / "thumbs", allowed_hosts=allowed)
-        try:
-            yield server, runner, project
-        finally:
-            gateway.close()
-            restore_constants(previous)
+from qcut_ai.services.rehearsal import OFFLINE_KEY
 
 
 def _job(project: ProjectPaths, prompt: str = "a heron at dawn") -> str:

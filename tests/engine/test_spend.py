@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -31,14 +30,10 @@ from qcut_ai.engine.spend import (
 )
 from qcut_ai.engine.spend_registry import registered_projects, registry_path
 from qcut_ai.library.db import open_project_db
-from qcut_ai.services.download import AllowedHosts
-from qcut_ai.services.fal_endpoints import apply_base_url, restore_constants
-from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
 from qcut_ai.services.paths import ProjectPaths
-from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
+from qcut_ai.services.rehearsal import StandIn
 from qcut_ai.services.settings import Settings
 
-POLL = PollPolicy(interval_s=0.05, max_interval_s=0.1)
 # Published prices with the default arguments: Wan $0.10, Hailuo $0.28, Kling $0.35.
 WAN, HAILUO, KLING = "wan-2.2-turbo", "hailuo-2.3-standard", "kling-2.5-turbo-pro"
 UNPRICED = "veo3-fast"
@@ -72,19 +67,11 @@ def _project(tmp_path: Path, name: str = "P") -> ProjectPaths:
 
 
 @pytest.fixture
-def paid(tmp_path: Path) -> Iterator[tuple[StandIn, JobRunner, ProjectPaths]]:
+def paid(
+    setup: tuple[StandIn, JobRunner, ProjectPaths],
+) -> tuple[StandIn, JobRunner, ProjectPaths]:
     """A runner talking to the stand-in as if it were fal (not the offline preview)."""
-    with StandIn(profile="instant", media_dir=tmp_path / "standin") as server:
-        previous = apply_base_url(server.base_url)
-        gateway = FalGateway(OFFLINE_KEY, poll=POLL)
-        project = _project(tmp_path)
-        allowed = AllowedHosts(override=server.url_host)
-        runner = JobRunner(project, lambda: gateway, tmp_path / "thumbs", allowed_hosts=allowed)
-        try:
-            yield server, runner, project
-        finally:
-            gateway.close()
-            restore_constants(previous)
+    return setup
 
 
 def test_every_job_state_is_spent_pending_or_free(tmp_path: Path) -> None:
