@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,67 +22,23 @@ from qcut_ai.core.media import MediaItem, Provenance
 from qcut_ai.library.db import open_project_db
 from qcut_ai.library.ingest import Library
 from qcut_ai.library.repository import MediaRepository
-from qcut_ai.services.ffmpeg_tools import run_ffmpeg
 from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.ui.library_panel import LibraryPanel
 
-_H264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
 
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project with a Kling clip (1 s), a Sora clip (2 s) and an imported still."""
-    d = tmp_path_factory.mktemp("library_panel")
-    project = ProjectPaths.at(d / "Project").ensure()
-    lavfi = ["-f", "lavfi", "-i"]
-    run_ffmpeg([*lavfi, "testsrc2=size=160x90:rate=25:duration=1", *_H264, str(d / "a.mp4")])
-    run_ffmpeg([*lavfi, "smptebars=size=160x90:rate=25:duration=2", *_H264, str(d / "b.mp4")])
-    (project.root / "stills").mkdir()
-    still = project.root / "stills" / "still.png"
-    run_ffmpeg([*lavfi, "testsrc2=size=160x90:rate=1:duration=1", "-frames:v", "1", str(still)])
-    with Library(project, d / "thumbs") as lib:
-        lib.add_generated(
-            Path(shutil.copy(d / "a.mp4", project.media / "lighthouse.mp4")),
-            Provenance(
-                endpoint="fal-ai/kling-video/v2.5-turbo/pro/text-to-video",
-                model_id="kling-2.5-turbo-pro",
-                model_name="Kling 2.5 Turbo Pro",
-                request_id="req-light-1",
-                prompt="a lighthouse in a storm, slow push in",
-                cost_estimate_usd=0.35,
-            ),
-        )
-        lib.add_generated(
-            Path(shutil.copy(d / "b.mp4", project.media / "desert.mp4")),
-            Provenance(
-                endpoint="fal-ai/sora-2/text-to-video",
-                model_id="sora-2",
-                model_name="Sora 2",
-                request_id="req-sora-1",
-                prompt="camels crossing a desert at dusk",
-            ),
-        )
-        lib.import_files([still])
-    # A clip without history, for imports.
-    run_ffmpeg([*lavfi, "testsrc2=size=160x90:rate=25:duration=1", *_H264, str(d / "raw.mp4")])
-    return project.root
+@pytest.fixture
+def template(library_template: Path) -> Path:
+    return library_template
 
 
 @pytest.fixture
-def project(template: Path, tmp_path: Path) -> ProjectPaths:
-    return ProjectPaths.at(shutil.copytree(template, tmp_path / "Project"))
+def project(library_project: ProjectPaths) -> ProjectPaths:
+    return library_project
 
 
 @pytest.fixture
-def panel(qtbot: QtBot, project: ProjectPaths) -> Iterator[LibraryPanel]:
-    panel = LibraryPanel()
-    qtbot.addWidget(panel)
-    panel.resize(640, 560)
-    panel.show()
-    panel.open(project)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 3 and panel.service.pending_tasks() == 0)
-    yield panel
-    panel.shutdown()
+def panel(library_panel: LibraryPanel) -> LibraryPanel:
+    return library_panel
 
 
 def _names(panel: LibraryPanel) -> list[str]:
