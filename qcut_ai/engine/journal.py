@@ -11,6 +11,7 @@ import json
 import logging
 import sqlite3
 import statistics
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -76,6 +77,18 @@ def m002_backend(db: Database) -> None:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def monotonic_at(stamp: str | None) -> float | None:
+    """A journal timestamp on this process's monotonic clock (None if absent or unreadable),
+    so elapsed times and deadlines count from when fal took the job, across restarts."""
+    if not stamp:
+        return None
+    try:
+        age = (datetime.now(UTC) - datetime.fromisoformat(stamp)).total_seconds()
+    except ValueError:
+        return None
+    return time.monotonic() - max(0.0, age)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from qcut_ai.core.jobs import JobState
 from qcut_ai.core.media import MediaItem, Provenance
 from qcut_ai.engine.crashpoints import crash_point
 from qcut_ai.engine.events import EventSink, JobEvent, ignore_event
-from qcut_ai.engine.journal import JobJournal, JobRecord, now_iso
+from qcut_ai.engine.journal import JobJournal, JobRecord, monotonic_at, now_iso
 from qcut_ai.library.db import open_project_db
 from qcut_ai.library.ingest import Library
 from qcut_ai.library.probe import container_suffix, verify_media
@@ -236,7 +236,7 @@ class JobRunner:
                 typical_seconds=spec.typical_seconds,
                 on_status=on_status,
                 abort=abort,
-                started_at=self._started_monotonic(job),
+                started_at=monotonic_at(job.submitted_at) or time.monotonic(),
             )
         except CancelledError:
             if getattr(abort, "shutdown", False):
@@ -255,15 +255,6 @@ class JobRunner:
         job = journal.update(job.id, JobState.COMPLETED, result=result, completed_at=now_iso())
         emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
         return job
-
-    @staticmethod
-    def _started_monotonic(job: JobRecord) -> float:
-        if not job.submitted_at:
-            return time.monotonic()
-        from datetime import UTC, datetime
-
-        age = (datetime.now(UTC) - datetime.fromisoformat(job.submitted_at)).total_seconds()
-        return time.monotonic() - max(0.0, age)
 
     def _upload_inputs(
         self, journal: JobJournal, job: JobRecord, spec: ModelSpec, gateway: FalGateway

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from qcut_ai.core.jobs import JobState
 from qcut_ai.engine.events import JobEvent
+from qcut_ai.engine.journal import monotonic_at
 
 COLUMNS = ("Model", "State", "Progress", "Elapsed / ETA")
 ACTIVE = {JobState.SUBMITTED, JobState.IN_QUEUE, JobState.GENERATING, JobState.SUBMITTING}
@@ -31,16 +31,6 @@ MAX_LOG_LINES = 200  # per job; fal can stream many lines for a long job
 def _clock(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
-
-
-def _monotonic_from_iso(stamp: str | None) -> float | None:
-    if not stamp:
-        return None
-    try:
-        age = (datetime.now(UTC) - datetime.fromisoformat(stamp)).total_seconds()
-    except ValueError:
-        return None
-    return time.monotonic() - max(0.0, age)
 
 
 class _Row:
@@ -151,7 +141,7 @@ class JobListWidget(QWidget):
         bar.setValue(0)
         self.tree.setItemWidget(item, 2, bar)
         row = _Row(item, bar)
-        row.started = _monotonic_from_iso(submitted_at) or time.monotonic()
+        row.started = monotonic_at(submitted_at) or time.monotonic()
         self._rows[job_id] = row
         self._set_state(row, state)
         if error:
@@ -166,7 +156,7 @@ class JobListWidget(QWidget):
             self.add_job(event.job_id, event.model_name or "?")
             row = self._rows[event.job_id]
         if event.submitted_at:
-            row.started = _monotonic_from_iso(event.submitted_at) or row.started
+            row.started = monotonic_at(event.submitted_at) or row.started
         if event.expected_s is not None:
             row.expected_s = event.expected_s
         if event.request_id:
