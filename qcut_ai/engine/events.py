@@ -30,6 +30,9 @@ class JobEvent:
     submitted_at: str | None = None
     expected_s: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # True when `media` is a newer state of an item already reported (its
+    # filmstrip and hash were made after it entered the library).
+    refreshed: bool = False
 
 
 EventSink = Callable[[JobEvent], None]

@@ -29,7 +29,7 @@ from qcut_ai.core.errors import (
     StuckJobError,
 )
 from qcut_ai.core.jobs import JobState
-from qcut_ai.core.media import MediaItem, Provenance
+from qcut_ai.core.media import MediaItem, ProbeInfo, Provenance
 from qcut_ai.engine.crashpoints import crash_point
 from qcut_ai.engine.events import EventSink, JobEvent, ignore_event
 from qcut_ai.engine.journal import JobJournal, JobRecord, monotonic_at, now_iso
@@ -83,10 +83,6 @@ def _named_by_content(path: Path) -> Path:
     renamed = unique_path(path.parent, path.stem + actual)
     os.replace(path, renamed)
     return renamed
-
-
-def _verify_video(path: Path) -> None:
-    verify_media(path)
 
 
 def _sha256(path: Path) -> str:
@@ -307,20 +303,49 @@ class JobRunner:
             if job.state is JobState.COMPLETED or target is None:
                 target = self._plan_target(job, spec)
                 job = journal.update(job.id, JobState.DOWNLOADING, download_path=str(target))
+            checked: list[ProbeInfo] = []  # the download's own check, not repeated
             if job.state is JobState.DOWNLOADING:
                 if not self._already_downloaded(target):
                     # A .part left by a crash is this job's own (its name was journaled);
                     # it may not have been flushed, so it is fetched again from the start.
                     target.with_name(target.name + PART_SUFFIX).unlink(missing_ok=True)
-                    target = _named_by_content(self._download(job, spec, target, emit, abort))
+                    fetched = self._download(job, spec, target, emit, abort, checked)
+                    target = _named_by_content(fetched)  # same bytes: the check holds
                 job = journal.update(job.id, JobState.INGESTING, download_path=str(target))
             crash_point("after-download")
             emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
-            item = library.add_generated(target, self._provenance(job, spec))
+            info = checked[-1] if checked else None
+            item = library.add_generated(target, self._provenance(job, spec), info, finish=False)
             crash_point("after-library-row")
-            return self._done(journal, job, item, emit)
+            job = self._done(journal, job, item, emit)
+            self._finish(library, job, item, emit)
+            return job
         finally:
             library.close()
+
+    @staticmethod
+    def _finish(library: Library, job: JobRecord, item: MediaItem, emit: EventSink) -> None:
+        """Tags, hash and filmstrip of a clip already in the library and usable.
+
+        A failure here costs nothing paid for: the item stays, and the next
+        open of the project (`finish_pending`) tries again.
+        """
+        try:
+            finished = library.finish_generated(item)
+        except (QcutError, OSError) as exc:
+            log.warning("Could not finish %s: %s", item.path, exc)
+            return
+        if finished is not item:
+            emit(
+                JobEvent(
+                    job.id,
+                    job.state,
+                    job.model_name,
+                    job.request_id,
+                    media=finished,
+                    refreshed=True,
+                )
+            )
 
     def _done(
         self, journal: JobJournal, job: JobRecord, item: MediaItem, emit: EventSink
@@ -341,13 +366,19 @@ class JobRunner:
         if not target.is_file():
             return False
         try:
-            verify_media(target)
+            verify_media(target)  # decoded: a resumed file gets the full check
         except QcutError:
             return False
         return True
 
     def _download(
-        self, job: JobRecord, spec: ModelSpec, target: Path, emit: EventSink, abort: Abort
+        self,
+        job: JobRecord,
+        spec: ModelSpec,
+        target: Path,
+        emit: EventSink,
+        abort: Abort,
+        checked: list[ProbeInfo],
     ) -> Path:
         url = spec.result_video_url(job.result or {})
         assert url is not None
@@ -375,7 +406,7 @@ class JobRunner:
             target.parent,
             target.name,
             allowed=self.allowed_hosts,
-            verify=_verify_video,
+            verify=lambda path: checked.append(verify_media(path, decode=False)),
             progress=progress,
             abort=abort,
         )

@@ -24,6 +24,8 @@ class JobManager(QObject):
         job_event(object): a JobEvent (state changes at once, byte progress coalesced)
         job_finished(object): the final JobRecord of a job
         media_added(object): a MediaItem that entered the library
+        media_updated(object): a newer state of an item already added (its
+            filmstrip and hash, made just after it entered the library)
         batch_progress(int, int): finished jobs, total jobs of the current batch
         job_retried(str, str): old job id, the job id now running for it (may be the same)
         error_reported(str): one sentence, e.g. why a retry was refused
@@ -32,6 +34,7 @@ class JobManager(QObject):
     job_event = Signal(object)
     job_finished = Signal(object)
     media_added = Signal(object)
+    media_updated = Signal(object)
     batch_progress = Signal(int, int)
     job_retried = Signal(str, str)
     error_reported = Signal(str)
@@ -144,6 +147,10 @@ class JobManager(QObject):
     def _on_event(self, event: JobEvent) -> None:
         if self._closed:
             return  # a worker's answer arriving after shutdown
+        if event.refreshed:
+            if event.media is not None:
+                self.media_updated.emit(event.media)
+            return
         self._states[event.job_id] = event.state
         if event.bytes_done is not None and event.state is JobState.DOWNLOADING:
             self._pending_progress[event.job_id] = event

@@ -8,13 +8,14 @@ these methods in workers, never on the GUI thread.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from qcut_ai.core.errors import MediaError, QcutError
-from qcut_ai.core.media import MediaItem, Origin, ProbeInfo, Provenance
+from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
 from qcut_ai.library import provenance as prov_io
-from qcut_ai.library.db import open_project_db
+from qcut_ai.library.db import open_project_db, write_error, write_transaction
 from qcut_ai.library.layout import ProjectLayout
 from qcut_ai.library.probe import sha256_file, verify_media
 from qcut_ai.library.records import NewMedia
@@ -44,31 +45,102 @@ class Library:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def add_generated(self, path: Path, provenance: Provenance) -> MediaItem:
-        """Record a downloaded result with its provenance; the same request id is added once."""
+    def add_generated(
+        self,
+        path: Path,
+        provenance: Provenance,
+        info: ProbeInfo | None = None,
+        *,
+        finish: bool = True,
+    ) -> MediaItem:
+        """Record a downloaded result with its provenance; the same request id is added once.
+
+        With `finish=False` the row goes in as soon as the poster exists, so the
+        clip is usable at once, and the caller runs `finish_generated` next
+        (provenance tags, hash, filmstrip). `info` is the check the download
+        already made (`verify_media(..., decode=False)`); without it the file
+        is verified here.
+        """
         if provenance.request_id:
             existing = self.repo.get_by_request_id(provenance.request_id)
             if existing is not None:
                 return existing
         path = path.resolve()
-        info = verify_media(path, expected=None)
-        # Tags first: rewriting the container changes the bytes, so the hash
-        # and the thumbnail fingerprint must come after it.
-        if prov_io.can_embed(path):
-            prov_io.embed(path, provenance)
+        decoded = info is None
+        if info is None:
+            info = verify_media(path, expected=None)
         prov_io.write_sidecar(path, provenance)
-        info = info.model_copy(update={"size": path.stat().st_size, "sha256": sha256_file(path)})
-        thumbs = self._thumbnails(path, info)
-        return self.repo.add(
+        thumbs = self._thumbnails(path, info, with_filmstrip=False)
+        if thumbs.poster is None and info.kind is MediaKind.VIDEO and not decoded:
+            # No frame came out for the poster and nothing decoded the stream
+            # yet: prove it decodable before it becomes a library item.
+            verify_media(path, expected=None)
+        item = self.repo.add(
             NewMedia(
                 path=path,
-                probe=info,
+                probe=info.model_copy(update={"size": path.stat().st_size, "sha256": ""}),
                 origin=Origin.AI,
                 provenance=provenance,
                 thumbnail=thumbs.poster,
-                filmstrip=thumbs.filmstrip,
             )
         )
+        return self.finish_generated(item) if finish else item
+
+    def finish_generated(self, item: MediaItem) -> MediaItem:
+        """Embed the provenance tags, hash the file and make the filmstrip of a new result.
+
+        Idempotent: an item already hashed is returned as it is, so a crash
+        between the row and this step is mended by calling it again
+        (`finish_pending`). The tags rewrite the container, so the hash and
+        the poster's cache name are taken after them.
+        """
+        if item.probe.sha256 or item.missing:
+            return item
+        path = Path(item.path)
+        provenance = item.provenance
+        if (
+            provenance is not None
+            and prov_io.can_embed(path)
+            and prov_io.read_embedded(path) is None
+        ):
+            prov_io.embed(path, provenance)
+        info = item.probe.model_copy(
+            update={"size": path.stat().st_size, "sha256": sha256_file(path)}
+        )
+        thumbs = self._thumbnails(path, info)
+        try:
+            with write_transaction(self.db):
+                self.db.conn.execute(
+                    "UPDATE media SET size = ?, sha256 = ?, thumbnail = ?, filmstrip = ? "
+                    "WHERE id = ?",
+                    [
+                        info.size,
+                        info.sha256,
+                        str(thumbs.poster) if thumbs.poster else item.thumbnail,
+                        str(thumbs.filmstrip) if thumbs.filmstrip else None,
+                        item.id,
+                    ],
+                )
+        except sqlite3.Error as exc:
+            raise write_error(exc) from exc
+        return self.repo.get(item.id) or item
+
+    def finish_pending(self) -> list[MediaItem]:
+        """Finish every generated item a crash left unhashed; the items it changed."""
+        rows = self.db.conn.execute(
+            "SELECT id FROM media WHERE sha256 = '' AND origin = ? AND missing = 0",
+            [Origin.AI.value],
+        ).fetchall()
+        done: list[MediaItem] = []
+        for (media_id,) in rows:
+            item = self.repo.get(media_id)
+            if item is None:
+                continue
+            try:
+                done.append(self.finish_generated(item))
+            except (QcutError, OSError) as exc:
+                log.warning("Could not finish %s: %s", item.path, exc)
+        return done
 
     def import_files(self, paths: Iterable[Path]) -> list[MediaItem | QcutError]:
         """Import each file in place; a bad file gives its error without stopping the rest."""
@@ -146,11 +218,13 @@ class Library:
             item = self.repo.set_thumbnails(item.id, thumbs.poster, thumbs.filmstrip)
         return item
 
-    def _thumbnails(self, path: Path, info: ProbeInfo) -> Thumbnails:
+    def _thumbnails(
+        self, path: Path, info: ProbeInfo, *, with_filmstrip: bool = True
+    ) -> Thumbnails:
         # A file that probed fine but won't thumbnail is still worth keeping:
         # the views show a placeholder and refresh_thumbnails can retry.
         try:
-            return make_thumbnails(path, info, self.thumbnail_dir)
+            return make_thumbnails(path, info, self.thumbnail_dir, with_filmstrip=with_filmstrip)
         except (MediaError, OSError) as exc:
             log.warning("No thumbnail for %s: %s", path, exc)
             return Thumbnails(None, None)

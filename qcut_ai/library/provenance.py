@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +98,10 @@ def embed(path: Path, provenance: Provenance) -> bool:
     import av
 
     fmt, options = spec
-    tmp = path.with_name(f".{path.stem}.tagging{path.suffix}")
+    # Unique per writer: the runner and a project's open may finish the same item.
+    tmp = path.with_name(
+        f".{path.stem}.tagging-{os.getpid()}-{threading.get_ident()}{path.suffix}"
+    )
     try:
         with av.open(str(path)) as src, av.open(str(tmp), "w", format=fmt, options=options) as dst:
             for key, value in src.metadata.items():
@@ -113,6 +117,9 @@ def embed(path: Path, provenance: Provenance) -> bool:
                     continue  # the demuxer's end-of-stream flush packet
                 packet.stream = mapping[packet.stream.index]
                 dst.mux(packet)
+        # On disk before it replaces a paid result, so a crash keeps one whole file.
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except (av.FFmpegError, ValueError) as exc:
         raise MediaError(f"Provenance could not be written into {path.name}: {exc}.") from exc

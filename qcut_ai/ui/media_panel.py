@@ -75,6 +75,8 @@ class MediaPanel(QWidget):
     Signals:
         project_opened(str): the project folder now shown
         media_added(object): a MediaItem that entered the library
+        media_changed(object): a newer state of a MediaItem already added
+            (e.g. its provenance tags written into the file, its filmstrip made)
         media_selected(object): the MediaItem the user selected
         media_activated(object): a MediaItem double-clicked / Enter
         media_dragged(object): list[MediaItem] whose drag started
@@ -83,6 +85,7 @@ class MediaPanel(QWidget):
 
     project_opened = Signal(str)
     media_added = Signal(object)
+    media_changed = Signal(object)
     media_selected = Signal(object)
     media_activated = Signal(object)
     media_dragged = Signal(object)
@@ -129,6 +132,7 @@ class MediaPanel(QWidget):
         self.jobs.batch_progress.connect(self._on_batch_progress)
         self._after_idle: Callable[[], None] | None = None
         self.jobs.media_added.connect(self._on_media_added)
+        self.jobs.media_updated.connect(self._on_media_updated)
         self.jobs.job_finished.connect(lambda _record: self.spend.refresh())
         self.job_list.cancel_requested.connect(self.jobs.cancel)
         self.job_list.cancel_queued_requested.connect(self.jobs.cancel_queued)
@@ -212,6 +216,26 @@ class MediaPanel(QWidget):
         self.project_opened.emit(str(self.project.root))
         if resume:
             self.resume_unfinished()
+        self._finish_pending()
+
+    def _finish_pending(self) -> None:
+        """Tags, hash and filmstrip of results a crash left unfinished, in a worker."""
+        project, thumbs = self.project, self.services.thumbnails_dir
+        if project is None:
+            return
+
+        def work(_emit: object, _abort: object) -> list[MediaItem]:
+            from qcut_ai.library.ingest import Library
+
+            with Library(project, thumbs) as library:
+                return library.finish_pending()
+
+        def done(items: list[MediaItem]) -> None:
+            if self.project == project:
+                for item in items:
+                    self._on_media_updated(item)
+
+        self._in_worker(work, done)
 
     def resume_unfinished(self) -> None:
         """Read the journal in a worker; jobs fal may still hold are polled, never resent."""
@@ -429,6 +453,10 @@ class MediaPanel(QWidget):
     def _on_media_added(self, item: MediaItem) -> None:
         self.library_panel.add_item(item)
         self.media_added.emit(item)
+
+    def _on_media_updated(self, item: MediaItem) -> None:
+        self.library_panel.add_item(item)  # an item already shown is updated in place
+        self.media_changed.emit(item)
 
     def _on_imported(self, items: list[MediaItem]) -> None:
         for item in items:

@@ -47,6 +47,7 @@ class Harness:
     events: list[tuple[float, JobEvent]] = field(default_factory=list)
     finished: list[JobRecord] = field(default_factory=list)
     media: list[MediaItem] = field(default_factory=list)
+    updated: list[MediaItem] = field(default_factory=list)
     progress: list[tuple[int, int]] = field(default_factory=list)
 
     def journal(self, prompt: str, models: list[str] = MODELS) -> list[JobRecord]:
@@ -86,6 +87,7 @@ def harness(qtbot: QtBot, tmp_path: Path) -> Iterator[Harness]:
         manager.job_event.connect(lambda e: h.events.append((time.monotonic(), e)))
         manager.job_finished.connect(h.finished.append)
         manager.media_added.connect(h.media.append)
+        manager.media_updated.connect(h.updated.append)
         manager.batch_progress.connect(lambda done, total: h.progress.append((done, total)))
         try:
             yield h
@@ -115,7 +117,14 @@ def test_three_models_run_in_sequence_with_ingest_overlapping_generation(
     # Pipelining: the first clip is ingested while the second model is still generating.
     assert harness.first(first, JobState.DONE) < harness.first(second, JobState.COMPLETED)
     assert harness.first(second, JobState.DONE) < harness.first(third, JobState.COMPLETED)
+    # Each clip is announced once when usable, then updated once with its filmstrip.
     assert len(harness.media) == 3
+    assert len({m.id for m in harness.media}) == 3
+    qtbot.waitUntil(lambda: len(harness.updated) == 3, timeout=30_000)
+    assert [m.id for m in harness.updated] == [m.id for m in harness.media]
+    assert all(
+        m.filmstrip and not a.filmstrip for m, a in zip(harness.updated, harness.media, strict=True)
+    )
     assert harness.progress[-1] == (3, 3)
 
 
