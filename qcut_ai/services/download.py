@@ -10,9 +10,12 @@ hop is checked. File names always come from us, never from the server.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import functools
 import os
 import re
+import ssl
 import time
 import unicodedata
 from collections.abc import Callable
@@ -33,6 +36,16 @@ DEFAULT_MAX_BYTES = 2 * 1024**3
 MAX_REDIRECTS = 5
 DEFAULT_RETRIES = 4
 PART_SUFFIX = ".part"
+
+# Written bytes are handed to the kernel for writeback every this many bytes,
+# so the fsync before the rename waits for the last slice only (~12 ms instead
+# of ~200 ms for 300 MB on these disks).
+WRITEBACK_BYTES = 16 * 1024**2
+# httpcore reads a response body 64 KiB per socket read; with 1 MiB reads a
+# loopback download runs ~40 % faster and holds the GIL for fewer, longer
+# stretches. It is an undocumented class attribute: set only when it is
+# there with the value we know, and tests/services/test_download.py checks it.
+_HTTPCORE_READ_BYTES = 1024**2
 
 ProgressFn = Callable[[int, int | None], None]
 AbortFn = Callable[[], bool]
@@ -186,7 +199,7 @@ def download(
     final = unique_path(dest_dir, file_name)
     part = final.with_name(final.name + PART_SUFFIX)
     own = client is None
-    http = client or httpx.Client(timeout=timeout, follow_redirects=False)
+    http = client or httpx.Client(timeout=timeout, follow_redirects=False, verify=_tls())
     try:
         with open(part, "wb") as fh:
             _fetch(http, url, fh, allowed, progress, abort, max_bytes, timeout, retries, backoff)
@@ -221,6 +234,34 @@ def download(
 
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 _NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def _tune_httpcore() -> None:
+    try:
+        from httpcore._sync.http11 import HTTP11Connection
+    except ImportError:
+        return
+    if getattr(HTTP11Connection, "READ_NUM_BYTES", None) == 64 * 1024:
+        HTTP11Connection.READ_NUM_BYTES = _HTTPCORE_READ_BYTES
+
+
+_tune_httpcore()
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One verified TLS context for every download: building one (loading the CA
+    bundle) costs ~30 ms, more than fetching a short clip over a fast link."""
+    return httpx.create_ssl_context()
+
+
+def _start_writeback(fh: BinaryIO, start: int, end: int) -> None:
+    """Ask the kernel to write out bytes start..end now, not at the final fsync."""
+    if end <= start or not hasattr(os, "posix_fadvise"):
+        return
+    fh.flush()
+    with contextlib.suppress(OSError):  # advice only: the fsync still makes it durable
+        os.posix_fadvise(fh.fileno(), start, end - start, os.POSIX_FADV_DONTNEED)
 
 
 def _disk_error(exc: OSError, folder: Path) -> DownloadError:
@@ -309,6 +350,7 @@ def _one_attempt(
                 f"{max_bytes / 1024**2:.0f} MiB limit; nothing was written."
             )
         first = written == 0
+        flushed = written
         for chunk in resp.iter_bytes():
             if abort is not None and abort():
                 raise CancelledError("The download was cancelled.")
@@ -317,6 +359,9 @@ def _one_attempt(
                 first = False
             fh.write(chunk)
             written += len(chunk)
+            if written - flushed >= WRITEBACK_BYTES:
+                _start_writeback(fh, flushed, written)
+                flushed = written
             if written > max_bytes:
                 raise DownloadError(
                     f"The result grew past the {max_bytes / 1024**2:.0f} MiB limit "

@@ -479,3 +479,29 @@ def test_media_file_names_are_safe_everywhere(tmp_path: Path) -> None:
     (tmp_path / "a (2).mp4.part").write_bytes(b"")
     assert unique_path(tmp_path, "a.mp4").name == "a (3).mp4"
     assert unique_path(tmp_path, "b.mp4").name == "b.mp4"
+
+
+def test_a_large_result_arrives_whole_in_large_reads(server: _Server, tmp_path: Path) -> None:
+    """Past the writeback slice (16 MiB) the bytes stay exact, and the body is read
+    in the large socket reads the download relies on (httpcore's read size knob
+    is still there with the value we set: if httpcore renames it, this fails)."""
+    from httpcore._sync.http11 import HTTP11Connection
+
+    from qcut_ai.services import download as download_module
+
+    assert HTTP11Connection.READ_NUM_BYTES == download_module._HTTPCORE_READ_BYTES
+    body = bytes(range(251)) * (40 * 1024**2 // 251)  # ~40 MiB, not a multiple of 1 MiB
+    server.handler.files["big.mp4"] = body
+    seen: list[int] = []
+    out = download(
+        server.url("/media/big.mp4"),
+        tmp_path,
+        "big.mp4",
+        allowed=server.allowed,
+        progress=lambda done, _total: seen.append(done),
+        **_fast(),
+    )
+    assert out.read_bytes() == body
+    assert seen[-1] == len(body)
+    steps = [b - a for a, b in zip([0, *seen], seen, strict=False)]
+    assert max(steps) > 64 * 1024
