@@ -3,8 +3,9 @@
 * Submits with fal-client's non-retrying request path, so a lost response
   can never create a second paid job; an ambiguous failure is reported as
   AmbiguousSubmitError and the journal decides.
-* Polls the status URL returned on submit (never a rebuilt one) every
-  1-2 s with backoff, up to a per-model deadline.
+* Follows the job through the status stream of the status URL returned on
+  submit (never a rebuilt one); when the stream cannot be used, polls that
+  URL every 1-2 s with backoff. Either way up to a per-model deadline.
 * Status, result, cancel and uploads go through the real `SyncClient(key=...)`.
 """
 
@@ -25,6 +26,7 @@ from qcut_ai.core.errors import (
     RateLimitedError,
     StuckJobError,
 )
+from qcut_ai.services import status_stream
 from qcut_ai.services.fal_errors import map_exception, model_failure
 
 SUBMIT_TIMEOUT_S = 60.0
@@ -55,7 +57,7 @@ class RemoteStatus:
 
 @dataclass(frozen=True)
 class PollPolicy:
-    """How often to poll and when to give up waiting."""
+    """How to follow a job (stream, else poll how often) and when to give up waiting."""
 
     interval_s: float = 1.0
     max_interval_s: float = 2.0
@@ -64,6 +66,8 @@ class PollPolicy:
     deadline_grace_s: float = 300.0
     rate_limit_attempts: int = 4
     rate_limit_backoff_s: float = 2.0
+    # Follow fal's status stream (one request per job); polling stays the fallback.
+    stream: bool = True
 
     def deadline_for(self, typical_seconds: float) -> float:
         return max(typical_seconds * self.deadline_factor, typical_seconds + self.deadline_grace_s)
@@ -165,23 +169,11 @@ class FalGateway:
         )
 
     def status(self, sub: Submission, *, with_logs: bool = True) -> RemoteStatus:
-        import fal_client
-
         try:
             st = self._handle(sub).status(with_logs=with_logs)
         except Exception as exc:
             raise map_exception(exc, stage="checking status", request_id=sub.request_id) from exc
-        if isinstance(st, fal_client.Queued):
-            return RemoteStatus("IN_QUEUE", queue_position=st.position)
-        if isinstance(st, fal_client.InProgress):
-            return RemoteStatus("IN_PROGRESS", logs=list(st.logs or []))
-        return RemoteStatus(
-            "COMPLETED",
-            logs=list(st.logs or []),
-            error=st.error,
-            error_type=st.error_type,
-            metrics=dict(st.metrics or {}),
-        )
+        return _remote_status(st)
 
     def result(self, sub: Submission) -> dict[str, Any]:
         import httpx
@@ -228,7 +220,7 @@ class FalGateway:
             raise map_exception(exc, stage="uploading an input file") from exc
         return url
 
-    # -- the polling loop ----------------------------------------------------
+    # -- waiting for completion ----------------------------------------------
     def wait(
         self,
         sub: Submission,
@@ -239,23 +231,21 @@ class FalGateway:
         started_at: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> RemoteStatus:
-        """Poll until COMPLETED (returned), the deadline (StuckJobError) or abort (CancelledError).
+        """Follow the job until COMPLETED (returned), the deadline (StuckJobError) or abort
+        (CancelledError).
 
-        A COMPLETED status with an error raises the model's reason.
+        fal's status stream is followed while it works, else the status URL is
+        polled; `on_status` gets each status either way. A COMPLETED status with
+        an error raises the model's reason.
         """
         begin = started_at if started_at is not None else time.monotonic()
         deadline = begin + self.poll.deadline_for(typical_seconds)
-        interval = self.poll.interval_s
-        while True:
+
+        def check_abort() -> None:
             if abort is not None and abort():
                 raise CancelledError("The job was cancelled.")
-            st = self.status(sub, with_logs=True)
-            if on_status is not None:
-                on_status(st)
-            if st.state == "COMPLETED":
-                if st.error:
-                    raise self._completed_error(sub, st)
-                return st
+
+        def check_deadline() -> None:
             if time.monotonic() >= deadline:
                 minutes = (time.monotonic() - begin) / 60
                 raise StuckJobError(
@@ -264,13 +254,32 @@ class FalGateway:
                     hint="It was kept: resume later, or cancel it.",
                     request_id=sub.request_id,
                 )
-            # Sleep in short slices so a cancel is noticed quickly.
-            end = time.monotonic() + interval
-            while (remaining := end - time.monotonic()) > 0:
-                if abort is not None and abort():
-                    raise CancelledError("The job was cancelled.")
-                sleep(min(0.05, remaining))
-            interval = min(interval * self.poll.growth, self.poll.max_interval_s)
+
+        check_abort()
+        st: RemoteStatus | None = None
+        if self.poll.stream:
+            handle = self._handle(sub)
+            st = status_stream.follow(
+                self.client._client,
+                sub.status_url,
+                parse=lambda data: _remote_status(handle._parse_status(data)),
+                on_status=on_status,
+                check_abort=check_abort,
+                check_deadline=check_deadline,
+                request_id=sub.request_id,
+            )
+        if st is None:
+            st = status_stream.poll(
+                lambda: self.status(sub, with_logs=True),
+                self.poll,
+                on_status=on_status,
+                check_abort=check_abort,
+                check_deadline=check_deadline,
+                sleep=sleep,
+            )
+        if st.error:
+            raise self._completed_error(sub, st)
+        return st
 
     def _completed_error(self, sub: Submission, st: RemoteStatus) -> FalError:
         """The clearest reason for a failed job: the result endpoint's detail, else the status."""
@@ -286,3 +295,20 @@ class FalGateway:
             client = self.client.__dict__.get("_client")
             if client is not None:
                 client.close()
+
+
+def _remote_status(st: Any) -> RemoteStatus:
+    """fal-client's Queued/InProgress/Completed in our words (polls and stream alike)."""
+    import fal_client
+
+    if isinstance(st, fal_client.Queued):
+        return RemoteStatus("IN_QUEUE", queue_position=st.position)
+    if isinstance(st, fal_client.InProgress):
+        return RemoteStatus("IN_PROGRESS", logs=list(st.logs or []))
+    return RemoteStatus(
+        "COMPLETED",
+        logs=list(st.logs or []),
+        error=st.error,
+        error_type=st.error_type,
+        metrics=dict(st.metrics or {}),
+    )

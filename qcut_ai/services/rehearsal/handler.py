@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 _QUEUE_REQUEST = re.compile(
     r"^/(?P<app>(?:(?:workflows|comfy)/)?[^/]+/[^/]+)/requests/(?P<rid>[^/]+)"
-    r"(?P<tail>/status|/cancel)?/?$"
+    r"(?P<tail>/status/stream|/status|/cancel)?/?$"
 )
 _MULTIPART_PART = re.compile(r"^(?P<file>/files/[^/]+/[^/]+)/multipart/(?P<uid>[^/]+)/(?P<n>\d+)$")
 _MULTIPART_DONE = re.compile(r"^(?P<file>/files/[^/]+/[^/]+)/multipart/(?P<uid>[^/]+)/complete$")
@@ -182,6 +182,9 @@ class StandInHandler(BaseHTTPRequestHandler):
             app_path, rid, tail = match.group("app"), match.group("rid"), match.group("tail")
             if method == "GET" and tail == "/status":
                 queue_api.status(self, app_path, rid, query)
+                return
+            if method == "GET" and tail == "/status/stream":
+                queue_api.status_stream(self, app_path, rid, query)
                 return
             if method == "GET" and tail is None:
                 queue_api.result(self, app_path, rid)

@@ -10,7 +10,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from qcut_ai.services.rehearsal import outcomes
+from qcut_ai.services.rehearsal import events, outcomes
 from qcut_ai.services.rehearsal.faults import (
     ACCESS_DENIED_DETAIL,
     ACCOUNT_LOCKED_DETAIL,
@@ -116,30 +116,27 @@ def _job_for(h: StandInHandler, app_path: str, request_id: str) -> Job | None:
     return job
 
 
-def status(h: StandInHandler, app_path: str, request_id: str, query: dict[str, str]) -> None:
-    if not _authorised(h):
-        return
-    job = _job_for(h, app_path, request_id)
-    if job is None:
-        h.send_json(404, {"detail": "Request not found"})
-        return
-    h.app.count_poll(request_id)
-    fault = job.take_tag_fault("status") or h.app.faults.take("status", job.endpoint)
-    if fault is not None:
-        if fault.name == "http-429-status":
-            h.send_json(429, {"detail": RATE_LIMIT_DETAIL})
-        elif fault.name == "hang-status":
-            h.hang()
-        elif fault.name == "drop-status":
-            h.drop()
-        elif fault.name == "status-non-json":
-            h.send_bytes(200, _HTML_ERROR_PAGE, "text/html")
-        else:  # status-unknown
-            h.send_json(200, {"status": "FAILED", "request_id": request_id})
-        return
-    with_logs = query.get("logs", "0").strip().lower() in ("1", "true", "yes")
-    now = time.monotonic()
-    view = job.status(now, outcomes.job_error(job))
+def _status_fault(h: StandInHandler, fault: FaultSpec, request_id: str) -> None:
+    """Answer a status-phase fault (a poll or a stream request)."""
+    if fault.name == "http-429-status":
+        h.send_json(429, {"detail": RATE_LIMIT_DETAIL})
+    elif fault.name == "hang-status":
+        h.hang()
+    elif fault.name == "drop-status":
+        h.drop()
+    elif fault.name == "status-non-json":
+        h.send_bytes(200, _HTML_ERROR_PAGE, "text/html")
+    else:  # status-unknown
+        h.send_json(200, {"status": "FAILED", "request_id": request_id})
+
+
+def _wants_logs(query: dict[str, str]) -> bool:
+    return query.get("logs", "0").strip().lower() in ("1", "true", "yes")
+
+
+def status_answer(h: StandInHandler, job: Job, with_logs: bool) -> dict[str, Any]:
+    """The status body fal sends for `job` now (polls and stream events alike)."""
+    view = job.status(time.monotonic(), outcomes.job_error(job))
     answer: dict[str, Any] = {"status": view.state, **h.app.urls_for(job)}
     answer["logs"] = view.logs if with_logs else None
     if view.state == "IN_QUEUE":
@@ -149,8 +146,64 @@ def status(h: StandInHandler, app_path: str, request_id: str, query: dict[str, s
         if view.error is not None:
             answer["error"] = view.error
             answer["error_type"] = view.error_type
-    code = 200 if view.state == "COMPLETED" else 202
+    return answer
+
+
+def _status_request(h: StandInHandler, app_path: str, request_id: str) -> Job | None:
+    """Authorise, find and count a status request; None once it has been answered."""
+    if not _authorised(h):
+        return None
+    job = _job_for(h, app_path, request_id)
+    if job is None:
+        h.send_json(404, {"detail": "Request not found"})
+        return None
+    h.app.count_poll(request_id)
+    return job
+
+
+def status(h: StandInHandler, app_path: str, request_id: str, query: dict[str, str]) -> None:
+    job = _status_request(h, app_path, request_id)
+    if job is None:
+        return
+    fault = job.take_tag_fault("status") or h.app.faults.take("status", job.endpoint)
+    if fault is not None:
+        _status_fault(h, fault, request_id)
+        return
+    answer = status_answer(h, job, _wants_logs(query))
+    code = 200 if answer["status"] == "COMPLETED" else 202
     h.send_json(code, answer, {"x-fal-request-id": request_id})
+
+
+def status_stream(h: StandInHandler, app_path: str, request_id: str, query: dict[str, str]) -> None:
+    """`GET .../status/stream`: one server-sent event per change, closed after COMPLETED.
+
+    Counted like a status poll, and hit by the same status faults, so a client's
+    fallback from the stream to polling can be rehearsed.
+    """
+    job = _status_request(h, app_path, request_id)
+    if job is None:
+        return
+    fault = job.take_tag_fault("status") or h.app.faults.take("status", job.endpoint)
+    if fault is not None and fault.name != "status-unknown":
+        _status_fault(h, fault, request_id)
+        return
+    stream = events.EventStream(h, {"x-fal-request-id": request_id})
+    if fault is not None:  # status-unknown: a well-formed stream with an unknown status
+        stream.send({"status": "FAILED", "request_id": request_id})
+        stream.end()
+        return
+    with_logs = _wants_logs(query)
+    last: dict[str, Any] | None = None
+    while True:
+        answer = status_answer(h, job, with_logs)
+        if answer != last:
+            stream.send(answer)
+            last = answer
+        if answer["status"] == "COMPLETED":
+            stream.end()
+            return
+        if not stream.idle():
+            return  # the client hung up or the stand-in is stopping
 
 
 def result(h: StandInHandler, app_path: str, request_id: str) -> None:
