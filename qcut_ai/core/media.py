@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import re
 from enum import StrEnum
+from functools import cached_property
 from pathlib import PurePath
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 
 class MediaKind(StrEnum):
@@ -65,6 +77,21 @@ class Provenance(BaseModel):
     relation: str | None = None  # "upscale_of", "first_frame_from", "regenerate_of", ...
 
 
+def provenance_from_json(text: str) -> Provenance | None:
+    """Provenance as the library stores it (JSON with a "qcut_ai" version key); None otherwise."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "qcut_ai" not in data:
+        return None
+    data.pop("qcut_ai", None)
+    try:
+        return Provenance.model_validate(data)
+    except ValidationError:
+        return None
+
+
 PROMPT_LABEL_CHARS = 48
 
 
@@ -115,7 +142,44 @@ class MediaItem(BaseModel):
     tags: list[str] = Field(default_factory=list)
     missing: bool = False
     parent_id: int | None = None
-    provenance: Provenance | None = None
+    # The library's stored JSON, parsed the first time `provenance` is read: a
+    # page of items is built for every query and scroll, and most are only shown
+    # in the grid, where parsing each row's JSON would cost as much as the row.
+    provenance_json: str | None = Field(default=None, repr=False, exclude=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _accept_provenance(cls, data: Any, handler: ModelWrapValidatorHandler[MediaItem]) -> Any:
+        # `provenance` is a cached property, so MediaItem(provenance=...) is taken here.
+        given: Any = None
+        if isinstance(data, dict) and "provenance" in data:
+            data = dict(data)
+            given = data.pop("provenance")
+        item = handler(data)
+        if given is not None:
+            item.__dict__["provenance"] = Provenance.model_validate(given)
+        return item
+
+    @cached_property
+    def provenance(self) -> Provenance | None:
+        """Everything needed to trust and regenerate this result (None for plain imports)."""
+        return provenance_from_json(self.provenance_json) if self.provenance_json else None
+
+    @model_serializer(mode="wrap")
+    def _dump_provenance(
+        self, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> dict[str, Any]:
+        # Dumped like the field it stands for, honouring include/exclude/exclude_none.
+        out: dict[str, Any] = handler(self)
+        wanted = info.include is None or "provenance" in info.include
+        if not wanted or (info.exclude is not None and "provenance" in info.exclude):
+            return out
+        prov = self.provenance
+        if prov is not None:
+            out["provenance"] = prov.model_dump(mode=info.mode, exclude_none=info.exclude_none)
+        elif not info.exclude_none:
+            out["provenance"] = None
+        return out
 
     @property
     def duration(self) -> float | None:
@@ -136,7 +200,8 @@ class MediaItem(BaseModel):
         if not automatic:
             return stored
         if self.origin == Origin.AI:
-            prov = self.provenance
+            # The row's own columns usually suffice; the provenance is parsed only when not.
+            prov = None if self.model_name and self.prompt else self.provenance
             model = self.model_name or (prov.model_name if prov else None) or self.model
             prompt = self.prompt or (prov.prompt if prov else None)
             return generated_label(model, prompt)

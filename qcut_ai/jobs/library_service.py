@@ -2,109 +2,61 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QImageReader
 
-from qcut_ai.core.errors import LibraryError, QcutError
+from qcut_ai.core.errors import QcutError
 from qcut_ai.core.media import MediaItem
 from qcut_ai.engine.events import AbortFlag
+from qcut_ai.jobs.library_queries import (
+    MEDIA_SUFFIXES,
+    PAGE_SIZE,
+    QUERY_LIMIT,
+    ImportOutcome,
+    LibraryFacets,
+    LibraryQuery,
+    QueryConnection,
+    load_facets,
+    media_files,
+    run_query,
+)
 from qcut_ai.services.paths import ProjectPaths, app_dirs
 
-QUERY_LIMIT = 500
-# What a dropped folder contributes to an import; a file dropped on its own is always tried.
-MEDIA_SUFFIXES = (
-    *(".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"),
-    *(".png", ".jpg", ".jpeg", ".webp"),
-    *(".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg"),
-)
-_FILTERS = ("kind", "origin", "model", "tag", "min_rating", "favourite")
+# The file check waits this long after the first page arrives, so the stat of
+# every file never competes with painting the first screen.
+MISSING_CHECK_DELAY_MS = 250
 Progress = Callable[[int, int], None]
 Work = Callable[[AbortFlag, Progress], Any]
+__all__ = [
+    "MEDIA_SUFFIXES",
+    "PAGE_SIZE",
+    "QUERY_LIMIT",
+    "ImportOutcome",
+    "LibraryFacets",
+    "LibraryQuery",
+    "LibraryService",
+    "QueryConnection",
+    "load_facets",
+    "media_files",
+    "run_query",
+]
 
 
-@dataclass(frozen=True)
-class LibraryQuery:
-    """What the library shows: search text, filters (None = any) and sort order."""
-
-    text: str = ""
-    kind: str | None = None  # "video" | "image" | "audio"
-    origin: str | None = None  # "ai" | "imported"
-    model: str | None = None  # model name, id or endpoint
-    tag: str | None = None
-    min_rating: int | None = None
-    favourite: bool | None = None
-    sort: str = "newest"  # "newest" | "oldest" | "name" | "duration" | "rank" (best match)
-    limit: int = QUERY_LIMIT
-
-    def filters(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in _FILTERS if getattr(self, k) is not None}
-
-    def is_default(self) -> bool:
-        """True when every item belongs in the result, newest first."""
-        return not self.text.strip() and not self.filters() and self.sort == "newest"
+_SKIPPED = object()  # the answer of a query superseded before it ran
 
 
-@dataclass(frozen=True)
-class LibraryFacets:
-    """The values the filter bar offers: models and tags present in the library."""
+class _Closer(QRunnable):
+    def __init__(self, connection: QueryConnection) -> None:
+        super().__init__()
+        self.connection = connection
 
-    models: list[str]
-    tags: list[str]
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    """What an import did: the items now in the library and one sentence per failed file."""
-
-    items: list[MediaItem]
-    errors: list[str]
-
-
-def run_query(repo: Any, query: LibraryQuery) -> list[MediaItem]:
-    """The items for `query` from a MediaRepository (worker threads only)."""
-    if query.text.strip():
-        return list(repo.search(query.text, limit=query.limit, sort=query.sort, **query.filters()))
-    # "rank" (best match) means nothing without search words: newest first then.
-    sort = "newest" if query.sort == "rank" else query.sort
-    return list(repo.list_recent(limit=query.limit, sort=sort, **query.filters()))
-
-
-def media_files(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders replaced by the media files inside them (recursively)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in MEDIA_SUFFIXES and not p.name.startswith(".")
-            )
-        else:
-            found.append(path)
-    return found
-
-
-def load_facets(repo: Any) -> LibraryFacets:
-    """The models and tags present in the library (worker threads only)."""
-    all_models = getattr(repo, "all_models", None)
-    if all_models is not None:
-        models = list(all_models())
-    else:  # until MediaRepository offers all_models()
-        try:
-            rows = repo.db.conn.execute(
-                "SELECT DISTINCT model_name FROM media WHERE model_name IS NOT NULL "
-                "ORDER BY model_name COLLATE NOCASE"
-            ).fetchall()
-        except sqlite3.Error as exc:
-            raise LibraryError(f"The media library could not be read: {exc}.") from exc
-        models = [r[0] for r in rows]
-    return LibraryFacets(models=models, tags=list(repo.all_tags()))
+    def run(self) -> None:
+        self.connection.close()
 
 
 class _Signals(QObject):
@@ -154,8 +106,15 @@ class _Decode(QRunnable):
 class LibraryService(QObject):
     """Runs every library query, write, import and thumbnail decode off the GUI thread.
 
+    Queries run one at a time on their own worker and its kept connection, so
+    a keystroke's search never waits behind thumbnail decodes or opens the
+    database again. A query's first page comes on items_loaded; `fetch_more`
+    brings the next ones on more_loaded while `has_more` says there may be more.
+
     Signals:
-        items_loaded(object): list[MediaItem] for the latest query (stale answers dropped)
+        items_loaded(object): list[MediaItem], the first rows of the latest query
+            (stale answers dropped)
+        more_loaded(object): list[MediaItem], the next rows of the latest query
         thumbnail_ready(str, QImage): a decoded thumbnail or filmstrip for a path
         failed(str): a one-sentence error
         facets_loaded(object): LibraryFacets for the filter bar
@@ -167,6 +126,7 @@ class LibraryService(QObject):
     """
 
     items_loaded = Signal(object)
+    more_loaded = Signal(object)
     thumbnail_ready = Signal(str, QImage)
     failed = Signal(str)
     facets_loaded = Signal(object)
@@ -180,15 +140,29 @@ class LibraryService(QObject):
         super().__init__(parent)
         self.thumbnail_dir = thumbnail_dir or app_dirs().thumbnails
         # Reads (queries, thumbnails) never wait behind a write or a long import.
-        self.pool = QThreadPool(self)
+        self.pool = QThreadPool(self)  # thumbnail decodes
         self.pool.setMaxThreadCount(2)
+        # One thread that never expires: it owns the kept query connection.
+        self.query_pool = QThreadPool(self)
+        self.query_pool.setMaxThreadCount(1)
+        self.query_pool.setExpiryTimeout(-1)
+        self._connection = QueryConnection()
         self.write_pool = QThreadPool(self)
         self.write_pool.setMaxThreadCount(1)  # writes apply in the order the user made them
         self.import_pool = QThreadPool(self)
         self.import_pool.setMaxThreadCount(1)
         self.project: ProjectPaths | None = None
         self.query = LibraryQuery()
+        self.has_more = False  # the latest query may have rows after those delivered
         self._generation = 0
+        self._delivered = 0  # rows of the latest query delivered so far
+        self._fetch: AbortFlag | None = None  # the page being fetched, if any
+        self._queries: list[AbortFlag] = []  # queries of the latest state not yet answered
+        self._missing_timer = QTimer(self)
+        self._missing_timer.setSingleShot(True)
+        self._missing_timer.setInterval(MISSING_CHECK_DELAY_MS)
+        self._missing_timer.timeout.connect(self.check_missing)
+        self._check_after_load = False
         self._requested: set[str] = set()
         self._aborts: set[AbortFlag] = set()
         self._signals = _Signals()
@@ -199,27 +173,58 @@ class LibraryService(QObject):
 
     # -- reading ---------------------------------------------------------------
     def open(self, project: ProjectPaths) -> None:
-        """Show `project`; files that vanished since the last visit get flagged missing."""
+        """Show `project`; files that vanished since the last visit get flagged missing.
+
+        The file check starts shortly after the first page has arrived.
+        """
         self.project = project
         self._requested.clear()
-        self.refresh()
+        self._missing_timer.stop()
+        self._check_after_load = True
+        self.refresh(self.query)
         self.load_facets()
-        self.check_missing()
 
     def refresh(self, query: LibraryQuery | str | None = None) -> None:
-        """Run `query` (a text replaces only the search text; None re-runs the current one)."""
+        """Run `query` (a text replaces only the search text; None re-runs the current one).
+
+        A new query starts again at its first page; re-running the current one
+        reloads as many rows as were delivered, so the view keeps its place.
+        """
         if isinstance(query, str):
             query = replace(self.query, text=query)
         if query is not None:
-            self.query = query
+            self.query, self._delivered = query, 0
+        rows = max(self.query.limit, self._delivered)
         if self.project is None:
             return
         self._generation += 1
-        generation, current = self._generation, self.query
-        self._read(lambda repo: run_query(repo, current), lambda r: self._loaded(generation, r))
+        self.has_more, self._fetch = False, None
+        for flag in self._queries:
+            flag.set()  # queries still queued for an older state are skipped
+        generation, current = self._generation, replace(self.query, limit=rows)
+        self._queries = [
+            self._query(
+                lambda repo: run_query(repo, current), lambda r: self._loaded(generation, rows, r)
+            )
+        ]
+
+    def fetch_more(self, offset: int) -> None:
+        """Fetch the latest query's next page, after its first `offset` rows (on more_loaded)."""
+        if not self.can_fetch_more():
+            return
+        generation, current = self._generation, replace(self.query, limit=PAGE_SIZE)
+        self._fetch = self._query(
+            lambda repo: run_query(repo, current, offset), lambda r: self._more(generation, r)
+        )
+        self._queries.append(self._fetch)
+
+    def can_fetch_more(self) -> bool:
+        """True when the latest query may have more rows and none are being fetched."""
+        return self.project is not None and self.has_more and self._fetch is None
 
     def load_facets(self) -> None:
-        self._read(load_facets, self.facets_loaded.emit)
+        if self.project is not None:
+            self._query(load_facets, self.facets_loaded.emit)
 
     def request_thumbnail(self, path: str, size: QSize | None = None) -> None:
         """Decode `path` (scaled to fit `size` when given) once; answers on thumbnail_ready."""
@@ -272,8 +277,12 @@ class LibraryService(QObject):
         self._write(work, lambda changed: self.refresh() if changed else None)
 
     def pending_tasks(self) -> int:
-        """Queries, writes and imports started and not yet answered (thumbnails excluded)."""
-        return len(self._aborts)
+        """Queries, writes and imports asked for and not yet answered (thumbnails excluded).
+
+        The file check waiting for its turn after a project opened counts too.
+        """
+        waiting = self._check_after_load or self._missing_timer.isActive()
+        return len(self._aborts) + int(waiting and self.project is not None)
 
     def import_files(self, paths: Sequence[Path]) -> None:
         """Import files in place (probe, hash, thumbnails) with progress, one file at a time."""
@@ -308,11 +317,16 @@ class LibraryService(QObject):
 
     def shutdown(self) -> None:
         """Stop queued work, ask running imports to stop, and wait for the workers."""
+        self._missing_timer.stop()
+        self._check_after_load = False
         for flag in self._aborts:
             flag.set(shutdown=True)
-        for pool in (self.pool, self.write_pool, self.import_pool):
+        pools = (self.pool, self.query_pool, self.write_pool, self.import_pool)
+        for pool in pools:
             pool.clear()
-        for pool in (self.pool, self.write_pool, self.import_pool):
+        # The kept connection is closed on the thread that opened it.
+        self.query_pool.start(_Closer(self._connection))
+        for pool in pools:
             pool.waitForDone(5000)
 
     # -- plumbing --------------------------------------------------------------
@@ -332,9 +346,17 @@ class LibraryService(QObject):
 
         return work
 
-    def _read(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
-        if self.project is not None:
-            self._start(self.pool, self._with_repo(fn), on_done, priority=1)
+    def _query(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> AbortFlag:
+        """Run `fn(repo)` on the query worker's kept connection (a project is open)."""
+        project, connection = self.project, self._connection
+        assert project is not None
+
+        def work(abort: AbortFlag, _progress: Progress) -> Any:
+            if abort():
+                return _SKIPPED
+            return fn(connection.repository(project))
+
+        return self._start(self.query_pool, work, on_done)
 
     def _write(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
         if self.project is None:
@@ -343,27 +365,54 @@ class LibraryService(QObject):
         self._start(self.write_pool, self._with_repo(fn), on_done)
 
     def _start(
-        self, pool: QThreadPool, work: Work, on_done: Callable[[Any], None], priority: int = 0
-    ) -> None:
+        self,
+        pool: QThreadPool,
+        work: Work,
+        on_done: Callable[[Any], None],
+        priority: int = 0,
+    ) -> AbortFlag:
         abort = AbortFlag()
         self._aborts.add(abort)
 
         def finish(result: Any) -> None:
-            self._aborts.discard(abort)
-            on_done(result)
+            self._forget(abort)
+            if result is not _SKIPPED:
+                on_done(result)
 
         pool.start(_Task(work, finish, abort, self._signals), priority)
+        return abort
 
     def _on_done(self, callback: Callable[[Any], None], result: Any) -> None:
         callback(result)
 
     def _on_failed(self, abort: AbortFlag, text: str) -> None:
-        self._aborts.discard(abort)
+        self._forget(abort)
+        if not self._queries:
+            self._check_after_load = False  # no first page is coming
         self.failed.emit(text)
 
-    def _loaded(self, generation: int, items: list[MediaItem]) -> None:
-        if generation == self._generation:
-            self.items_loaded.emit(items)
+    def _forget(self, abort: AbortFlag) -> None:
+        self._aborts.discard(abort)
+        if abort in self._queries:
+            self._queries.remove(abort)
+        if abort is self._fetch:
+            self._fetch = None
+
+    def _loaded(self, generation: int, asked: int, items: list[MediaItem]) -> None:
+        if generation != self._generation:
+            return
+        self._delivered, self.has_more = len(items), len(items) >= asked
+        self.items_loaded.emit(items)
+        if self._check_after_load:
+            self._check_after_load = False
+            self._missing_timer.start()
+
+    def _more(self, generation: int, items: list[MediaItem]) -> None:
+        if generation != self._generation:
+            return
+        self._delivered += len(items)
+        self.has_more = len(items) >= PAGE_SIZE
+        self.more_loaded.emit(items)
 
     def _changed(self, items: list[MediaItem]) -> None:
         self.items_changed.emit(items)

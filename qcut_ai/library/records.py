@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
+from qcut_ai.core.media import MediaItem, Origin, ProbeInfo, Provenance
 
 MEDIA_COLUMNS = (
     "name, path, rel_path, kind, origin, created_at, duration, width, height, fps, "
@@ -93,49 +95,80 @@ def insert_params(new: NewMedia, root: Path | None) -> tuple[Any, ...]:
 
 def row_to_item(row: dict[str, Any], root: Path | None) -> MediaItem:
     """A MediaItem from a `media` row; paths follow the project folder if it moved."""
-    path = row["path"]
-    if root is not None and row.get("rel_path"):
-        path = str(root / row["rel_path"])
-    provenance = None
-    if row.get("provenance"):
-        from qcut_ai.library.provenance import from_json
+    return rows_to_items(list(row), [tuple(row.values())], root)[0]
 
-        provenance = from_json(row["provenance"])
-    tags = sorted(t for t in (row.get("tags") or "").split(TAG_SEPARATOR) if t)
-    return MediaItem(
-        id=row["id"],
-        name=row["name"],
-        path=path,
-        kind=MediaKind(row["kind"]),
-        origin=Origin(row["origin"]),
-        created_at=row["created_at"],
-        probe=ProbeInfo(
-            kind=MediaKind(row["kind"]),
-            duration=row["duration"],
-            width=row["width"],
-            height=row["height"],
-            fps=row["fps"],
-            video_codec=row["video_codec"],
-            audio_codec=row["audio_codec"],
-            has_audio=bool(row["has_audio"]),
-            rotation=row["rotation"],
-            size=row["size"],
-            sha256=row["sha256"],
-        ),
-        thumbnail=row["thumbnail"],
-        filmstrip=row["filmstrip"],
-        model=row["endpoint"],
-        model_name=row["model_name"],
-        request_id=row["request_id"],
-        prompt=row["prompt"],
-        cost_estimate_usd=row["cost_estimate_usd"],
-        rating=row["rating"],
-        favourite=bool(row["favourite"]),
-        tags=tags,
-        missing=bool(row["missing"]),
-        parent_id=row["parent_id"],
-        provenance=provenance,
+
+def rows_to_items(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], root: Path | None
+) -> list[MediaItem]:
+    """MediaItems from `media` rows (`columns` names their values, as `SELECT m.*` gives).
+
+    A page of rows is built on every query and scroll, so this stays lean: the
+    provenance JSON is kept as stored (parsed when first asked for), paths are
+    joined as strings, and each item is validated from one nested dict in a
+    single pydantic call.
+    """
+    at = {name: n for n, name in enumerate(columns)}
+    top = [(key, at[column]) for key, column in _ITEM_FIELDS]
+    probe = [(key, at[key]) for key in _PROBE_FIELDS]
+    kind, rel, path_at, tags_at = at["kind"], at["rel_path"], at["path"], at["tags"]
+    has_audio, favourite, missing, prov = (
+        at["has_audio"],
+        at["favourite"],
+        at["missing"],
+        at["provenance"],
     )
+    base = os.fspath(root) if root is not None else None
+    sep = os.sep
+    items = []
+    for row in rows:
+        data = {key: row[n] for key, n in top}
+        data["probe"] = info = {key: row[n] for key, n in probe}
+        info["kind"] = row[kind]
+        info["has_audio"] = bool(row[has_audio])
+        rel_path = row[rel]
+        # Plain strings: a Path per row costs more than the rest of the row.
+        if base is not None and rel_path:
+            data["path"] = base + sep + (rel_path if sep == "/" else rel_path.replace("/", sep))
+        else:
+            data["path"] = row[path_at]
+        tags = row[tags_at]
+        data["tags"] = sorted(t for t in tags.split(TAG_SEPARATOR) if t) if tags else []
+        data["favourite"] = bool(row[favourite])
+        data["missing"] = bool(row[missing])
+        data["provenance_json"] = row[prov] or None
+        items.append(MediaItem.model_validate(data))
+    return items
+
+
+# MediaItem field, `media` column: copied as they are.
+_ITEM_FIELDS = (
+    ("id", "id"),
+    ("name", "name"),
+    ("kind", "kind"),
+    ("origin", "origin"),
+    ("created_at", "created_at"),
+    ("thumbnail", "thumbnail"),
+    ("filmstrip", "filmstrip"),
+    ("model", "endpoint"),
+    ("model_name", "model_name"),
+    ("request_id", "request_id"),
+    ("prompt", "prompt"),
+    ("cost_estimate_usd", "cost_estimate_usd"),
+    ("rating", "rating"),
+    ("parent_id", "parent_id"),
+)
+_PROBE_FIELDS = (
+    "duration",
+    "width",
+    "height",
+    "fps",
+    "video_codec",
+    "audio_codec",
+    "rotation",
+    "size",
+    "sha256",
+)
 
 
 def fts_query(text: str) -> str | None:

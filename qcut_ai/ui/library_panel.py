@@ -181,9 +181,7 @@ class LibraryPanel(QWidget):
 
     def _on_loaded(self, items: list[MediaItem]) -> None:
         selected = [i.id for i in self.view.selected_items()]
-        same_rows = [i.id for i in items] == [i.id for i in self.model.items]
-        self.model.set_items(items)
-        if selected and not same_rows:
+        if self.model.set_items(items) and selected:
             self.view.select_ids(selected)
         self._refresh_details()
         self._update_status()
@@ -237,7 +235,9 @@ class LibraryPanel(QWidget):
 
     def _update_status(self, *_args: Any) -> None:
         count = self.model.rowCount()
-        if count:
+        if count and self.service.has_more:  # more come as the view scrolls
+            self.status.setText(f"{count}+ items")
+        elif count:
             self.status.setText(f"{count} item{'s' if count != 1 else ''}")
         elif self.service.query.is_default():
             self.status.setText("No media yet: generate a clip or drop files here to import.")

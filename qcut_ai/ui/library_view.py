@@ -51,7 +51,12 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class MediaListModel(QAbstractListModel):
-    """Library items for views. Thumbnails are decoded in workers when a row is first painted."""
+    """Library items for views, a page at a time.
+
+    The service delivers a query's first page; the view asks for the next
+    ones (canFetchMore/fetchMore) as it scrolls to the end. Thumbnails are
+    decoded in workers when a row is first painted.
+    """
 
     def __init__(self, service: LibraryService, parent: Any = None) -> None:
         super().__init__(parent)
@@ -62,6 +67,7 @@ class MediaListModel(QAbstractListModel):
         self._placeholder = QPixmap(THUMB)
         self._placeholder.fill(QColor("#2a2d33"))
         service.thumbnail_ready.connect(self._on_thumbnail)
+        service.more_loaded.connect(self.append_items)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
@@ -101,16 +107,48 @@ class MediaListModel(QAbstractListModel):
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.service.can_fetch_more()
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid():
+            self.service.fetch_more(len(self.items))
+
     # -- contents --------------------------------------------------------------
-    def set_items(self, items: list[MediaItem]) -> None:
-        """Show `items`; the same rows in the same order update in place (no reset)."""
-        if [i.id for i in items] == [i.id for i in self.items] and items:
+    def set_items(self, items: list[MediaItem]) -> bool:
+        """Show `items`; True when the model was reset (selection and scroll start over).
+
+        When the rows shown stay in the same order (rows only added or dropped
+        at the end, as a reload of the same query gives) they update in place.
+        """
+        old, new = [i.id for i in self.items], [i.id for i in items]
+        common = min(len(old), len(new))
+        if not common or old[:common] != new[:common]:
+            self.beginResetModel()
             self.items = list(items)
-            self.dataChanged.emit(self.index(0), self.index(len(items) - 1))
-            return
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
+            self.endResetModel()
+            return True
+        if len(new) < len(old):
+            self.beginRemoveRows(QModelIndex(), len(new), len(old) - 1)
+            del self.items[len(new) :]
+            self.endRemoveRows()
+        self.items[:common] = items[:common]
+        self.dataChanged.emit(self.index(0), self.index(common - 1))
+        if len(new) > len(old):
+            self._append(items[common:])
+        return False
+
+    def append_items(self, items: Iterable[MediaItem]) -> None:
+        """Add the next page at the end (rows already shown are not repeated)."""
+        shown = {i.id for i in self.items}
+        self._append([i for i in items if i.id not in shown])
+
+    def _append(self, items: list[MediaItem]) -> None:
+        if items:
+            first = len(self.items)
+            self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
+            self.items.extend(items)
+            self.endInsertRows()
 
     def add_item(self, item: MediaItem) -> None:
         if self.row_of(item.id) is not None:

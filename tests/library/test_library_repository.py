@@ -122,6 +122,20 @@ def test_item_fields_round_trip(project: ProjectPaths, repo: MediaRepository) ->
     assert item.provenance is not None and item.provenance.arguments["duration"] == "5"
     assert item.tags == ["Night", "city"]
     assert item.created_at.endswith("Z") and len(item.created_at) == 24
+    # The provenance read back (on first use) is the one stored, and it survives
+    # copies and a dump/validate round trip like any other field.
+    stored = _prov("req-3", "neon city at night")
+    fresh = repo.get(item.id)
+    assert fresh is not None and fresh.provenance == stored
+    assert fresh.model_copy(update={"rating": 2}).provenance == stored
+    assert MediaItem.model_validate(fresh.model_dump()).provenance == stored
+    assert MediaItem.model_validate_json(fresh.model_dump_json()).provenance == stored
+    built = MediaItem(**{**fresh.model_dump(), "provenance": stored})
+    assert built.provenance == stored and built.model_dump()["provenance"]["request_id"] == "req-3"
+    imported = repo.add(
+        NewMedia(path=project.root / "plain.png", probe=ProbeInfo(kind=MediaKind.IMAGE))
+    )
+    assert imported.provenance is None
 
 
 def test_search_matches_words_prefixes_and_tags(
@@ -456,3 +470,66 @@ def test_an_add_waits_for_another_writer_instead_of_failing(
         writer.join()
     assert added.prompt == "second clip"
     assert repo.count() == 2
+
+
+def _join_order(
+    repo: MediaRepository, text: str, order: str, where: str = "", params: tuple[object, ...] = ()
+) -> list[int]:
+    """The reference: every match, through the join with `media`, ordered in SQL."""
+    from qcut_ai.library.queries import order_by
+    from qcut_ai.library.records import fts_query
+
+    sql = (
+        "SELECT m.id FROM media_fts f JOIN media m ON m.id = f.rowid "
+        f"WHERE media_fts MATCH ?{where} ORDER BY {order_by(order, searching=True)}"
+    )
+    return [r[0] for r in repo.db.conn.execute(sql, [fts_query(text), *params])]
+
+
+def test_search_pages_match_the_joined_query(project: ProjectPaths, repo: MediaRepository) -> None:
+    """Best-match ranking from the index alone gives what the join with `media` gives.
+
+    Prompts repeat, so many matches tie on rank; dates run against the
+    insertion order, so ties must be broken by date, not by id.
+    """
+    rng = random.Random(11)
+    prompts = [
+        "dragon over a harbour",
+        "a dragon",
+        "dragon dragon at dusk",
+        "harbour lights",
+        "slow dragon flight over a misty harbour at dawn",
+    ]
+    rows = []
+    for n in range(360):
+        # A run of identical matches longer than a page, unique ones, and a mix.
+        prompt = f"dragon {n}" if n % 9 == 1 else "a dragon" if n % 3 == 0 else rng.choice(prompts)
+        new = _new(project.root, n, prompt, tags=["keep"] if n % 4 == 0 else [])
+        minute = rng.randrange(60)  # many share a date too: then the newest id first
+        new.created_at = f"2026-02-01T10:{minute:02d}:00.000Z"
+        rows.append(new)
+    assert repo.add_many(rows) == 360
+    for media_id in (3, 4, 30, 31, 200):
+        repo.set_rating(media_id, 4)
+    for text in ("dragon", "harbour", "drag", "dragon harbour", "dusk", "nothing"):
+        for sort in ("rank", "newest"):
+            reference = _join_order(repo, text, sort)
+            assert [i.id for i in repo.search(text, limit=1000, sort=sort)] == reference
+            for size in (1, 7, 50, 100):  # page by page, as the panel scrolls
+                pages: list[int] = []
+                for offset in range(0, len(reference) + size, size):
+                    pages += [i.id for i in repo.search(text, size, offset, sort=sort)]
+                assert pages == reference, (text, sort, size)
+        # With a filter the join is needed; the answer is the same either way.
+        kept = _join_order(
+            repo,
+            text,
+            "rank",
+            " AND EXISTS (SELECT 1 FROM media_tag mt JOIN tag t ON t.id = mt.tag_id "
+            "WHERE mt.media_id = m.id AND t.name = ?)",
+            ("keep",),
+        )
+        assert [i.id for i in repo.search(text, 1000, tag="keep")] == kept
+        assert set(kept) <= set(_join_order(repo, text, "rank"))
+        rated = _join_order(repo, text, "rank", " AND m.rating >= ?", (4,))
+        assert [i.id for i in repo.search(text, 1000, min_rating=4)] == rated

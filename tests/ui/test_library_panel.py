@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from qcut_ai.core.media import MediaItem, Provenance
+from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
+from qcut_ai.jobs.library_service import PAGE_SIZE
 from qcut_ai.library.db import open_project_db
 from qcut_ai.library.ingest import Library
+from qcut_ai.library.records import NewMedia
 from qcut_ai.library.repository import MediaRepository
 from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.ui.library_panel import LibraryPanel
+from qcut_ai.ui.library_view import BadgesRole
 
 
 @pytest.fixture
@@ -85,7 +88,20 @@ def test_filters_and_sort_change_what_is_shown(qtbot: QtBot, panel: LibraryPanel
     assert panel.status.text() == "2 items"
 
 
-def test_search_finds_by_prompt_and_drops_stale_answers(qtbot: QtBot, panel: LibraryPanel) -> None:
+def test_search_finds_by_prompt_and_drops_stale_answers(
+    qtbot: QtBot, panel: LibraryPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qcut_ai.library.db
+
+    # Searching reuses the query worker's connection: no database open per keystroke.
+    opened: list[ProjectPaths] = []
+    real_open = qcut_ai.library.db.open_project_db
+
+    def counted_open(project: ProjectPaths) -> object:
+        opened.append(project)
+        return real_open(project)
+
+    monkeypatch.setattr(qcut_ai.library.db, "open_project_db", counted_open)
     loaded: list[list[str]] = []
     panel.service.items_loaded.connect(lambda items: loaded.append([i.prompt for i in items]))
     # Typed quickly: one query for the pause, not one per key.
@@ -103,6 +119,7 @@ def test_search_finds_by_prompt_and_drops_stale_answers(qtbot: QtBot, panel: Lib
     assert panel.status.text() == "Nothing matches the search and filters."
     panel.search.clear()
     qtbot.waitUntil(lambda: len(_names(panel)) == 3)
+    assert opened == []
 
 
 def test_menu_rename_tag_rate_favourite_reach_the_database(
@@ -275,3 +292,124 @@ def test_new_generation_appears_without_a_reload(
     panel.add_item(item)
     assert _names(panel)[0] == "new.mp4" and loaded == []
     qtbot.waitUntil(lambda: panel.filters.model.findData("Veo 3") >= 0)
+
+
+def _big_library(root: Path, count: int) -> tuple[ProjectPaths, MediaRepository]:
+    """`count` clips, one a second; every other one is a storm. The caller closes repo.db."""
+    project = ProjectPaths.at(root).ensure()
+    rows = []
+    for n in range(count):
+        path = project.media / f"clip {n:03d}.mp4"
+        path.write_bytes(b"")  # present: the file check leaves it alone
+        rows.append(
+            NewMedia(
+                path=path,
+                probe=ProbeInfo(kind=MediaKind.VIDEO, duration=1.0 + n % 7),
+                origin=Origin.AI,
+                provenance=Provenance(
+                    endpoint="fal-ai/veo3",
+                    model_id="veo-3",
+                    model_name="Veo 3",
+                    request_id=f"req-{n}",
+                    # Storms repeat the word 1-3 times: best match differs from newest.
+                    prompt=f"{'storm ' * (1 + n % 3) if n % 2 else 'calm '}sea, take {n}",
+                ),
+                created_at=f"2026-03-01T10:{n // 60:02d}:{n % 60:02d}.000Z",
+            )
+        )
+    repo = MediaRepository(open_project_db(project), project.root)
+    repo.add_many(rows)
+    return project, repo
+
+
+def _ids(panel: LibraryPanel) -> list[int]:
+    return [i.id for i in panel.model.items]
+
+
+def _wait_for_ids(qtbot: QtBot, panel: LibraryPanel, ids: list[int]) -> None:
+    qtbot.waitUntil(lambda: _ids(panel) == ids)
+
+
+def _scroll_to_the_end(qtbot: QtBot, panel: LibraryPanel) -> None:
+    """Scroll down as a user would until nothing more comes."""
+    while True:
+        shown = panel.model.rowCount()
+        panel.view.scrollToBottom()
+        qtbot.waitUntil(lambda: panel.service.pending_tasks() == 0)
+        if panel.model.rowCount() == shown:
+            return
+
+
+def test_a_large_library_opens_on_its_newest_page_and_scrolling_brings_the_rest(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    project, repo = _big_library(tmp_path / "Big", 2 * PAGE_SIZE + 45)
+    try:
+        newest = [i.id for i in repo.list_recent(limit=1000)]
+        storms = [i.id for i in repo.search("storm", limit=1000, sort="newest")]
+        best = [i.id for i in repo.search("storm sea", limit=1000, sort="rank")]
+        by_duration = [i.id for i in repo.list_recent(limit=1000, sort="duration")]
+    finally:
+        repo.db.close()
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(640, 560)
+    panel.show()
+    panel.open(project)
+    try:
+        qtbot.waitUntil(lambda: panel.service.pending_tasks() == 0 and panel.model.rowCount() > 0)
+        # The first screen: the newest items, a page of them and no more until asked.
+        assert _ids(panel) == newest[:PAGE_SIZE]
+        assert panel.status.text() == f"{PAGE_SIZE}+ items"
+        panel.view.setCurrentIndex(panel.model.index(4))
+        selected = panel.view.selected_items()
+        _scroll_to_the_end(qtbot, panel)
+        assert _ids(panel) == newest
+        assert panel.status.text() == f"{len(newest)} items"
+        # Scrolling kept the selection; the rows that came later drag like the first.
+        assert panel.view.selected_items() == selected
+        far = panel.model.index(len(newest) - 1)
+        assert panel.model.flags(far) & Qt.ItemFlag.ItemIsDragEnabled
+        assert panel.model.mimeData([far]).urls()[0].toLocalFile().endswith("clip 000.mp4")
+
+        # Search, sort and filters page the same way, each from its first page.
+        bar = panel.filters
+        for text, sort, wanted in (
+            ("storm", "newest", storms),
+            ("storm sea", "rank", best),
+            ("", "duration", by_duration),
+        ):
+            panel.view.scrollToTop()
+            bar.sort.setCurrentIndex(bar.sort.findData(sort))
+            panel.search.setText(text)
+            qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+            _wait_for_ids(qtbot, panel, wanted[:PAGE_SIZE])
+            _scroll_to_the_end(qtbot, panel)
+            assert _ids(panel) == wanted
+        assert best != storms
+    finally:
+        panel.shutdown()
+
+
+def test_a_reload_keeps_the_rows_already_scrolled_to(qtbot: QtBot, tmp_path: Path) -> None:
+    project, repo = _big_library(tmp_path / "Big", PAGE_SIZE + 30)
+    repo.db.close()
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(640, 560)
+    panel.show()
+    panel.open(project)
+    try:
+        qtbot.waitUntil(lambda: panel.service.pending_tasks() == 0 and panel.model.rowCount() > 0)
+        _scroll_to_the_end(qtbot, panel)
+        assert panel.model.rowCount() == PAGE_SIZE + 30
+        last = panel.model.items[-1]
+        panel.view.scrollToTop()
+        # A file vanishes; the next check flags it and the reload keeps every row shown.
+        Path(last.path).unlink()
+        panel.service.check_missing()
+        qtbot.waitUntil(lambda: panel.model.items[-1].missing)
+        assert panel.model.rowCount() == PAGE_SIZE + 30
+        assert "Missing" in panel.model.index(PAGE_SIZE + 29).data(BadgesRole)
+    finally:
+        panel.shutdown()

@@ -103,9 +103,14 @@ def test_missing_file_shows_a_badge_cannot_be_dragged_and_relinks(
     panel = LibraryPanel()
     qtbot.addWidget(panel)
     panel.show()
+    pages: list[list[MediaItem]] = []
+    panel.service.items_loaded.connect(pages.append)
     panel.open(ProjectPaths.at(root))
     try:
         qtbot.waitUntil(lambda: panel.model.rowCount() == 3 and _item(panel, "desert.mp4").missing)
+        # The first page is shown before the files are checked; the badge follows.
+        assert not any(i.missing for i in pages[0])
+        assert any(i.missing for i in pages[-1])
         index = panel.model.index(_row(panel, "desert.mp4"))
         assert "Missing" in index.data(BadgesRole)
         assert not panel.model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled

@@ -1,0 +1,142 @@
+"""What the library view asks for and how a worker answers it, without Qt.
+
+`LibraryQuery` describes what the panel shows; `run_query` answers one page
+of it from a MediaRepository; `QueryConnection` keeps the query worker's
+database connection open between queries.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qcut_ai.core.errors import LibraryError
+from qcut_ai.core.media import MediaItem
+from qcut_ai.services.paths import ProjectPaths
+
+# Rows per query: the first page (a few screens of the grid) and each page fetched on scroll.
+PAGE_SIZE = 100
+QUERY_LIMIT = PAGE_SIZE
+# What a dropped folder contributes to an import; a file dropped on its own is always tried.
+MEDIA_SUFFIXES = (
+    *(".mp4", ".mov", ".m4v", ".mkv", ".webm", ".avi"),
+    *(".png", ".jpg", ".jpeg", ".webp"),
+    *(".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg"),
+)
+_FILTERS = ("kind", "origin", "model", "tag", "min_rating", "favourite")
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    """What the library shows: search text, filters (None = any) and sort order."""
+
+    text: str = ""
+    kind: str | None = None  # "video" | "image" | "audio"
+    origin: str | None = None  # "ai" | "imported"
+    model: str | None = None  # model name, id or endpoint
+    tag: str | None = None
+    min_rating: int | None = None
+    favourite: bool | None = None
+    sort: str = "newest"  # "newest" | "oldest" | "name" | "duration" | "rank" (best match)
+    limit: int = QUERY_LIMIT
+
+    def filters(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in _FILTERS if getattr(self, k) is not None}
+
+    def is_default(self) -> bool:
+        """True when every item belongs in the result, newest first."""
+        return not self.text.strip() and not self.filters() and self.sort == "newest"
+
+
+@dataclass(frozen=True)
+class LibraryFacets:
+    """The values the filter bar offers: models and tags present in the library."""
+
+    models: list[str]
+    tags: list[str]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did: the items now in the library and one sentence per failed file."""
+
+    items: list[MediaItem]
+    errors: list[str]
+
+
+def run_query(repo: Any, query: LibraryQuery, offset: int = 0) -> list[MediaItem]:
+    """`query.limit` items for `query` from a MediaRepository, skipping `offset` (workers only)."""
+    if query.text.strip():
+        return list(
+            repo.search(
+                query.text, limit=query.limit, offset=offset, sort=query.sort, **query.filters()
+            )
+        )
+    # "rank" (best match) means nothing without search words: newest first then.
+    sort = "newest" if query.sort == "rank" else query.sort
+    return list(repo.list_recent(limit=query.limit, offset=offset, sort=sort, **query.filters()))
+
+
+class QueryConnection:
+    """The query worker's MediaRepository, kept open between queries.
+
+    Opening the project's database costs more than a search (pragmas,
+    migrations check, the first integrity check), so one connection serves
+    every query of a project; it is opened, used and closed on one thread.
+    """
+
+    def __init__(self) -> None:
+        self._project: ProjectPaths | None = None
+        self._db: Any = None
+        self._repo: Any = None
+
+    def repository(self, project: ProjectPaths) -> Any:
+        """The repository of `project`, opened on first use (another project's is closed)."""
+        if self._repo is None or self._project is None or self._project.root != project.root:
+            from qcut_ai.library.db import open_project_db
+            from qcut_ai.library.repository import MediaRepository
+
+            self.close()
+            self._db = open_project_db(project)
+            self._project, self._repo = project, MediaRepository(self._db, project.root)
+        return self._repo
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._project = self._db = self._repo = None
+
+
+def media_files(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, folders replaced by the media files inside them (recursively)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in MEDIA_SUFFIXES and not p.name.startswith(".")
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def load_facets(repo: Any) -> LibraryFacets:
+    """The models and tags present in the library (worker threads only)."""
+    all_models = getattr(repo, "all_models", None)
+    if all_models is not None:
+        models = list(all_models())
+    else:  # until MediaRepository offers all_models()
+        try:
+            rows = repo.db.conn.execute(
+                "SELECT DISTINCT model_name FROM media WHERE model_name IS NOT NULL "
+                "ORDER BY model_name COLLATE NOCASE"
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise LibraryError(f"The media library could not be read: {exc}.") from exc
+        models = [r[0] for r in rows]
+    return LibraryFacets(models=models, tags=list(repo.all_tags()))
