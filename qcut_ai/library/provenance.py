@@ -17,10 +17,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from qcut_ai.core.errors import MediaError
-from qcut_ai.core.media import Provenance
+from qcut_ai.core.media import Provenance, provenance_from_json
 
 SIDECAR_SUFFIX = ".qcut.json"
 TAG_KEY = "qcut_ai_provenance"
@@ -61,17 +59,7 @@ def to_json(provenance: Provenance) -> str:
 
 def from_json(text: str) -> Provenance | None:
     """Parse provenance written by `to_json`; None for anything else."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or "qcut_ai" not in data:
-        return None
-    data.pop("qcut_ai", None)
-    try:
-        return Provenance.model_validate(data)
-    except ValidationError:
-        return None
+    return provenance_from_json(text)
 
 
 def write_sidecar(path: Path, provenance: Provenance) -> Path:

@@ -49,8 +49,10 @@ def size_text(size: int) -> str:
 
 def model_label(item: MediaItem) -> str:
     """The model's display name, "" for items without one."""
+    if item.model_name:
+        return item.model_name  # painted for every badge: the stored JSON stays unparsed
     prov = item.provenance
-    return item.model_name or (prov.model_name if prov else "") or item.model or ""
+    return (prov.model_name if prov else "") or item.model or ""
 
 
 def stars(rating: int) -> str:
