@@ -87,9 +87,7 @@ def embed(path: Path, provenance: Provenance) -> bool:
 
     fmt, options = spec
     # Unique per writer: the runner and a project's open may finish the same item.
-    tmp = path.with_name(
-        f".{path.stem}.tagging-{os.getpid()}-{threading.get_ident()}{path.suffix}"
-    )
+    tmp = path.with_name(f".{path.stem}.tagging-{os.getpid()}-{threading.get_ident()}{path.suffix}")
     try:
         with av.open(str(path)) as src, av.open(str(tmp), "w", format=fmt, options=options) as dst:
             for key, value in src.metadata.items():
