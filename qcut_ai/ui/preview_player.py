@@ -1,90 +1,59 @@
-"""PreviewPlayer: the selected clip's picture, name and duration, with a frame preview.
+"""PreviewPlayer: the selected library item, played for real in the panel's preview pane.
 
-PySide6-Essentials ships no QtMultimedia, so playback steps through the
-clip's filmstrip (ten evenly spaced frames made at ingest) over the clip's
-real duration. Images show at full size; audio shows its waveform. Frames
-are read from disk in a worker; the GUI thread only turns them into pixmaps.
+Pictures are read in a worker and files open asynchronously (`playback.py`),
+so selecting an item never blocks the GUI thread.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QImage, QImageReader, QKeyEvent, QPixmap, QResizeEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtGui import QHideEvent, QImage, QKeyEvent
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from qcut_ai.core.media import MediaItem, MediaKind
 from qcut_ai.jobs.runnables import FunctionRunnable, start_task
-from qcut_ai.library.thumbnails import STRIP_FRAME_WIDTH
+from qcut_ai.ui.player_controls import PlayerControls, clock
+from qcut_ai.ui.player_keys import key_action
+from qcut_ai.ui.video_view import PreviewStills, VideoView, load_stills
 
-# The shortest step between frames, so a long strip of a short clip stays watchable.
-_MIN_STEP_MS = 80
-_LARGEST_IMAGE = QSize(1920, 1920)
+if TYPE_CHECKING:
+    from qcut_ai.ui.playback import Playback
 
+__all__ = ["NEEDS_ADDONS", "PreviewPlayer", "clock", "open_playback"]
 
-@dataclass(frozen=True)
-class PreviewFrames:
-    """What the worker read for one item: still picture, strip frames, or a missing file."""
-
-    generation: int
-    missing: bool = False
-    poster: QImage | None = None
-    frames: list[QImage] = field(default_factory=list)
-    problem: str = ""
+NO_PICTURE = "No preview picture has been made for this item yet."
+NEEDS_ADDONS = "Playback needs PySide6-Addons (QtMultimedia); only the poster is shown."
+_FALLBACK_FPS = 30.0
+_PLAYABLE = (MediaKind.VIDEO, MediaKind.AUDIO)
 
 
-def clock(seconds: float | None) -> str:
-    """`m:ss`, or an em dash when the duration is unknown."""
-    if seconds is None:
-        return "—"
-    whole = max(0, round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
-
-
-def _read(path: str | None, limit: QSize | None = None) -> QImage | None:
-    if not path or not Path(path).is_file():
+def open_playback(parent: QObject) -> Playback | None:
+    """A Playback owned by `parent`, or None when QtMultimedia (PySide6-Addons) is absent."""
+    try:
+        from qcut_ai.ui.playback import Playback
+    except ImportError:
         return None
-    reader = QImageReader(path)
-    size = reader.size()
-    if limit is not None and size.isValid() and (size.width() > limit.width()):
-        reader.setScaledSize(size.scaled(limit, Qt.AspectRatioMode.KeepAspectRatio))
-    image = reader.read()
-    return None if image.isNull() else image
-
-
-def load_frames(item: MediaItem, generation: int) -> PreviewFrames:
-    """Read the pictures for `item` (runs in a worker; QImage is safe off the GUI thread)."""
-    if item.missing or not Path(item.path).is_file():
-        return PreviewFrames(generation, missing=True)
-    if item.kind is MediaKind.IMAGE:
-        poster = _read(item.path, _LARGEST_IMAGE) or _read(item.thumbnail)
-        return PreviewFrames(generation, poster=poster)
-    poster = _read(item.thumbnail)
-    strip = _read(item.filmstrip) if item.kind is MediaKind.VIDEO else None
-    frames: list[QImage] = []
-    if strip is not None:
-        count = max(1, round(strip.width() / STRIP_FRAME_WIDTH))
-        width = strip.width() // count
-        frames = [strip.copy(i * width, 0, width, strip.height()) for i in range(count)]
-    problem = "" if poster or frames else "No preview picture has been made for this item yet."
-    first = frames[0] if frames else None
-    return PreviewFrames(generation, poster=poster or first, frames=frames, problem=problem)
+    return Playback(parent)
 
 
 class PreviewPlayer(QWidget):
-    """Previews one library item. Space plays or pauses; `stop()` returns to the poster.
+    """Previews one library item: video and audio play for real, images show scaled to fit.
+
+    The poster (or waveform) shows until playback starts, and again after Stop.
+    Keys, while the player has focus (see `player_keys`): Space or K play and
+    pause; Left/Right step one frame back or forward (pausing first; a frame
+    is 1/fps of the clip, or 1/30 s when its rate is unknown); J/L jump one
+    second back or forward (a jump, not a shuttle: playing goes on from
+    there); M mutes; Up/Down change the volume. Hiding the player pauses it.
+
+    States: "empty" (nothing selected), "loading", "ready" (stopped, paused or
+    at the end; also a still image), "playing", "missing" (the file is gone)
+    and "error" (the file cannot be played).
 
     Signals:
-        state_changed(str): "empty", "loading", "ready", "playing", "missing" or "error"
+        state_changed(str): the new state
     """
 
     state_changed = Signal(str)
@@ -96,208 +65,246 @@ class PreviewPlayer(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.item: MediaItem | None = None
         self.state = "empty"
+        self.playback: Playback | None = None
+        self._backend_tried = False
         self._generation = 0
         self._tasks: set[FunctionRunnable] = set()
-        self._poster: QPixmap | None = None
-        self._frames: list[QPixmap] = []
-        self._index = 0
-        self._shown: QPixmap | None = None
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._advance)
+        self._poster: QImage | None = None
+        self._media_ready = False
+        self._duration_ms: int | None = None
+        self._want_play = False  # play was asked for while the file was still opening
 
         self.title = QLabel(self)
         self.title.setObjectName("previewTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.picture = QLabel(self)
-        self.picture.setObjectName("previewScreen")
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setMinimumSize(160, 90)
-        # Ignored: the scaled pixmap must follow the layout, never push it wider.
-        self.picture.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.picture.setStyleSheet("background: #111318; color: #c8ccd4;")
-        self.picture.setWordWrap(True)
-        self.play_button = self._button("Play", "previewPlay", self.toggle_play)
-        self.stop_button = self._button("Stop", "previewStop", self.stop)
-        self.position = QLabel(self)
-        self.position.setObjectName("previewPosition")
-        self.notice = QLabel("Frame preview: this Qt build has no video playback.", self)
+        self.picture = VideoView(self)
+        self.controls = controls = PlayerControls(self)
+        self.play_button, self.stop_button = controls.play_button, controls.stop_button
+        self.position = controls.position
+        self.notice = QLabel(NEEDS_ADDONS, self)
         self.notice.setObjectName("previewNotice")
         self.notice.setWordWrap(True)
         self.notice.setEnabled(False)  # drawn dimmed: a note, not a control
+        self.notice.hide()
 
-        controls = QHBoxLayout()
-        controls.addWidget(self.play_button)
-        controls.addWidget(self.stop_button)
-        controls.addWidget(self.position, 1)
+        controls.play_clicked.connect(self.toggle_play)
+        controls.stop_clicked.connect(self.stop)
+        controls.seek_requested.connect(self.seek)
+        for changed in (controls.muted_toggled, controls.volume_changed, controls.loop_toggled):
+            changed.connect(self._apply_sound)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.picture, 1)
-        layout.addLayout(controls)
+        layout.addWidget(controls)
         layout.addWidget(self.notice)
         self.show_item(None)
 
-    def _button(self, text: str, name: str, slot: object) -> QToolButton:
-        button = QToolButton(self)
-        button.setText(text)
-        button.setObjectName(name)
-        # Space belongs to the player, not to whichever button last had focus.
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.clicked.connect(slot)
-        return button
-
     # -- public API ------------------------------------------------------------------
     def show_item(self, item: MediaItem | None) -> None:
-        """Show `item` (None clears the player). Its pictures load in a worker."""
-        self._timer.stop()
+        """Show `item` (None clears the player); whatever played before stops.
+
+        Showing the item that is already loaded keeps its place, so Space in the
+        library after selecting a clip plays it rather than reloading it.
+        """
+        current = self.item
+        if (
+            item is not None
+            and current is not None
+            and (item.id, item.path, item.missing) == (current.id, current.path, current.missing)
+            and self.state in ("loading", "ready", "playing")
+        ):
+            self.item = item
+            self.title.setText(item.display_name)
+            return
         self._generation += 1
+        self._release()
         self.item = item
-        self._poster, self._frames, self._index = None, [], 0
-        self._update_position()
+        self.title.setText(item.display_name if item is not None else "")
+        self.title.setToolTip(item.path if item is not None else "")
+        self.controls.clear_time()  # a still has no time; a clip's shows once known
         if item is None:
-            self.title.setText("")
-            self.picture.setText("Select a clip to preview it.")
+            self.picture.show_text("Select a clip to preview it.")
             self._set_state("empty")
             return
-        self.title.setText(item.display_name)
-        self.title.setToolTip(item.path)
+        self._show_time(0)
         if item.missing:
             self._show_missing()
             return
-        self.picture.setText("Loading…")
+        self.picture.show_text("Loading…")
         self._set_state("loading")
         generation = self._generation
-
-        def work(_emit: object, _abort: object) -> PreviewFrames:
-            return load_frames(item, generation)
-
         start_task(
-            QThreadPool.globalInstance(), work, self._on_loaded, self._on_failed, self._tasks
+            QThreadPool.globalInstance(),
+            lambda _emit, _abort: load_stills(item, generation),
+            self._on_stills,
+            self._on_failed,
+            self._tasks,
         )
 
     def toggle_play(self) -> None:
-        """Play from the current frame, or pause where it is."""
-        if self.state == "playing":
-            self._timer.stop()
-            self._set_state("ready")
-        elif self.state == "ready" and len(self._frames) > 1:
-            if self._index >= len(self._frames) - 1:
-                self._index = 0
-            self._show_frame()  # the poster gives way to the frame being played
-            self._timer.start(self._step_ms())
-            self._set_state("playing")
+        """Play from where it is, or pause there. While the file opens, play once it has."""
+        live = self._live()
+        if live is not None and self.state == "playing":
+            live.pause()
+        elif live is not None and self.state == "ready":
+            live.play()
+        elif self.state == "loading" and self.item is not None:
+            self._want_play = self.item.kind in _PLAYABLE and not self._want_play
 
     def stop(self) -> None:
         """Stop and go back to the start: the poster is shown again."""
-        self._timer.stop()
-        self._index = 0
-        if self.state in ("playing", "ready") and self._poster is not None:
-            self._show_pixmap(self._poster)
+        self._want_play = False
+        live = self._live()
+        if live is not None:
+            live.stop()
+            self._show_start()
+            self._show_time(0)
             self._set_state("ready")
 
-    @property
-    def frame_index(self) -> int:
-        return self._index
+    def seek(self, ms: int) -> None:
+        """Show the picture at `ms` (playing goes on from there; stopped turns to paused)."""
+        if live := self._live():
+            live.seek(ms)
+
+    def step_frames(self, count: int) -> None:
+        """Pause, then move `count` frames forward (negative: back)."""
+        if (live := self._live()) and self.item is not None:
+            live.step(count, self.item.probe.fps or _FALLBACK_FPS)
+
+    def jump(self, ms: int) -> None:
+        """Move `ms` forward (negative: back), playing or not."""
+        if live := self._live():
+            live.seek(live.position() + ms)
 
     @property
-    def frame_count(self) -> int:
-        return len(self._frames)
+    def playable(self) -> bool:
+        """True once a video or audio file has opened and can be played."""
+        return self._live() is not None
+
+    @property
+    def position_ms(self) -> int:
+        live = self._live()
+        return live.position() if live is not None else 0
+
+    @property
+    def duration_ms(self) -> int | None:
+        """The backend's duration once known, else the probed one, in ms."""
+        duration = self.item.duration if self.item is not None else None
+        return self._duration_ms or (round(duration * 1000) if duration else None)
 
     # -- loading ------------------------------------------------------------------------
-    def _on_loaded(self, result: PreviewFrames) -> None:
-        if result.generation != self._generation:
+    def _live(self) -> Playback | None:
+        """The playback, when a file is open in it."""
+        return self.playback if self._media_ready else None
+
+    def _release(self) -> None:
+        """Forget the current item; the playback stops and lets go of its file."""
+        self._want_play = self._media_ready = False
+        self._duration_ms, self._poster = None, None
+        self.notice.hide()
+        if self.playback is not None:
+            self.playback.close()
+
+    def _backend(self) -> Playback | None:
+        # Made on first use: an app that never previews a clip never loads FFmpeg.
+        if not self._backend_tried:
+            self._backend_tried = True
+            self.playback = playback = open_playback(self)
+            if playback is not None:
+                playback.loaded.connect(self._on_media_loaded)
+                playback.playing_changed.connect(self._on_playing_changed)
+                playback.position_changed.connect(self._show_time)
+                playback.duration_changed.connect(self._on_duration)
+                playback.failed.connect(self._on_failed)
+                playback.frame_arrived.connect(self.picture.show_frame)
+                self.controls.scrub_started.connect(playback.begin_scrub)
+                self.controls.scrub_finished.connect(playback.end_scrub)
+                self._apply_sound()
+        return self.playback
+
+    def _on_stills(self, result: PreviewStills) -> None:
+        if result.generation != self._generation or self.item is None:
             return  # the selection moved on while this item loaded
         if result.missing:
             self._show_missing()
             return
-        self._poster = QPixmap.fromImage(result.poster) if result.poster is not None else None
-        self._frames = [QPixmap.fromImage(image) for image in result.frames]
-        self._show_pixmap(self._poster)
-        if self._poster is None:
-            self.picture.setText(result.problem)
+        self._poster = result.poster
+        self.picture.show_still(result.poster, NO_PICTURE)
+        playback = self._backend() if self.item.kind in _PLAYABLE else None
+        if playback is not None:
+            playback.open(self.item.path)  # "ready" follows once it has opened
+            return
+        self.notice.setVisible(self.item.kind in _PLAYABLE)
         self._set_state("ready")
-
-    def _on_failed(self, message: str) -> None:
-        self._show_pixmap(None)
-        self.picture.setText(f"No preview: {message}")
-        self._set_state("error")
 
     def _show_missing(self) -> None:
         assert self.item is not None
-        self._show_pixmap(None)
-        self.picture.setText(
+        self.picture.show_text(
             f"File missing: {self.item.path} was moved or deleted. Relink it from the library."
         )
         self._set_state("missing")
 
-    # -- playing --------------------------------------------------------------------------
-    def _step_ms(self) -> int:
-        duration = self.item.duration if self.item is not None else None
-        if not duration or not self._frames:
-            return 250
-        return max(_MIN_STEP_MS, round(duration * 1000 / len(self._frames)))
+    def _show_start(self) -> None:
+        self.picture.show_still(self._poster, NO_PICTURE)
+        if self._poster is None and self.item is not None and self.item.kind is MediaKind.VIDEO:
+            self.seek(0)  # no poster yet: the first frame stands in for it
 
-    def _advance(self) -> None:
-        if self._index >= len(self._frames) - 1:
-            self._timer.stop()
-            self._set_state("ready")
-            return
-        self._index += 1
-        self._show_frame()
+    # -- playback events ------------------------------------------------------------------
+    def _on_media_loaded(self, duration_ms: int) -> None:
+        self._media_ready = True
+        self._duration_ms = duration_ms or None
+        self._set_state("ready")
+        self._show_start()
+        self._show_time(0)
+        if self._want_play and self.playback is not None:
+            self._want_play = False
+            self.playback.play()
 
-    def _show_frame(self) -> None:
-        if self._frames:
-            self._show_pixmap(self._frames[self._index])
+    def _on_playing_changed(self, playing: bool) -> None:
+        if self._media_ready:
+            self._set_state("playing" if playing else "ready")
 
-    # -- drawing ----------------------------------------------------------------------------
-    def _show_pixmap(self, pixmap: QPixmap | None) -> None:
-        """Show `pixmap` scaled to the screen; None clears it (callers then set a text)."""
-        self._shown = pixmap
-        if pixmap is None:
-            self.picture.clear()
-        else:
-            self.picture.setPixmap(
-                pixmap.scaled(
-                    self.picture.size(),
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            )
-        self._update_position()
+    def _on_duration(self, duration_ms: int) -> None:
+        if duration_ms > 0 and (live := self._live()):
+            self._duration_ms = duration_ms
+            self._show_time(live.position())
 
-    def _update_position(self) -> None:
-        duration = self.item.duration if self.item is not None else None
-        if self.item is None:
-            self.position.setText("")
-            return
-        at = duration * self._index / len(self._frames) if duration and self._frames else 0.0
-        self.position.setText(f"{clock(at)} / {clock(duration)}")
+    def _on_failed(self, sentence: str) -> None:
+        self._want_play = self._media_ready = False
+        self.picture.show_text(sentence)
+        self._set_state("error")
+
+    def _apply_sound(self, _value: object = None) -> None:
+        if self.playback is not None:
+            c = self.controls
+            muted, looping = c.mute_button.isChecked(), c.loop_button.isChecked()
+            self.playback.set_sound(muted=muted, volume=c.volume.value(), looping=looping)
+
+    def _show_time(self, position_ms: int) -> None:
+        if self.item is not None and self.item.kind in _PLAYABLE:
+            self.controls.show_time(position_ms, self.duration_ms)
 
     def _set_state(self, state: str) -> None:
-        playable = state in ("ready", "playing") and len(self._frames) > 1
-        self.play_button.setEnabled(playable)
-        self.stop_button.setEnabled(playable)
-        self.play_button.setText("Pause" if state == "playing" else "Play")
-        self.notice.setVisible(self.item is not None and self.item.kind is MediaKind.VIDEO)
+        self.controls.set_playable(state in ("ready", "playing") and self.playable)
+        self.controls.set_playing(state == "playing")
         if state != self.state:
             self.state = state
             self.state_changed.emit(state)
 
-    # -- events ---------------------------------------------------------------------------------
+    # -- events ---------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self.toggle_play()
-            event.accept()
+        action = key_action(self, event)
+        if action is None:
+            super().keyPressEvent(event)
             return
-        super().keyPressEvent(event)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self._shown is not None:
-            self._show_pixmap(self._shown)
+        event.accept()
+        action()
 
     def hideEvent(self, event: QHideEvent) -> None:
-        # A hidden player must not keep a timer running.
-        if self.state == "playing":
-            self.toggle_play()
+        # A hidden player must not go on playing where nobody sees it.
+        self._want_play = False
+        if self.state == "playing" and self.playback is not None:
+            self.playback.pause()
         super().hideEvent(event)
