@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,20 @@ import pytest
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 os.environ["NO_PROXY"] = "127.0.0.1,localhost,::1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+# A test that takes longer than this is stuck. The watchdog is a C thread, so it
+# fires even when the interpreter itself is deadlocked (e.g. a Qt backend thread
+# waiting for the GIL to log while the GUI thread holds it waiting for that
+# thread): CI then fails at once with every thread's stack instead of hanging.
+TEST_WATCHDOG_S = 300
+
+
+@pytest.fixture(autouse=True)
+def stuck_test_watchdog() -> Iterator[None]:
+    faulthandler.dump_traceback_later(TEST_WATCHDOG_S, exit=True, file=sys.__stderr__)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)

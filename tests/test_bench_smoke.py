@@ -48,7 +48,7 @@ def test_ingest_bench_adds_clips_with_posters(tmp_path: Path) -> None:
     res = run_bench("ingest", tmp_path)["results"]
     assert res["items_ingested"] >= 1 and res["posters_made"] >= 1
     assert res["project_ms"]["median"] > 0 and res["baseline_ms"]["median"] > 0
-    assert {"download", "poster", "filmstrip"} <= set(res["project_phases_ms"])
+    assert {"download", "poster", "after_row_filmstrip"} <= set(res["project_phases_ms"])
 
 
 def test_download_bench_fetches_whole_file(tmp_path: Path) -> None:
