@@ -1,8 +1,7 @@
 """Following one job through fal's queue status stream (server-sent events).
 
 `GET {status_url}/stream` answers with one `data: {status json}` event per
-change (the same body as a status poll), a comment line every 15 s while
-idle, and closes after COMPLETED. One such request replaces a poll every
+change (the same body as a status poll) and closes after COMPLETED. One such request replaces a poll every
 1-2 s, and completion is seen as soon as fal reports it.
 
 The stream is read on a helper thread so the waiting thread keeps checking
@@ -33,7 +32,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# fal sends a comment line every 15 s, so 35 s of silence means a dead stream.
+# How long a stream may stay silent. fal does not document a keep-alive interval
+# (the stand-in sends a comment every 15 s), so a longer silence counts as a drop:
+# the stream is reopened, and after MAX_RECONNECTS the wait polls instead.
 READ_TIMEOUT_S = 35.0
 CONNECT_TIMEOUT_S = 10.0
 # A stream that has not said where the job stands by then (or by fal-client's
