@@ -107,3 +107,40 @@ def test_copy_diagnostics_puts_a_redacted_report_on_the_clipboard(
     assert KEY not in text and "panel-flow-secret" not in text
     assert QGuiApplication.clipboard().text() == text
     window.close()
+
+
+def test_a_sora_clip_is_remixed_with_the_video_id_fal_kept(qtbot: QtBot, tmp_path: Path) -> None:
+    from qcut_ai.engine.journal import JobJournal
+    from qcut_ai.library.db import open_project_db
+
+    window = _window(qtbot, tmp_path / "P")
+    panel = window.panel
+    tab = panel.text_tab
+    tab.picker.select_ids(["sora-2"])
+    added: list[MediaItem] = []
+    panel.media_added.connect(added.append)
+    tab.set_prompt("a paper lantern drifting over a night market")
+    tab.request_generate()
+    qtbot.waitUntil(lambda: len(added) == 1, timeout=60_000)
+
+    panel.derive("remix", added[0])
+    remix_tab = panel.generate_tabs[Category.AVATAR]
+    qtbot.waitUntil(lambda: panel.tabs.currentWidget() is remix_tab, timeout=10_000)
+    video_id = remix_tab.current_request().extras.get("video_id")
+    assert isinstance(video_id, str) and video_id.startswith("video_")
+    remix_tab.set_prompt("the same market, now in falling snow")
+    remix_tab.request_generate()
+    qtbot.waitUntil(lambda: len(added) == 2, timeout=60_000)
+
+    db = open_project_db(panel.project)  # type: ignore[arg-type]
+    try:
+        jobs = {job.model_id: job for job in JobJournal(db).recent()}
+    finally:
+        db.close()
+    # fal keeps a Sora video only when asked; without that, Remix has nothing to work on.
+    assert jobs["sora-2"].arguments["delete_video"] is False
+    assert jobs["sora-2"].result is not None
+    assert jobs["sora-2"].result["video_id"] == video_id
+    assert jobs["sora-2-remix"].arguments["video_id"] == video_id
+    assert added[1].model_name == "Sora 2 Remix"
+    window.close()
