@@ -1,8 +1,9 @@
 """Following one job through fal's queue status stream (server-sent events).
 
 `GET {status_url}/stream` answers with one `data: {status json}` event per
-change (the same body as a status poll) and closes after COMPLETED. One such request replaces a poll every
-1-2 s, and completion is seen as soon as fal reports it.
+change (the same body as a status poll) and closes after COMPLETED. One such
+request replaces a poll every 1-2 s, and completion is seen as soon as fal
+reports it.
 
 The stream is read on a helper thread so the waiting thread keeps checking
 abort and the deadline every few tens of milliseconds; to stop early it shuts
