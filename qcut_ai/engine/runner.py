@@ -8,7 +8,6 @@ runs a fresh job and resumes one after a crash, exactly once.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -35,7 +34,7 @@ from qcut_ai.engine.events import EventSink, JobEvent, ignore_event
 from qcut_ai.engine.journal import JobJournal, JobRecord, monotonic_at, now_iso
 from qcut_ai.library.db import open_project_db
 from qcut_ai.library.ingest import Library
-from qcut_ai.library.probe import container_suffix, verify_media
+from qcut_ai.library.probe import container_suffix, sha256_file, verify_media
 from qcut_ai.services.download import (
     PART_SUFFIX,
     AllowedHosts,
@@ -83,14 +82,6 @@ def _named_by_content(path: Path) -> Path:
     renamed = unique_path(path.parent, path.stem + actual)
     os.replace(path, renamed)
     return renamed
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class JobRunner:
@@ -262,7 +253,7 @@ class JobRunner:
             if not isinstance(value, str) or not value or is_remote(value):
                 continue
             path = check_local_input(value, role.value, spec.endpoint, field)
-            inputs.append({"role": role.value, "path": str(path), "sha256": _sha256(path)})
+            inputs.append({"role": role.value, "path": str(path), "sha256": sha256_file(path)})
             arguments[field] = gateway.upload_file(str(path))
         if inputs:
             journal.update(job.id, request={**job.request, "inputs": inputs})
