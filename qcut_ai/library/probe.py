@@ -39,16 +39,9 @@ def probe(path: Path, *, with_hash: bool = True, decode: bool = True) -> ProbeIn
     decodable; `decode=False` skips that (~40 ms for 1080p) when the MP4/MOV
     header gives the rotation, for callers that decode a frame next anyway.
     """
-    size = _check_file(path)
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        info = _probe_image(path)
-    else:
-        try:
-            info, _ = _probe_av(path, decode=decode, check_length=False)
-        except MediaError:
-            info = _probe_image(path, quiet_error=True)
+    info, _complete = _describe_file(path, decode=decode, check_length=False)
     digest = sha256_file(path) if with_hash else ""
-    return info.model_copy(update={"size": size, "sha256": digest})
+    return info.model_copy(update={"sha256": digest})
 
 
 def verify_media(
@@ -59,16 +52,7 @@ def verify_media(
     Refuses empty files, web pages, files of the wrong kind, MP4s without
     their index, and files whose readable length is far below the declared one.
     """
-    size = _check_file(path)
-    complete = False
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        info = _probe_image(path)
-    else:
-        try:
-            info, complete = _probe_av(path, decode=decode, check_length=True)
-        except MediaError:
-            info = _probe_image(path, quiet_error=True)
-    info = info.model_copy(update={"size": size})
+    info, complete = _describe_file(path, decode=decode, check_length=True)
     if expected is not None and info.kind != expected:
         raise MediaError(
             f"{path.name} is {_article(info.kind)} file, not {_article(expected)} file."
@@ -76,6 +60,21 @@ def verify_media(
     if info.kind in (MediaKind.VIDEO, MediaKind.AUDIO) and not complete:
         _check_readable_length(path, info)
     return info
+
+
+def _describe_file(path: Path, *, decode: bool, check_length: bool) -> tuple[ProbeInfo, bool]:
+    """The file's description with its size, and whether the container's index
+    already proved it complete (only looked at with `check_length`)."""
+    size = _check_file(path)
+    complete = False
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        info = _probe_image(path)
+    else:
+        try:
+            info, complete = _probe_av(path, decode=decode, check_length=check_length)
+        except MediaError:
+            info = _probe_image(path, quiet_error=True)
+    return info.model_copy(update={"size": size}), complete
 
 
 def _article(kind: MediaKind) -> str:
