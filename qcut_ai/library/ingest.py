@@ -8,14 +8,13 @@ these methods in workers, never on the GUI thread.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from qcut_ai.core.errors import MediaError, QcutError
 from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
 from qcut_ai.library import provenance as prov_io
-from qcut_ai.library.db import open_project_db, write_error, write_transaction
+from qcut_ai.library.db import open_project_db
 from qcut_ai.library.layout import ProjectLayout
 from qcut_ai.library.probe import sha256_file, verify_media
 from qcut_ai.library.records import NewMedia
@@ -108,34 +107,18 @@ class Library:
             update={"size": path.stat().st_size, "sha256": sha256_file(path)}
         )
         thumbs = self._thumbnails(path, info)
-        try:
-            with write_transaction(self.db):
-                self.db.conn.execute(
-                    "UPDATE media SET size = ?, sha256 = ?, thumbnail = ?, filmstrip = ? "
-                    "WHERE id = ?",
-                    [
-                        info.size,
-                        info.sha256,
-                        str(thumbs.poster) if thumbs.poster else item.thumbnail,
-                        str(thumbs.filmstrip) if thumbs.filmstrip else None,
-                        item.id,
-                    ],
-                )
-        except sqlite3.Error as exc:
-            raise write_error(exc) from exc
-        return self.repo.get(item.id) or item
+        return self.repo.set_finished(
+            item.id,
+            size=info.size,
+            sha256=info.sha256,
+            thumbnail=thumbs.poster,
+            filmstrip=thumbs.filmstrip,
+        )
 
     def finish_pending(self) -> list[MediaItem]:
         """Finish every generated item a crash left unhashed; the items it changed."""
-        rows = self.db.conn.execute(
-            "SELECT id FROM media WHERE sha256 = '' AND origin = ? AND missing = 0",
-            [Origin.AI.value],
-        ).fetchall()
         done: list[MediaItem] = []
-        for (media_id,) in rows:
-            item = self.repo.get(media_id)
-            if item is None:
-                continue
+        for item in self.repo.unfinished_generated():
             try:
                 done.append(self.finish_generated(item))
             except (QcutError, OSError) as exc:

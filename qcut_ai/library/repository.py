@@ -225,6 +225,35 @@ class MediaRepository:
             [str(thumbnail) if thumbnail else None, str(filmstrip) if filmstrip else None],
         )
 
+    def set_finished(
+        self,
+        media_id: int,
+        *,
+        size: int,
+        sha256: str,
+        thumbnail: Path | None,
+        filmstrip: Path | None,
+    ) -> MediaItem:
+        """Record what was made after a new result was listed: its size and hash once
+        its provenance is embedded, and its thumbnails (None keeps the poster)."""
+        return self._update(
+            media_id,
+            "size = ?, sha256 = ?, thumbnail = COALESCE(?, thumbnail), filmstrip = ?",
+            [
+                size,
+                sha256,
+                str(thumbnail) if thumbnail else None,
+                str(filmstrip) if filmstrip else None,
+            ],
+        )
+
+    def unfinished_generated(self) -> list[MediaItem]:
+        """Generated items listed but never finished (no hash yet), their file present."""
+        return self._rows(
+            "SELECT m.* FROM media m WHERE m.sha256 = '' AND m.origin = ? AND m.missing = 0",
+            [Origin.AI.value],
+        )
+
     def set_path(self, media_id: int, path: Path) -> MediaItem:
         """Point an item at a new location (relink); clears the missing flag."""
         return self._update(
