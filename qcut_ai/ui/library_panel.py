@@ -131,6 +131,11 @@ class LibraryPanel(QWidget):
             self.service.refresh()
         self.service.load_facets()
 
+    def update_item(self, item: MediaItem) -> None:
+        """A newer state of an item already listed (its filmstrip, its hash): updated in
+        place where it is shown, with no re-query."""
+        self._on_changed([item])
+
     def refresh(self) -> None:
         self.service.refresh()
 

@@ -455,7 +455,7 @@ class MediaPanel(QWidget):
         self.media_added.emit(item)
 
     def _on_media_updated(self, item: MediaItem) -> None:
-        self.library_panel.add_item(item)  # an item already shown is updated in place
+        self.library_panel.update_item(item)
         self.media_changed.emit(item)
 
     def _on_imported(self, items: list[MediaItem]) -> None:
