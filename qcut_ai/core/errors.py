@@ -77,6 +77,11 @@ class LibraryError(QcutError):
     """The project's database cannot be opened or written."""
 
 
+class DamagedLibraryError(LibraryError):
+    """The project database is damaged, empty or missing beside generated clips; the
+    library can be rebuilt from the clips' provenance (`qcut-ai library rebuild`)."""
+
+
 class BudgetError(QcutError):
     """A batch refused before any submit because of a budget or confirmation rule."""
 
@@ -129,6 +134,10 @@ class AmbiguousSubmitError(FalError):
 
 class ModelFailedError(FalError):
     """The job ran and fal reported an error or a content-policy refusal."""
+
+
+class UntrustedAnswerError(FalError):
+    """fal's answer pointed at a host the key must never go to, or was too large to read."""
 
 
 class StuckJobError(FalError):

@@ -110,6 +110,11 @@ def _0001_media(db: Database) -> None:
         db.conn.execute(statement)
 
 
+def library_schema(db: Database) -> None:
+    """Build the library's tables in a new database (inside the creator's transaction)."""
+    library_migrations.apply(db)
+
+
 def apply_library_migrations(db: Database) -> None:
     """Bring the library's tables up to date (a no-op when they are)."""
     from qcut_ai.library.db import apply_migrations

@@ -11,7 +11,7 @@ import pytest
 
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
-from qcut_ai.library.db import open_database, open_project_db
+from qcut_ai.library.db import BUSY_TIMEOUT_MS, open_database, open_project_db
 from qcut_ai.library.records import NewMedia
 from qcut_ai.library.repository import MediaRepository
 from qcut_ai.services.paths import ProjectPaths
@@ -54,7 +54,7 @@ def test_pragmas_and_migrations(project: ProjectPaths) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
         assert {"media", "tag", "media_tag", "media_fts"} <= set(db.table_names())
     finally:
         db.close()
