@@ -227,3 +227,38 @@ class ModelSpec(BaseModel):
                 hint="Open the job's result JSON to see what came back, then retry the job.",
             )
         return url
+
+    def kept_result(self, result: Mapping[str, Any]) -> dict[str, Any]:
+        """The part of fal's result JSON worth journaling: the video file's facts, the seed
+        and the video id (for remix). Nothing else is stored, however large the answer."""
+        kept: dict[str, Any] = {}
+        video = result.get(self.result_key)
+        if isinstance(video, Mapping):
+            kept[self.result_key] = {
+                k: video[k] for k in _KEPT_FILE_FIELDS if k in video and _small(video[k])
+            }
+        for key in _KEPT_TOP_FIELDS:
+            if key in result and _small(result[key]):
+                kept[key] = result[key]
+        return kept
+
+
+_KEPT_FILE_FIELDS = (
+    "url",
+    "content_type",
+    "file_name",
+    "file_size",
+    "width",
+    "height",
+    "duration",
+    "fps",
+    "num_frames",
+)
+_KEPT_TOP_FIELDS = ("seed", "video_id")
+
+
+def _small(value: Any) -> bool:
+    """A scalar a journal row can hold (URLs included; no nested payloads)."""
+    if isinstance(value, str):
+        return len(value) <= 8192
+    return value is None or isinstance(value, bool | int | float)

@@ -22,6 +22,7 @@ from qcut_ai.core.selection import fit_request
 from qcut_ai.engine.events import AbortFlag, EventSink, ignore_event
 from qcut_ai.engine.journal import JobJournal, JobRecord
 from qcut_ai.engine.runner import INGEST_STATES, JobRunner
+from qcut_ai.library.leases import LeaseHeldError
 from qcut_ai.services.uploads import local_image_size
 
 
@@ -81,7 +82,10 @@ def journal_batch(
     *,
     retry_of: str | None = None,
     backend: str | None = None,
+    claim: bool = True,
 ) -> list[JobRecord]:
+    """Journal one job per planned model. With `claim` (the default) this process owns
+    the jobs from the start, so another process's resume cannot take them first."""
     batch_id = uuid.uuid4().hex[:12]
     records = []
     for position, job in enumerate(planned):
@@ -101,6 +105,7 @@ def journal_batch(
                 price_rate=job.estimate.rate_text,
                 retry_of=retry_of,
                 backend=backend,
+                claim=claim,
             )
         )
     return records
@@ -115,7 +120,11 @@ def _forward(fut: Future[JobRecord], outcome: Future[JobRecord]) -> None:
 
 
 class BatchRunner:
-    """Runs jobs through a JobRunner with pipelined ingest; thread-based, no Qt."""
+    """Runs jobs through a JobRunner with pipelined ingest; thread-based, no Qt.
+
+    A job another live qcut-ai process is working on is left to it: it ends
+    this run as it is in the journal, and `busy` says who has it.
+    """
 
     def __init__(self, runner: JobRunner, *, concurrency: int = 1, emit: EventSink = ignore_event):
         self.runner = runner
@@ -124,6 +133,20 @@ class BatchRunner:
         self._ingest_pool = ThreadPoolExecutor(1, "qcut-ingest")
         self._aborts: dict[str, AbortFlag] = {}
         self._lock = threading.Lock()
+        self.busy: dict[str, LeaseHeldError] = {}
+
+    def _step(self, step: str, job_id: str, flag: AbortFlag) -> JobRecord:
+        run = self.runner.generate if step == "generate" else self.runner.ingest
+        try:
+            return run(job_id, self.emit, flag)
+        except LeaseHeldError as exc:
+            with self._lock:
+                self.busy[job_id] = exc
+            journal = self.runner.journal()
+            try:
+                return journal.get(job_id)
+            finally:
+                journal.db.close()
 
     def cancel(self, job_id: str) -> None:
         with self._lock:
@@ -137,6 +160,14 @@ class BatchRunner:
         for flag in flags:
             flag.set()
 
+    def detach_all(self) -> None:
+        """Stop waiting: jobs fal holds stay there (journaled, for `resume`); jobs not
+        yet sent are cancelled, since nothing was paid for them."""
+        with self._lock:
+            flags = list(self._aborts.values())
+        for flag in flags:
+            flag.set(shutdown=True)
+
     def run(self, job_ids: Sequence[str]) -> list[JobRecord]:
         """Run every job to a resting state and return the final records in order."""
         finals: dict[str, Future[JobRecord]] = {}
@@ -146,7 +177,7 @@ class BatchRunner:
                 self._aborts[job_id] = flag
             outcome: Future[JobRecord] = Future()
             finals[job_id] = outcome
-            gen = self._generate_pool.submit(self.runner.generate, job_id, self.emit, flag)
+            gen = self._generate_pool.submit(self._step, "generate", job_id, flag)
             gen.add_done_callback(
                 partial(self._after_generate, job_id=job_id, flag=flag, outcome=outcome)
             )
@@ -160,10 +191,10 @@ class BatchRunner:
             outcome.set_exception(exc)
             return
         record = fut.result()
-        if record.state not in INGEST_STATES:
+        if record.state not in INGEST_STATES or job_id in self.busy:
             outcome.set_result(record)
             return
-        ingest = self._ingest_pool.submit(self.runner.ingest, job_id, self.emit, flag)
+        ingest = self._ingest_pool.submit(self._step, "ingest", job_id, flag)
         ingest.add_done_callback(partial(_forward, outcome=outcome))
 
     def shutdown(self) -> None:

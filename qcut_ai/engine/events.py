@@ -54,7 +54,10 @@ class AbortFlag:
         self.shutdown = False
 
     def set(self, *, shutdown: bool = False) -> None:
-        self.shutdown = shutdown
+        # The first reason wins: a cancel after a detach must not turn the
+        # detach into a cancel at fal (or the other way round).
+        if not self._event.is_set():
+            self.shutdown = shutdown
         self._event.set()
 
     def __call__(self) -> bool:

@@ -14,15 +14,17 @@ import statistics
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from qcut_ai.core.errors import QcutError
 from qcut_ai.core.jobs import TERMINAL_STATES, JobState
-from qcut_ai.library.db import apply_migrations, write_error
+from qcut_ai.library import leases
+from qcut_ai.library.db import apply_migrations, write_error, write_transaction
 
 log = logging.getLogger(__name__)
 migrations = Migrations("qcut_ai.journal")
@@ -75,6 +77,27 @@ def m002_backend(db: Database) -> None:
     db.execute("ALTER TABLE jobs ADD COLUMN backend TEXT")
 
 
+@migrations()
+def m003_inputs(db: Database) -> None:
+    # What the runner added (uploaded inputs and their hashes) is kept apart from
+    # what the user asked for, so History can always rebuild the request.
+    db.execute("ALTER TABLE jobs ADD COLUMN inputs_json TEXT")
+    db.execute(
+        """UPDATE jobs SET inputs_json = json_extract(request_json, '$.inputs'),
+           request_json = json_remove(request_json, '$.inputs')
+           WHERE json_valid(request_json) AND json_type(request_json, '$.inputs') = 'array'"""
+    )
+
+
+def job_resource(job_id: str) -> str:
+    """The lease name of one job (see qcut_ai.library.leases)."""
+    return f"job:{job_id}"
+
+
+class LeaseLostError(QcutError):
+    """Another process took this job over (this one was presumed dead); it stops here."""
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -124,6 +147,8 @@ class JobRecord:
     completed_at: str | None
     finished_at: str | None
     backend: str | None = None
+    # Inputs the runner uploaded for this job: role, local path, sha256.
+    inputs: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> JobRecord:
@@ -160,6 +185,7 @@ class JobRecord:
             completed_at=row["completed_at"],
             finished_at=row["finished_at"],
             backend=row.get("backend"),
+            inputs=js("inputs_json") or [],
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -186,11 +212,18 @@ class JobRecord:
 
 
 class JobJournal:
-    """Reads and writes job rows. One instance per thread (sqlite connections are per thread)."""
+    """Reads and writes job rows. One instance per thread (sqlite connections are per thread).
 
-    def __init__(self, db: Database) -> None:
+    With `fenced=True` (the runner's journal) every update is made only while
+    this process holds the job's lease, so a process that was presumed dead and
+    wakes up again cannot step on the process that took its job over.
+    """
+
+    def __init__(self, db: Database, *, fenced: bool = False) -> None:
         self.db = db
+        self.fenced = fenced
         apply_migrations(db, migrations)
+        leases.ensure_leases(db)
 
     def create(
         self,
@@ -207,7 +240,10 @@ class JobJournal:
         price_rate: str | None = None,
         retry_of: str | None = None,
         backend: str | None = None,
+        claim: bool = False,
     ) -> JobRecord:
+        """Journal a new job; with `claim`, this process owns it from the start, so no
+        other process's resume can take it between journaling and running."""
         job_id = uuid.uuid4().hex[:12]
         stamp = now_iso()
         with self._writing():
@@ -235,13 +271,15 @@ class JobJournal:
                     stamp,
                 ],
             )
+            if claim:
+                leases.claim(self.db, job_resource(job_id))
         return self.get(job_id)
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """One committed write; a locked or read-only database becomes one sentence."""
         try:
-            with self.db.conn:
+            with write_transaction(self.db):
                 yield
         except sqlite3.OperationalError as exc:
             raise write_error(exc) from exc
@@ -252,6 +290,24 @@ class JobJournal:
             raise KeyError(job_id)
         return JobRecord.from_row(rows[0])
 
+    # -- ownership ---------------------------------------------------------------
+    def claim(self, job_id: str) -> leases.Owner | None:
+        """Take the job for this process; None when taken, else the live owner."""
+        try:
+            return leases.claim(self.db, job_resource(job_id))
+        except sqlite3.OperationalError as exc:
+            raise write_error(exc) from exc
+
+    def release(self, job_id: str) -> None:
+        try:
+            leases.release(self.db, job_resource(job_id))
+        except sqlite3.Error as exc:
+            log.warning("could not release job %s: %s", job_id, exc)
+
+    def owner_of(self, job_id: str) -> leases.Owner | None:
+        """The other live process working on the job, if any."""
+        return leases.holder(self.db, job_resource(job_id))
+
     def update(self, job_id: str, state: JobState | None = None, **fields: Any) -> JobRecord:
         """Write fields (JSON-encoding dict values) and commit before returning."""
         values: dict[str, Any] = {"updated_at": now_iso()}
@@ -260,12 +316,21 @@ class JobJournal:
             if state in TERMINAL_STATES:
                 values.setdefault("finished_at", values["updated_at"])
         for key, value in fields.items():
-            column = f"{key}_json" if key in ("result", "arguments", "request") else key
+            column = f"{key}_json" if key in _JSON_FIELDS else key
             values[column] = json.dumps(value) if column.endswith("_json") else value
         assignments = ", ".join(f"{k} = ?" for k in values)
+        sql = f"UPDATE jobs SET {assignments} WHERE id = ?"
+        params = [*values.values(), job_id]
+        if self.fenced:
+            sql += " AND EXISTS (SELECT 1 FROM leases WHERE resource = ? AND owner = ?)"
+            params += [job_resource(job_id), leases.this_process().key]
         with self._writing():
-            self.db.execute(
-                f"UPDATE jobs SET {assignments} WHERE id = ?", [*values.values(), job_id]
+            changed = self.db.execute(sql, params).rowcount
+        if not changed and self.fenced:
+            raise LeaseLostError(
+                "Another qcut-ai took this job over while this one was not responding; "
+                "this one stopped working on it.",
+                hint="Nothing is paid twice; the other program finishes it.",
             )
         job = self.get(job_id)
         if state is not None or fields.get("error"):
@@ -319,3 +384,6 @@ class JobJournal:
             for r in rows
         ]
         return statistics.median(spans) if spans else None
+
+
+_JSON_FIELDS = ("result", "arguments", "request", "inputs")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from qcut_ai.core.jobs import JobState
 from qcut_ai.engine.journal import JobJournal, JobRecord
+from qcut_ai.library.leases import Owner
 
 OFFLINE_PREFIX = "offline:"
 
@@ -13,11 +14,13 @@ OFFLINE_PREFIX = "offline:"
 @dataclass
 class ResumePlan:
     """run: jobs to continue now; waiting: jobs for another backend (left open);
-    expired: offline preview jobs whose session ended (closed, nothing was paid)."""
+    expired: offline preview jobs whose session ended (closed, nothing was paid);
+    busy: jobs another live qcut-ai process is finishing (left to it), with who."""
 
     run: list[JobRecord] = field(default_factory=list)
     waiting: list[JobRecord] = field(default_factory=list)
     expired: list[JobRecord] = field(default_factory=list)
+    busy: list[tuple[JobRecord, Owner]] = field(default_factory=list)
 
 
 def plan_resume(
@@ -26,7 +29,10 @@ def plan_resume(
     """Sort `unfinished` (read from the journal when not given) by where it can finish."""
     plan = ResumePlan()
     for job in journal.unfinished() if unfinished is None else unfinished:
-        if job.backend in (None, backend):
+        owner = journal.owner_of(job.id)
+        if owner is not None:
+            plan.busy.append((job, owner))
+        elif job.backend in (None, backend):
             plan.run.append(job)
         elif job.backend.startswith(OFFLINE_PREFIX):
             # A preview stand-in lives only as long as its session; its jobs cost nothing.
@@ -42,6 +48,15 @@ def plan_resume(
         else:
             plan.waiting.append(job)
     return plan
+
+
+def busy_text(busy: list[tuple[JobRecord, Owner]]) -> str:
+    """One sentence about jobs another qcut-ai process is finishing."""
+    owners = sorted({owner.describe() for _, owner in busy})
+    noun = "job is" if len(busy) == 1 else "jobs are"
+    return (
+        f"{len(busy)} {noun} being finished by another qcut-ai ({', '.join(owners)}); left to it."
+    )
 
 
 def waiting_text(jobs: list[JobRecord]) -> str:

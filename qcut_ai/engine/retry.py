@@ -27,26 +27,39 @@ def prepare_retry(runner: JobRunner, job_id: str, *, accept_unknown: bool = Fals
 
     Network calls happen here (a status check at fal), so call it from a worker.
     """
-    journal = runner.journal()
+    journal = runner.journal(fenced=True)
     try:
-        job = journal.get(job_id)
-        if job.state is JobState.DONE:
-            raise RetryRefusedError("This job already finished; its video is in the library.")
-        if job.state in INGEST_STATES or (
-            job.state in GENERATE_STATES and job.state is not JobState.SUBMITTING
-        ):
-            journal.update(job.id, error=None, error_kind=None)
-            return job.id
-        if job.state in (JobState.UNKNOWN, JobState.SUBMITTING) and not accept_unknown:
+        owner = journal.claim(job_id)
+        if owner is not None:
+            name = journal.get(job_id).model_name
             raise RetryRefusedError(
-                "fal may already be running this job, so a retry could pay for it twice.",
-                hint="Check fal.ai/dashboard/requests first, then retry and accept the risk.",
+                f"The {name} job is being finished by another qcut-ai ({owner.describe()}).",
+                hint="It is left to that one; retry it there if it fails.",
             )
-        if job.state is JobState.FAILED and job.request_id and _recover(runner, journal, job):
-            return job.id
-        return _copy(journal, job).id
+        try:
+            return _prepare(runner, journal, journal.get(job_id), accept_unknown)
+        finally:
+            journal.release(job_id)
     finally:
         journal.db.close()
+
+
+def _prepare(runner: JobRunner, journal: JobJournal, job: JobRecord, accept_unknown: bool) -> str:
+    if job.state is JobState.DONE:
+        raise RetryRefusedError("This job already finished; its video is in the library.")
+    if job.state in INGEST_STATES or (
+        job.state in GENERATE_STATES and job.state is not JobState.SUBMITTING
+    ):
+        journal.update(job.id, error=None, error_kind=None)
+        return job.id
+    if job.state in (JobState.UNKNOWN, JobState.SUBMITTING) and not accept_unknown:
+        raise RetryRefusedError(
+            "fal may already be running this job, so a retry could pay for it twice.",
+            hint="Check fal.ai/dashboard/requests first, then retry and accept the risk.",
+        )
+    if job.state is JobState.FAILED and job.request_id and _recover(runner, journal, job):
+        return job.id
+    return _copy(journal, job).id
 
 
 def _recover(runner: JobRunner, journal: JobJournal, job: JobRecord) -> bool:
@@ -60,7 +73,9 @@ def _recover(runner: JobRunner, journal: JobJournal, job: JobRecord) -> bool:
         return True
     try:
         result = gateway.result(sub)
-        runner.spec(job).result_video_url(result)
+        spec = runner.spec(job)
+        spec.result_video_url(result)
+        result = spec.kept_result(result)
     except FalError:
         return False  # fal says the job failed: a new submit is safe
     except QcutError:
@@ -92,4 +107,5 @@ def _copy(journal: JobJournal, job: JobRecord) -> JobRecord:
         price_rate=job.price_rate,
         retry_of=job.id,
         backend=job.backend,
+        claim=True,
     )

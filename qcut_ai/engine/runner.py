@@ -31,7 +31,8 @@ from qcut_ai.core.jobs import JobState
 from qcut_ai.core.media import MediaItem, ProbeInfo, Provenance
 from qcut_ai.engine.crashpoints import crash_point
 from qcut_ai.engine.events import EventSink, JobEvent, ignore_event
-from qcut_ai.engine.journal import JobJournal, JobRecord, monotonic_at, now_iso
+from qcut_ai.engine.journal import JobJournal, JobRecord, LeaseLostError, monotonic_at, now_iso
+from qcut_ai.library import leases
 from qcut_ai.library.db import open_project_db
 from qcut_ai.library.ingest import Library
 from qcut_ai.library.probe import container_suffix, sha256_file, verify_media
@@ -74,6 +75,16 @@ def _worth_resuming(exc: QcutError) -> bool:
     return not (isinstance(exc, FalError) and exc.status_code == 404)
 
 
+def _new_logs(logs: list[dict[str, Any]], last_seen: dict[str, Any] | None) -> list[Any]:
+    """The entries after the last one already reported (statuses keep only the newest)."""
+    if last_seen is None:
+        return logs
+    for index in range(len(logs) - 1, -1, -1):
+        if logs[index] == last_seen:
+            return logs[index + 1 :]
+    return logs  # the window moved past it: everything here is new
+
+
 def _named_by_content(path: Path) -> Path:
     """Give a downloaded result the extension of what it holds: servers mislabel types."""
     actual = container_suffix(path)
@@ -101,8 +112,26 @@ class JobRunner:
         self.allowed_hosts = allowed_hosts or AllowedHosts.from_env()
 
     # -- helpers ---------------------------------------------------------
-    def journal(self) -> JobJournal:
-        return JobJournal(open_project_db(self.project))
+    def journal(self, *, fenced: bool = False) -> JobJournal:
+        """The project's journal; `fenced` (the steps' own) writes only while this
+        process holds the job's lease."""
+        return JobJournal(open_project_db(self.project), fenced=fenced)
+
+    def _claim(self, journal: JobJournal, job_id: str) -> JobRecord:
+        """Take the job for this process (LeaseHeldError when another live one has it)."""
+        job = journal.get(job_id)
+        owner = journal.claim(job_id)
+        if owner is not None:
+            raise leases.LeaseHeldError(f"The {job.model_name} job", owner)
+        return journal.get(job_id)  # as it is now that it is ours
+
+    def release_all(self) -> None:
+        """Give up every job lease this process holds in the project (at shutdown)."""
+        db = open_project_db(self.project)
+        try:
+            leases.release_all(db)
+        finally:
+            db.close()
 
     def spec(self, job: JobRecord) -> ModelSpec:
         return load_catalog().get(job.model_id)
@@ -131,23 +160,35 @@ class JobRunner:
     def generate(
         self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never
     ) -> JobRecord:
-        journal = self.journal()
+        """The paid part of one job. Raises LeaseHeldError (touching nothing) when another
+        live qcut-ai process is working on the job."""
+        journal = self.journal(fenced=True)
         try:
-            job = journal.get(job_id)
-            if job.state not in GENERATE_STATES:
-                return job
+            job = self._claim(journal, job_id)
             try:
-                return self._generate(journal, job, emit, abort)
-            except StuckJobError:
-                # Reported, but left open at its last state: `resume` or Retry polls again.
-                return journal.get(job_id)
-            except QcutError as exc:
-                current = journal.get(job_id)
-                if current.request_id and _worth_resuming(exc):
-                    return self._keep_open(journal, current, exc, emit)
-                return self._fail(journal, current, exc, emit)
+                if job.state not in GENERATE_STATES:
+                    return job
+                return self._generate_owned(journal, job, emit, abort)
+            finally:
+                journal.release(job_id)
         finally:
             journal.db.close()
+
+    def _generate_owned(
+        self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort
+    ) -> JobRecord:
+        try:
+            return self._generate(journal, job, emit, abort)
+        except StuckJobError:
+            # Reported, but left open at its last state: `resume` or Retry polls again.
+            return journal.get(job.id)
+        except LeaseLostError:
+            raise
+        except QcutError as exc:
+            current = journal.get(job.id)
+            if current.request_id and _worth_resuming(exc):
+                return self._keep_open(journal, current, exc, emit)
+            return self._fail(journal, current, exc, emit)
 
     @staticmethod
     def _keep_open(
@@ -189,7 +230,7 @@ class JobRunner:
             crash_point("after-submit")
             emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
         sub = self.submission(job)
-        last: dict[str, Any] = {"state": None, "pos": None, "logs": 0}
+        last: dict[str, Any] = {"state": None, "pos": None, "log": None}
         expected = journal.median_generation_seconds(job.endpoint) or float(spec.typical_seconds)
         submitted_at = job.submitted_at
 
@@ -197,8 +238,9 @@ class JobRunner:
             state = {"IN_QUEUE": JobState.IN_QUEUE, "IN_PROGRESS": JobState.GENERATING}.get(
                 st.state, JobState.GENERATING
             )
-            lines = [str(entry.get("message", "")) for entry in st.logs[last["logs"] :]]
-            last["logs"] = max(last["logs"], len(st.logs))
+            lines = [str(entry.get("message", "")) for entry in _new_logs(st.logs, last["log"])]
+            if st.logs:
+                last["log"] = st.logs[-1]
             if state.value != last["state"] or st.queue_position != last["pos"]:
                 journal.update(job.id, state, queue_position=st.queue_position)
                 last["state"], last["pos"] = state.value, st.queue_position
@@ -239,7 +281,9 @@ class JobRunner:
             raise
         result = gateway.result(sub)
         spec.result_video_url(result)  # a completed job without a video is a failure now
-        job = journal.update(job.id, JobState.COMPLETED, result=result, completed_at=now_iso())
+        job = journal.update(
+            job.id, JobState.COMPLETED, result=spec.kept_result(result), completed_at=now_iso()
+        )
         emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
         return job
 
@@ -256,29 +300,41 @@ class JobRunner:
             inputs.append({"role": role.value, "path": str(path), "sha256": sha256_file(path)})
             arguments[field] = gateway.upload_file(str(path))
         if inputs:
-            journal.update(job.id, request={**job.request, "inputs": inputs})
+            journal.update(job.id, inputs=inputs)
         return arguments
 
     # -- the local part ----------------------------------------------------
     def ingest(
         self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never
     ) -> JobRecord:
-        journal = self.journal()
+        """The local part of one job (LeaseHeldError when another process has the job)."""
+        journal = self.journal(fenced=True)
         try:
-            job = journal.get(job_id)
-            if job.state not in INGEST_STATES:
-                return job
+            job = self._claim(journal, job_id)
             try:
-                return self._ingest(journal, job, emit, abort)
-            except QcutError as exc:
-                # The result is paid for and still at fal: the job stays in its ingest
-                # state with the reason recorded, so `resume` (or Retry) fetches it again
-                # instead of submitting a new, paid job.
-                job = journal.update(job_id, error=exc.user_text(), error_kind=type(exc).__name__)
-                emit(JobEvent(job.id, job.state, job.model_name, job.request_id, error=job.error))
-                return job
+                if job.state not in INGEST_STATES:
+                    return job
+                return self._ingest_owned(journal, job, emit, abort)
+            finally:
+                journal.release(job_id)
         finally:
             journal.db.close()
+
+    def _ingest_owned(
+        self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort
+    ) -> JobRecord:
+        job_id = job.id
+        try:
+            return self._ingest(journal, job, emit, abort)
+        except LeaseLostError:
+            raise
+        except QcutError as exc:
+            # The result is paid for and still at fal: the job stays in its ingest
+            # state with the reason recorded, so `resume` (or Retry) fetches it again
+            # instead of submitting a new, paid job.
+            job = journal.update(job_id, error=exc.user_text(), error_kind=type(exc).__name__)
+            emit(JobEvent(job.id, job.state, job.model_name, job.request_id, error=job.error))
+            return job
 
     def _ingest(
         self, journal: JobJournal, job: JobRecord, emit: EventSink, abort: Abort
@@ -309,6 +365,7 @@ class JobRunner:
             item = library.add_generated(target, self._provenance(job, spec), info, finish=False)
             crash_point("after-library-row")
             job = self._done(journal, job, item, emit)
+            crash_point("before-finish")
             self._finish(library, job, item, emit)
             return job
         finally:
@@ -415,7 +472,7 @@ class JobRunner:
             negative_prompt=str(job.request.get("negative_prompt") or ""),
             arguments=job.arguments,
             seed=seed if isinstance(seed, int) else None,
-            inputs=list(job.request.get("inputs") or []),
+            inputs=list(job.inputs),
             cost_estimate_usd=job.estimate_usd,
             submitted_at=job.submitted_at,
             completed_at=job.completed_at,

@@ -30,6 +30,8 @@ from qcut_ai.services.paths import ProjectPaths, app_dirs
 # The file check waits this long after the first page arrives, so the stat of
 # every file never competes with painting the first screen.
 MISSING_CHECK_DELAY_MS = 250
+# How often the open project is checked for items other processes added.
+EXTERNAL_CHECK_MS = 2000
 Progress = Callable[[int, int], None]
 Work = Callable[[AbortFlag, Progress], Any]
 __all__ = [
@@ -123,6 +125,8 @@ class LibraryService(QObject):
         relinked(object): the RelinkResult of a relink pass
         import_progress(int, int): files done, files in the import
         import_finished(object): an ImportOutcome
+        items_appeared(object): list[MediaItem] that another process (a `qcut-ai`
+            command, another window) or a job of this one added since the last look
     """
 
     items_loaded = Signal(object)
@@ -135,6 +139,7 @@ class LibraryService(QObject):
     relinked = Signal(object)
     import_progress = Signal(int, int)
     import_finished = Signal(object)
+    items_appeared = Signal(object)
 
     def __init__(self, parent: QObject | None = None, *, thumbnail_dir: Path | None = None):
         super().__init__(parent)
@@ -170,6 +175,14 @@ class LibraryService(QObject):
         self._signals.failed.connect(self._on_failed)
         self._signals.image.connect(self.thumbnail_ready)
         self._signals.progress.connect(self.import_progress)
+        # Other processes write the same project (see qcut_ai.library.leases): a cheap
+        # PRAGMA data_version on the kept connection tells when to look for new items.
+        self._known_max_id: int | None = None
+        self._look: AbortFlag | None = None  # the look in flight, if any
+        self._look_state: dict[str, int] = {}  # touched by the query worker only
+        self._outside = QTimer(self)
+        self._outside.setInterval(EXTERNAL_CHECK_MS)
+        self._outside.timeout.connect(self._look_outside)
 
     # -- reading ---------------------------------------------------------------
     def open(self, project: ProjectPaths) -> None:
@@ -181,8 +194,15 @@ class LibraryService(QObject):
         self._requested.clear()
         self._missing_timer.stop()
         self._check_after_load = True
+        self._known_max_id = None
+        self._look_state.clear()
         self.refresh(self.query)
         self.load_facets()
+        # Right behind the first page on the query worker: what is there now is the
+        # baseline, and anything added later is reported.
+        self._look = None
+        self._look_outside()
+        self._outside.start()
 
     def refresh(self, query: LibraryQuery | str | None = None) -> None:
         """Run `query` (a text replaces only the search text; None re-runs the current one).
@@ -235,6 +255,33 @@ class LibraryService(QObject):
 
     def forget_thumbnail(self, path: str) -> None:
         self._requested.discard(path)
+
+    def _look_outside(self) -> None:
+        """Ask the query worker whether rows were added since the last look."""
+        if self.project is None or self._look is not None:
+            return
+        known, state = self._known_max_id, self._look_state
+
+        def look(repo: Any) -> tuple[int, list[MediaItem]]:
+            version = repo.db.conn.execute("PRAGMA data_version").fetchone()[0]
+            if known is not None and state.get("version") == version:
+                return known, []
+            state["version"] = version
+            newest = int(
+                repo.db.conn.execute("SELECT coalesce(max(id), 0) FROM media").fetchone()[0]
+            )
+            if known is None or newest <= known:
+                return newest, []
+            return newest, repo.added_after(known)
+
+        self._look = self._query(look, self._looked)
+
+    def _looked(self, answer: tuple[int, list[MediaItem]]) -> None:
+        self._look = None
+        newest, items = answer
+        self._known_max_id = max(newest, self._known_max_id or 0)
+        if items:
+            self.items_appeared.emit(items)
 
     # -- writing ---------------------------------------------------------------
     def rename(self, media_id: int, name: str) -> None:
@@ -318,6 +365,7 @@ class LibraryService(QObject):
     def shutdown(self) -> None:
         """Stop queued work, ask running imports to stop, and wait for the workers."""
         self._missing_timer.stop()
+        self._outside.stop()
         self._check_after_load = False
         for flag in self._aborts:
             flag.set(shutdown=True)
@@ -387,6 +435,9 @@ class LibraryService(QObject):
 
     def _on_failed(self, abort: AbortFlag, text: str) -> None:
         self._forget(abort)
+        if abort is self._look:
+            self._look = None  # a busy moment; the next look tries again, quietly
+            return
         if not self._queries:
             self._check_after_load = False  # no first page is coming
         self.failed.emit(text)

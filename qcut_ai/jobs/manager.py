@@ -13,6 +13,7 @@ from qcut_ai.engine.events import AbortFlag, EventSink, JobEvent
 from qcut_ai.engine.journal import JobRecord
 from qcut_ai.engine.runner import INGEST_STATES, JobRunner
 from qcut_ai.jobs.runnables import FunctionRunnable
+from qcut_ai.library.leases import LeaseHeldError
 
 PROGRESS_FLUSH_MS = 200  # byte progress is coalesced to about five updates a second
 
@@ -29,6 +30,8 @@ class JobManager(QObject):
         batch_progress(int, int): finished jobs, total jobs of the current batch
         job_retried(str, str): old job id, the job id now running for it (may be the same)
         error_reported(str): one sentence, e.g. why a retry was refused
+        job_busy(str, str): a job another qcut-ai process is working on (left to it),
+            with the sentence that says so
     """
 
     job_event = Signal(object)
@@ -38,6 +41,7 @@ class JobManager(QObject):
     batch_progress = Signal(int, int)
     job_retried = Signal(str, str)
     error_reported = Signal(str)
+    job_busy = Signal(str, str)
 
     def __init__(
         self,
@@ -60,6 +64,7 @@ class JobManager(QObject):
         self._control: set[FunctionRunnable] = set()
         self._retry_when_free: dict[str, bool] = {}  # job id → accept_unknown
         self._states: dict[str, JobState] = {}
+        self._busy: dict[str, str] = {}  # job id -> why another process has it
         # Workers' queued answers can arrive after shutdown, when the host may
         # already have deleted this object; they are dropped (the journal has them).
         self._closed = False
@@ -95,11 +100,16 @@ class JobManager(QObject):
             self._wire(job_id, task, self._after_generate)
             self.generate_pool.start(task)
 
-    def _step(self, step: str, job_id: str, emit: EventSink, abort: AbortFlag) -> JobRecord:
+    def _step(
+        self, step: str, job_id: str, emit: EventSink, abort: AbortFlag
+    ) -> JobRecord | LeaseHeldError:
         """Runs on a pool thread: one engine step of one job."""
         runner = self._runner()
         run = runner.generate if step == "generate" else runner.ingest
-        return run(job_id, emit, abort)
+        try:
+            return run(job_id, emit, abort)
+        except LeaseHeldError as exc:
+            return exc  # another process has the job: handed back, not a failure
 
     def _wire(self, job_id: str, task: FunctionRunnable, done: Callable[[str, Any], None]) -> None:
         self._live[job_id] = task
@@ -107,9 +117,18 @@ class JobManager(QObject):
         task.signals.finished.connect(lambda result, j=job_id: done(j, result))
         task.signals.failed.connect(lambda text, j=job_id: self._on_failed(j, text))
 
-    def _after_generate(self, job_id: str, record: JobRecord) -> None:
+    def _left_to_another(self, job_id: str, exc: LeaseHeldError) -> None:
+        self._live.pop(job_id, None)
+        self._finished += 1
+        self.batch_progress.emit(self._finished, self._total)
+        self.job_busy.emit(job_id, exc.user_text())
+
+    def _after_generate(self, job_id: str, record: JobRecord | LeaseHeldError) -> None:
         if self._closed:
             return  # a worker's answer arriving after shutdown
+        if isinstance(record, LeaseHeldError):
+            self._left_to_another(job_id, record)
+            return
         if record.state in INGEST_STATES:
             previous = self._live.get(job_id)
             task = FunctionRunnable(partial(self._step, "ingest", job_id))
@@ -120,9 +139,12 @@ class JobManager(QObject):
             return
         self._after_ingest(job_id, record)
 
-    def _after_ingest(self, job_id: str, record: JobRecord) -> None:
+    def _after_ingest(self, job_id: str, record: JobRecord | LeaseHeldError) -> None:
         if self._closed:
             return  # a worker's answer arriving after shutdown
+        if isinstance(record, LeaseHeldError):
+            self._left_to_another(job_id, record)
+            return
         self._live.pop(job_id, None)
         self._states[job_id] = record.state
         self._finished += 1
@@ -225,6 +247,9 @@ class JobManager(QObject):
 
     def is_busy(self) -> bool:
         return bool(self._live)
+
+    def is_running(self, job_id: str) -> bool:
+        return job_id in self._live
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Abort everything and wait for the workers (jobs stay resumable in the journal)."""

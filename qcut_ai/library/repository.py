@@ -177,6 +177,12 @@ class MediaRepository:
             raise LibraryError(f"The media library could not be searched: {exc}.") from exc
         return self._by_ids(ids)
 
+    def added_after(self, media_id: int, limit: int = 500) -> list[MediaItem]:
+        """Items added after `media_id` (by this or another process), oldest first."""
+        return self._rows(
+            "SELECT m.* FROM media m WHERE m.id > ? ORDER BY m.id LIMIT ?", [media_id, limit]
+        )
+
     def children(self, media_id: int) -> list[MediaItem]:
         """Items derived from this one (upscales, regenerations…), oldest first."""
         return self._rows(
@@ -185,20 +191,23 @@ class MediaRepository:
 
     # --- updating ----------------------------------------------------------
 
+    # The user's edits are written through to the item's provenance sidecar (when it
+    # has one), so a library rebuilt from the media folder keeps them.
+
     def rename(self, media_id: int, name: str) -> MediaItem:
         """Change the display name (the file on disk keeps its name)."""
         clean = " ".join(name.split())
         if not clean:
             raise LibraryError("A media name cannot be empty.")
-        return self._update(media_id, "name = ?", [clean])
+        return self._remembered(self._update(media_id, "name = ?", [clean]))
 
     def set_rating(self, media_id: int, rating: int) -> MediaItem:
         if not 0 <= rating <= 5:
             raise LibraryError(f"A rating must be 0 to 5 stars, not {rating}.")
-        return self._update(media_id, "rating = ?", [rating])
+        return self._remembered(self._update(media_id, "rating = ?", [rating]))
 
     def set_favourite(self, media_id: int, favourite: bool) -> MediaItem:
-        return self._update(media_id, "favourite = ?", [int(favourite)])
+        return self._remembered(self._update(media_id, "favourite = ?", [int(favourite)]))
 
     def set_tags(self, media_id: int, tags: Iterable[str]) -> MediaItem:
         clean = normalise_tags(tags)
@@ -210,7 +219,7 @@ class MediaRepository:
                 "UPDATE media SET tags = ? WHERE id = ?", [TAG_SEPARATOR.join(clean), media_id]
             )
             drop_unused_tags(self.db.conn)
-        return self._require(media_id)
+        return self._remembered(self._require(media_id))
 
     def all_tags(self) -> list[str]:
         cursor = self.db.conn.execute("SELECT name FROM tag ORDER BY name COLLATE NOCASE")
@@ -335,6 +344,16 @@ class MediaRepository:
 
     # --- helpers -----------------------------------------------------------
 
+    @staticmethod
+    def _remembered(item: MediaItem) -> MediaItem:
+        from qcut_ai.library.provenance import remember_library_fields
+
+        if item.origin is Origin.AI and not item.missing:
+            # The row holds the edit; on failure the sidecar catches up on the next one.
+            with contextlib.suppress(OSError):
+                remember_library_fields(Path(item.path), library_fields(item))
+        return item
+
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         try:
@@ -382,3 +401,15 @@ class MediaRepository:
             return rows_to_items([d[0] for d in cursor.description], cursor, self.root)
         except sqlite3.Error as exc:
             raise LibraryError(f"The media library could not be read: {exc}.") from exc
+
+
+def library_fields(item: MediaItem) -> dict[str, Any]:
+    """The user's edits of an item, as its sidecar keeps them."""
+    fields: dict[str, Any] = {
+        "tags": list(item.tags),
+        "rating": item.rating,
+        "favourite": item.favourite,
+    }
+    if item.name.strip() and item.display_name == item.name.strip():
+        fields["name"] = item.name.strip()
+    return fields

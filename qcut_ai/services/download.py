@@ -196,12 +196,12 @@ def download(
         raise ValueError(f"file_name must be a bare file name, got {file_name!r}")
     allowed.check(url)
     dest_dir.mkdir(parents=True, exist_ok=True)
-    final = unique_path(dest_dir, file_name)
+    final, fh = _claim_part(dest_dir, file_name)
     part = final.with_name(final.name + PART_SUFFIX)
     own = client is None
     http = client or httpx.Client(timeout=timeout, follow_redirects=False, verify=_tls())
     try:
-        with open(part, "wb") as fh:
+        with fh:
             _fetch(http, url, fh, allowed, progress, abort, max_bytes, timeout, retries, backoff)
             fh.flush()
             os.fsync(fh.fileno())
@@ -230,6 +230,20 @@ def download(
     finally:
         if own:
             http.close()
+
+
+def _claim_part(dest_dir: Path, file_name: str) -> tuple[Path, BinaryIO]:
+    """A final name and its `.part`, created exclusively: two downloads (even in two
+    processes) never write into one file."""
+    while True:
+        final = unique_path(dest_dir, file_name)
+        try:
+            fh = open(final.with_name(final.name + PART_SUFFIX), "xb")  # noqa: SIM115
+        except FileExistsError:
+            continue  # taken between the check and the create: the next name
+        except OSError as exc:
+            raise _disk_error(exc, dest_dir) from exc
+        return final, fh
 
 
 _DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}

@@ -36,6 +36,7 @@ class LibraryPanel(QWidget):
             | "remix" | "regenerate" | "regenerate_with", and the MediaItem
         error_reported(str): a one-sentence error for the user
         items_imported(object): list[MediaItem] an import added (or found already present)
+        items_appeared(object): list[MediaItem] another process added, now shown
     """
 
     item_selected = Signal(object)
@@ -45,6 +46,7 @@ class LibraryPanel(QWidget):
     derive_requested = Signal(str, object)
     error_reported = Signal(str)
     items_imported = Signal(object)
+    items_appeared = Signal(object)
 
     def __init__(self, thumbnail_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +95,7 @@ class LibraryPanel(QWidget):
         service.facets_loaded.connect(self._on_facets)
         service.items_changed.connect(self._on_changed)
         service.items_removed.connect(self._on_removed)
+        service.items_appeared.connect(self._on_appeared)
         service.relinked.connect(self._on_relinked)
         service.import_progress.connect(self._on_import_progress)
         service.import_finished.connect(self._on_imported)
@@ -130,6 +133,13 @@ class LibraryPanel(QWidget):
         else:
             self.service.refresh()
         self.service.load_facets()
+
+    def _on_appeared(self, items: list[MediaItem]) -> None:
+        new = [item for item in items if self.model.row_of(item.id) is None]
+        for item in new:
+            self.add_item(item)
+        if new:
+            self.items_appeared.emit(new)
 
     def update_item(self, item: MediaItem) -> None:
         """A newer state of an item already listed (its filmstrip, its hash): updated in
