@@ -6,7 +6,10 @@
 * Follows the job through the status stream of the status URL returned on
   submit (never a rebuilt one); when the stream cannot be used, polls that
   URL every 1-2 s with backoff. Either way up to a per-model deadline.
-* Status, result, cancel and uploads go through the real `SyncClient(key=...)`.
+* Status, result, cancel and uploads go through the real `SyncClient(key=...)`,
+  whose HTTP client sends the key to fal's hosts only and reads bounded answers
+  (`fal_http_guard`); a status, result or cancel URL on any other host is
+  refused before it is followed, and the job is kept.
 """
 
 from __future__ import annotations
@@ -25,11 +28,22 @@ from qcut_ai.core.errors import (
     ModelFailedError,
     RateLimitedError,
     StuckJobError,
+    UntrustedAnswerError,
 )
 from qcut_ai.services import status_stream
 from qcut_ai.services.fal_errors import map_exception, model_failure
+from qcut_ai.services.fal_http_guard import (
+    MAX_ANSWER_BYTES,
+    AnswerTooLargeError,
+    KeyScope,
+    guard_client,
+    netloc_of,
+)
 
 SUBMIT_TIMEOUT_S = 60.0
+# Log lines a status keeps (the newest): a job that logs without end must not
+# grow the app's memory or what is shown.
+MAX_LOG_LINES = 200
 
 
 @dataclass(frozen=True)
@@ -93,7 +107,32 @@ class FalGateway:
         self.submit_timeout_s = submit_timeout_s
         self.poll = poll or PollPolicy()
         self.client = fal_client.SyncClient(key=key, default_timeout=SUBMIT_TIMEOUT_S)
+        self.scope = KeyScope.current()
+        guard_client(self.client._client, self.scope)
         self._lock = threading.Lock()
+
+    def _trusted(self, sub: Submission, url: str) -> str:
+        """`url` if the key may go there; else the job is refused as an untrusted answer."""
+        if self.scope.allows(url):
+            return url
+        raise UntrustedAnswerError(
+            f"fal's answer for request {sub.request_id} pointed at another host "
+            f"({netloc_of(url) or url[:60]}), so qcut-ai did not follow it and your key "
+            "stayed with fal; the job was kept.",
+            hint="Check the request at fal.ai/dashboard/requests. If fal is reached "
+            "through a proxy, set QCUT_AI_FAL_URL to it.",
+            request_id=sub.request_id,
+        )
+
+    @staticmethod
+    def _too_large(exc: AnswerTooLargeError, what: str, sub: Submission) -> UntrustedAnswerError:
+        return UntrustedAnswerError(
+            f"fal's {what} for request {sub.request_id} is larger than "
+            f"{MAX_ANSWER_BYTES // 1024**2} MB, far more than a video job returns, so it "
+            "was not read; the job was kept.",
+            hint="Check the request at fal.ai/dashboard/requests, or resume later.",
+            request_id=sub.request_id,
+        )
 
     # -- submit -------------------------------------------------------------
     def submit(self, endpoint: str, arguments: Mapping[str, Any]) -> Submission:
@@ -131,6 +170,12 @@ class FalGateway:
             )
         except FalClientHTTPError as exc:
             raise map_exception(exc, stage="submitting") from exc
+        except AnswerTooLargeError as exc:
+            raise AmbiguousSubmitError(
+                "fal's answer to the submit was too large to read, so the job may or may not "
+                "have been accepted; it was not sent again.",
+                hint="Check fal.ai/dashboard/requests before retrying this job.",
+            ) from exc
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             # Nothing reached the server: safe to report as a plain failure.
             raise map_exception(exc, stage="submitting") from exc
@@ -169,8 +214,11 @@ class FalGateway:
         )
 
     def status(self, sub: Submission, *, with_logs: bool = True) -> RemoteStatus:
+        self._trusted(sub, sub.status_url)
         try:
             st = self._handle(sub).status(with_logs=with_logs)
+        except AnswerTooLargeError as exc:
+            raise self._too_large(exc, "status", sub) from exc
         except Exception as exc:
             raise map_exception(exc, stage="checking status", request_id=sub.request_id) from exc
         return _remote_status(st)
@@ -178,6 +226,7 @@ class FalGateway:
     def result(self, sub: Submission) -> dict[str, Any]:
         import httpx
 
+        self._trusted(sub, sub.response_url)
         try:
             response = self.client._client.get(sub.response_url, timeout=120.0)
             if response.status_code >= 400:
@@ -185,6 +234,8 @@ class FalGateway:
 
                 _raise_for_status(response)
             data = response.json()
+        except AnswerTooLargeError as exc:
+            raise self._too_large(exc, "result", sub) from exc
         except httpx.HTTPError as exc:
             raise map_exception(
                 exc, stage="fetching the result", request_id=sub.request_id
@@ -203,6 +254,7 @@ class FalGateway:
         """Ask fal to cancel. True if accepted, False if it had already completed."""
         from fal_client import FalClientHTTPError
 
+        self._trusted(sub, sub.cancel_url)
         try:
             self._handle(sub).cancel()
         except FalClientHTTPError as exc:
@@ -256,7 +308,20 @@ class FalGateway:
                 )
 
         check_abort()
+        self._trusted(sub, sub.status_url)
         st: RemoteStatus | None = None
+        logs = [True]
+
+        def poll_status() -> RemoteStatus:
+            try:
+                return self.status(sub, with_logs=logs[0])
+            except UntrustedAnswerError:
+                if not logs[0]:
+                    raise
+                # Too large with its logs: follow the job without them from now on.
+                logs[0] = False
+                return self.status(sub, with_logs=False)
+
         if self.poll.stream:
             handle = self._handle(sub)
             st = status_stream.follow(
@@ -270,7 +335,7 @@ class FalGateway:
             )
         if st is None:
             st = status_stream.poll(
-                lambda: self.status(sub, with_logs=True),
+                poll_status,
                 self.poll,
                 on_status=on_status,
                 check_abort=check_abort,
@@ -304,10 +369,10 @@ def _remote_status(st: Any) -> RemoteStatus:
     if isinstance(st, fal_client.Queued):
         return RemoteStatus("IN_QUEUE", queue_position=st.position)
     if isinstance(st, fal_client.InProgress):
-        return RemoteStatus("IN_PROGRESS", logs=list(st.logs or []))
+        return RemoteStatus("IN_PROGRESS", logs=list(st.logs or [])[-MAX_LOG_LINES:])
     return RemoteStatus(
         "COMPLETED",
-        logs=list(st.logs or []),
+        logs=list(st.logs or [])[-MAX_LOG_LINES:],
         error=st.error,
         error_type=st.error_type,
         metrics=dict(st.metrics or {}),

@@ -66,6 +66,8 @@ _SPECS = (
     FaultSpec("http-422-validation", "job", False, "the job fails with a 422 detail list"),
     FaultSpec("model-error", "job", False, "the job completes with a model error"),
     FaultSpec("content-policy", "job", False, "the job is refused by the content checker"),
+    FaultSpec("huge-result", "job", False, "the job succeeds with a 100 MB result JSON"),
+    FaultSpec("logs-flood", "job", False, "the job logs ever more lines (MBs per second)"),
     FaultSpec("cancel-after-completion", "cancel", False, "the job completes before the cancel"),
     FaultSpec("file-404", "file", False, "the result URL has expired (404)"),
     FaultSpec("file-403", "file", False, "the result URL has expired (403)"),
@@ -78,6 +80,9 @@ _SPECS = (
     FaultSpec("drop-download", "file", True, "the download is cut off part-way"),
 )
 FAULTS: dict[str, FaultSpec] = {spec.name: spec for spec in _SPECS}
+# "job" faults that change what a successful job answers instead of failing it.
+ANSWER_FAULTS = frozenset({"huge-result", "logs-flood"})
+HUGE_RESULT_BYTES = 100 * 1024**2
 _ALIASES = {
     "http-422": "http-422-validation",
     "http-403": "http-403-locked",

@@ -103,6 +103,9 @@ class StandIn:
         self._thread: threading.Thread | None = None
         self._files: FileStore | None = None
         self._runner: JobRunner | None = None
+        # When set, submit and status answers point their URLs at this base
+        # instead of the stand-in: an answer leading to another host.
+        self.answer_base: str | None = None
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -291,7 +294,7 @@ class StandIn:
         return job
 
     def urls_for(self, job: Job) -> dict[str, str]:
-        base = f"{self.base_url}/{job.app_path}/requests/{job.request_id}"
+        base = f"{self.answer_base or self.base_url}/{job.app_path}/requests/{job.request_id}"
         return {
             "request_id": job.request_id,
             "response_url": base,

@@ -112,6 +112,19 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=UTC).isoformat()
 
 
+_FLOOD_LINES_PER_S = 40_000
+
+
+def _flood(seconds: float) -> list[dict[str, Any]]:
+    """Log lines that keep coming: ~40k lines (~5 MB) per second of generation."""
+    count = int(max(0.0, seconds) * _FLOOD_LINES_PER_S)
+    line = "step progress " + "#" * 80
+    return [
+        {"message": f"{line} {i}", "level": "INFO", "source": "user", "timestamp": ""}
+        for i in range(count)
+    ]
+
+
 @dataclass
 class StatusView:
     """What a status poll reports at one moment."""
@@ -197,6 +210,8 @@ class Job:
                         "timestamp": iso(start_wall + fraction * self.generate_s),
                     }
                 )
+        if self.failure is not None and self.failure.name == "logs-flood" and state != "IN_QUEUE":
+            logs.extend(_flood(min(cutoff, now) - self.created - self.queue_s))
         return logs
 
     def status(self, now: float, error: tuple[str, str | None] | None) -> StatusView:

@@ -18,6 +18,7 @@ from typing import Literal
 
 from qcut_ai.services.rehearsal import outcomes
 from qcut_ai.services.rehearsal.arguments import scaled_size, video_ask
+from qcut_ai.services.rehearsal.faults import ANSWER_FAULTS
 from qcut_ai.services.rehearsal.media import Renderer, RenderSpec
 from qcut_ai.services.rehearsal.state import Job
 from qcut_ai.services.rehearsal.storage import FileStore
@@ -87,7 +88,7 @@ class JobRunner:
                 return
             self._started.add(job.request_id)
         try:
-            if job.failure is not None:
+            if job.failure is not None and job.failure.name not in ANSWER_FAULTS:
                 return
             if job.kind == "llm":
                 job.output = outcomes.llm_output(job.arguments)
