@@ -1,4 +1,4 @@
-"""`qcut-ai library list|search|import|info|relink|remove`: the media library headlessly."""
+"""`qcut-ai library list|search|import|info|relink|remove|rebuild`: the media library headlessly."""
 
 from __future__ import annotations
 
@@ -52,6 +52,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = action("remove", "remove an item from the library")
     p.add_argument("id", type=int)
     p.add_argument("--delete-file", action="store_true", help="also move the file to the trash")
+    p = action("rebuild", "rebuild a lost or damaged library from the media folder's provenance")
+    p.add_argument(
+        "--force", action="store_true", help="replace a healthy database too (a copy is kept)"
+    )
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -81,13 +85,38 @@ def run(args: argparse.Namespace) -> int:
 
     dirs = app_dirs()
     project = ProjectPaths.at(args.project) if args.project else ProjectPaths(dirs.default_project)
+    if args.library_action == "rebuild":
+        return _rebuild(project, dirs.thumbnails, args)
     with Library(project, dirs.thumbnails) as library:
         handler = _ACTIONS[args.library_action]
         return handler(library, args)
 
 
+def _rebuild(project: Any, thumbnails: Path, args: argparse.Namespace) -> int:
+    from qcut_ai.library.rebuild import rebuild_library
+
+    def progress(done: int, total: int) -> None:
+        if not args.json and total and sys.stderr.isatty():
+            print(f"\rrebuilding: {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    result = rebuild_library(project.ensure(), thumbnails, force=args.force, progress=progress)
+    if args.json:
+        print(json.dumps(result.to_json()))
+        return 0
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(
+        f"Rebuilt the library: {result.restored} item(s), {result.generated} with their "
+        "provenance." + (f" The old database was kept as {result.backup}." if result.backup else "")
+    )
+    for path, reason in result.skipped:
+        print(f"qcut-ai: skipped {path}: {reason}", file=sys.stderr)
+    return 0
+
+
 def _list(library: Library, args: argparse.Namespace) -> int:
     library.check_files()  # so moved or deleted files show as missing
+    library.finish_pending()  # tags, hash and filmstrip a crash left undone
     items = library.repo.list_recent(args.limit, args.offset, **_filters(args))
     _print_items(items, args.json, total=library.repo.count())
     return 0

@@ -22,6 +22,7 @@ POINTS = (
     "mid-download",  # part of the file written to .part
     "after-download",  # file complete and renamed, library row not yet written
     "after-library-row",  # library row written, journal not yet marked done
+    "before-finish",  # job done and clip listed; provenance tags, hash, filmstrip not yet made
 )
 
 

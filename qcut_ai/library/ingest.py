@@ -13,6 +13,7 @@ from pathlib import Path
 
 from qcut_ai.core.errors import MediaError, QcutError
 from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
+from qcut_ai.library import leases
 from qcut_ai.library import provenance as prov_io
 from qcut_ai.library.db import open_project_db
 from qcut_ai.library.layout import ProjectLayout
@@ -91,10 +92,24 @@ class Library:
         Idempotent: an item already hashed is returned as it is, so a crash
         between the row and this step is mended by calling it again
         (`finish_pending`). The tags rewrite the container, so the hash and
-        the poster's cache name are taken after them.
+        the poster's cache name are taken after them. Another process
+        finishing the same item meanwhile is left to it (the item is returned
+        as it is).
         """
         if item.probe.sha256 or item.missing:
             return item
+        resource = f"media:{item.id}"
+        if leases.claim(self.db, resource) is not None:
+            return item
+        try:
+            current = self.repo.get(item.id)
+            if current is None or current.probe.sha256 or current.missing:
+                return current or item
+            return self._finish(current)
+        finally:
+            leases.release(self.db, resource)
+
+    def _finish(self, item: MediaItem) -> MediaItem:
         path = Path(item.path)
         provenance = item.provenance
         if (
@@ -116,13 +131,20 @@ class Library:
         )
 
     def finish_pending(self) -> list[MediaItem]:
-        """Finish every generated item a crash left unhashed; the items it changed."""
+        """Finish every generated item a crash left unhashed; the items it changed.
+
+        Temporary copies that crashed processes left in the media folder go too.
+        """
+        prov_io.remove_stale_temps(self.project.media, leases.pid_alive)
         done: list[MediaItem] = []
         for item in self.repo.unfinished_generated():
             try:
-                done.append(self.finish_generated(item))
+                finished = self.finish_generated(item)
             except (QcutError, OSError) as exc:
                 log.warning("Could not finish %s: %s", item.path, exc)
+                continue
+            if finished.probe.sha256:
+                done.append(finished)
         return done
 
     def import_files(self, paths: Iterable[Path]) -> list[MediaItem | QcutError]:

@@ -62,12 +62,79 @@ def from_json(text: str) -> Provenance | None:
     return provenance_from_json(text)
 
 
-def write_sidecar(path: Path, provenance: Provenance) -> Path:
+# What the user changed in the library (name, tags, rating, favourite) is kept in
+# the sidecar too, so a library rebuilt from the media folder brings it back.
+LIBRARY_KEY = "library"
+_TEMP_MARK = ".tagging-"
+
+
+def _unique_temp(target: Path, mark: str) -> Path:
+    """A temporary name beside `target`, unique per process and thread (several
+    processes may finish the same item), carrying the pid for clean-up."""
+    return target.with_name(
+        f".{target.stem}{mark}{os.getpid()}-{threading.get_ident()}{target.suffix}"
+    )
+
+
+def write_sidecar(
+    path: Path, provenance: Provenance, library: dict[str, Any] | None = None
+) -> Path:
     out = sidecar_path(path)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(to_json(provenance), encoding="utf-8")
-    os.replace(tmp, out)
+    data = json.loads(to_json(provenance))
+    if library is None:
+        library = read_library_fields(path)
+    if library:
+        data[LIBRARY_KEY] = library
+    tmp = _unique_temp(out, ".writing-")
+    try:
+        tmp.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), "utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out
+
+
+def read_library_fields(path: Path) -> dict[str, Any]:
+    """The user's edits kept in a file's sidecar ({} when none)."""
+    try:
+        data = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found = data.get(LIBRARY_KEY) if isinstance(data, dict) else None
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def remember_library_fields(path: Path, fields: dict[str, Any]) -> bool:
+    """Write the user's edits into an existing sidecar; False when the file has none."""
+    provenance = read_sidecar(path)
+    if provenance is None:
+        return False
+    write_sidecar(path, provenance, fields)
+    return True
+
+
+def remove_stale_temps(folder: Path, alive: Any) -> int:
+    """Delete temporary copies left in `folder` by processes that are gone.
+
+    `alive(pid)` says whether a pid still runs; a copy of a live process is
+    left alone (it may be writing it now). Returns how many were removed.
+    """
+    removed = 0
+    try:
+        candidates = [p for p in folder.iterdir() if p.name.startswith(".")]
+    except OSError:
+        return 0
+    for path in candidates:
+        for mark in (_TEMP_MARK, ".writing-"):
+            _, found, rest = path.name.partition(mark)
+            if not found:
+                continue
+            pid = rest.split("-", 1)[0]
+            if pid.isdigit() and not alive(int(pid)):
+                path.unlink(missing_ok=True)
+                removed += 1
+            break
+    return removed
 
 
 def can_embed(path: Path) -> bool:
@@ -87,7 +154,7 @@ def embed(path: Path, provenance: Provenance) -> bool:
 
     fmt, options = spec
     # Unique per writer: the runner and a project's open may finish the same item.
-    tmp = path.with_name(f".{path.stem}.tagging-{os.getpid()}-{threading.get_ident()}{path.suffix}")
+    tmp = _unique_temp(path, _TEMP_MARK)
     try:
         with av.open(str(path)) as src, av.open(str(tmp), "w", format=fmt, options=options) as dst:
             for key, value in src.metadata.items():

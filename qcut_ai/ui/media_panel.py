@@ -17,8 +17,10 @@ from typing import Any
 from PySide6.QtCore import Qt, QThreadPool, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -33,9 +35,11 @@ from qcut_ai.core.pricing import batch_total
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.batch import PlannedJob
 from qcut_ai.engine.connection import FalConnection
+from qcut_ai.engine.events import JobEvent
 from qcut_ai.engine.journal import JobRecord
 from qcut_ai.engine.resume import ResumePlan
 from qcut_ai.engine.runner import JobRunner
+from qcut_ai.jobs.foreign_jobs import ForeignJobWatcher
 from qcut_ai.jobs.manager import JobManager
 from qcut_ai.jobs.runnables import FunctionRunnable, start_task
 from qcut_ai.services.fal_gateway import FalGateway
@@ -103,11 +107,17 @@ class MediaPanel(QWidget):
         self._tasks: set[FunctionRunnable] = set()
         self._connect_lock = threading.RLock()
         self._closed = False
+        self._announced: set[int] = set()
 
         self.banner = QLabel(self)
         self.banner.setObjectName("modeBanner")
         self.banner.setWordWrap(True)
         self.spend = SpendSummary(self)
+        self.rebuild_button = QPushButton("Rebuild library", self)
+        self.rebuild_button.setObjectName("rebuildLibraryButton")
+        self.rebuild_button.hide()
+        self.rebuild_button.clicked.connect(self.rebuild_library)
+        self._rebuild_for: tuple[ProjectPaths, bool] | None = None
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("generateTabs")
@@ -140,6 +150,12 @@ class MediaPanel(QWidget):
         self.job_list.retry_requested.connect(self.retry_job)
         self.jobs.job_retried.connect(self._on_job_retried)
         self.jobs.error_reported.connect(self.error_reported)
+        # Jobs another qcut-ai process is finishing are followed, not run twice.
+        self.foreign = ForeignJobWatcher(self._work, self)
+        self.jobs.job_busy.connect(self._on_job_busy)
+        self.foreign.job_event.connect(self.job_list.apply_event)
+        self.foreign.media_added.connect(self._on_media_added)
+        self.foreign.orphaned.connect(self._run_orphans)
 
         self.library_panel = LibraryPanel(services.thumbnails_dir, self)
         lib = self.library_panel
@@ -151,6 +167,7 @@ class MediaPanel(QWidget):
         lib.preview_requested.connect(self._preview)
         lib.derive_requested.connect(self.derive)
         lib.items_imported.connect(self._on_imported)
+        lib.items_appeared.connect(self._on_imported)
         # Short names kept for hosts and tests that reach into the library.
         self.library, self.model, self.view = lib.service, lib.model, lib.view
         self.search = lib.search
@@ -181,7 +198,10 @@ class MediaPanel(QWidget):
         self.splitter = split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.banner)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.rebuild_button)
+        layout.addLayout(banner_row)
         layout.addWidget(self.spend)
         layout.addWidget(split, 1)
         self.error_reported.connect(self._show_error)
@@ -209,14 +229,77 @@ class MediaPanel(QWidget):
     def open_project(self, path: str | Path, *, resume: bool = True) -> None:
         """Show a project's library; with `resume`, finish its unfinished jobs (exactly once)."""
         self.project = ProjectPaths.at(path).ensure()
+        self.foreign.set_project(self.project)
+        self._announced.clear()
         self.library_panel.open(self.project)
         self.history.set_project(self.project)
         self.spend.set_project(self.project)
         self.preview.show_item(None)
         self.project_opened.emit(str(self.project.root))
+        self._check_library(self.project)
         if resume:
             self.resume_unfinished()
         self._finish_pending()
+
+    def _check_library(self, project: ProjectPaths) -> None:
+        """A damaged or emptied database, or generated clips the library lost: offer a
+        rebuild from the clips' provenance (checked in a worker)."""
+
+        def check(_emit: object, _abort: object) -> tuple[str, int, int]:
+            from qcut_ai.library.db import open_project_db, sidecars_in
+            from qcut_ai.library.rebuild import database_state
+            from qcut_ai.library.repository import MediaRepository
+
+            state, clips = database_state(project), sidecars_in(project)
+            if state != "healthy":
+                return state, clips, 0
+            db = open_project_db(project)
+            try:
+                return state, clips, MediaRepository(db, project.root).count()
+            finally:
+                db.close()
+
+        self._in_worker(check, lambda found: self._offer_rebuild(project, *found))
+
+    def _offer_rebuild(self, project: ProjectPaths, state: str, clips: int, items: int) -> None:
+        if self.project != project or state == "missing":
+            return
+        if state == "healthy" and (items or not clips):
+            return
+        what = (
+            f"The library of {project.root.name} is empty, but its media folder holds "
+            f"{clips} generated clips."
+            if state == "healthy"
+            else f"The library database of {project.root.name} is damaged, so it was not opened."
+        )
+        # Offered, not asked: a modal question on open would stop a host's start-up.
+        self._show_error(
+            f"{what} It can be rebuilt from the clips' provenance (names, prompts, models, "
+            "tags and ratings); the old database is kept beside it."
+        )
+        self._rebuild_for = (project, state == "healthy")
+        self.rebuild_button.show()
+
+    def rebuild_library(self) -> None:
+        """Rebuild the offered project's library from its media folder, in a worker."""
+        if self._rebuild_for is None:
+            return
+        (project, force), self._rebuild_for = self._rebuild_for, None
+        self.rebuild_button.hide()
+        self.set_mode_text(f"Rebuilding the library of {project.root.name} from its clips…")
+        thumbs = self.services.thumbnails_dir
+
+        def rebuild(_emit: object, _abort: object) -> int:
+            from qcut_ai.library.rebuild import rebuild_library
+
+            return rebuild_library(project, thumbs, force=force).restored
+
+        def done(restored: int) -> None:
+            self.set_mode_text(f"Rebuilt the library: {restored} item(s).")
+            if self.project == project:
+                self.library_panel.open(project)
+
+        self._in_worker(rebuild, done)
 
     def _finish_pending(self) -> None:
         """Tags, hash and filmstrip of results a crash left unfinished, in a worker."""
@@ -271,7 +354,8 @@ class MediaPanel(QWidget):
         plan, uncertain = found
         if self.project is None:
             return
-        for job in [*plan.run, *plan.waiting, *plan.expired, *uncertain]:
+        busy = [job for job, _owner in plan.busy]
+        for job in [*plan.run, *plan.waiting, *plan.expired, *uncertain, *busy]:
             details = (
                 f"Request id: {job.request_id or 'none'}\nPrompt: {job.request.get('prompt', '')}"
             )
@@ -285,9 +369,23 @@ class MediaPanel(QWidget):
             )
         if plan.waiting:
             self.error_reported.emit(waiting_text(plan.waiting))
+        for job, owner in plan.busy:
+            self._on_job_busy(job.id, f"Being finished by another qcut-ai ({owner.describe()}).")
         runnable = [j for j in plan.run if self.jobs.state_of(j.id) is None]
         if runnable:
             self.jobs.start([j.id for j in runnable], known={j.id: j.state for j in runnable})
+
+    def _on_job_busy(self, job_id: str, text: str) -> None:
+        """Another process has the job: say so on its row and follow it from the journal."""
+        state = self.job_list.state_of(job_id) or JobState.QUEUED
+        self.job_list.apply_event(JobEvent(job_id, state, error=text))
+        self.foreign.watch(job_id, state.value)
+
+    def _run_orphans(self, records: list[JobRecord]) -> None:
+        """Jobs whose other owner stopped without finishing them: run them here."""
+        runnable = [r for r in records if not self.jobs.is_running(r.id)]
+        if runnable:
+            self.jobs.start([r.id for r in runnable], known={r.id: r.state for r in runnable})
 
     def retry_job(self, job_id: str) -> None:
         """Retry; an uncertain submit needs the user's word that paying twice is acceptable."""
@@ -452,7 +550,13 @@ class MediaPanel(QWidget):
     # -- library ------------------------------------------------------------------
     def _on_media_added(self, item: MediaItem) -> None:
         self.library_panel.add_item(item)
-        self.media_added.emit(item)
+        self._announce(item)
+
+    def _announce(self, item: MediaItem) -> None:
+        """media_added, once per item, however it reached the panel."""
+        if item.id not in self._announced:
+            self._announced.add(item.id)
+            self.media_added.emit(item)
 
     def _on_media_updated(self, item: MediaItem) -> None:
         self.library_panel.update_item(item)
@@ -460,7 +564,7 @@ class MediaPanel(QWidget):
 
     def _on_imported(self, items: list[MediaItem]) -> None:
         for item in items:
-            self.media_added.emit(item)
+            self._announce(item)
 
     def _on_selected(self, item: MediaItem) -> None:
         if self.preview.isVisible():
@@ -544,6 +648,7 @@ class MediaPanel(QWidget):
     def shutdown(self) -> None:
         """Stop workers; paid jobs stay in the journal for the next start."""
         self._closed = True
+        self.foreign.stop()
         self.jobs.shutdown()
         self.library_panel.shutdown()
         self.spend.shutdown()

@@ -65,7 +65,11 @@ def _state(project: Path) -> tuple[list[JobState], int, list[Path]]:
     return states, count, files
 
 
-@pytest.mark.parametrize("point", [p for p in POINTS if p != "submit-unsaved"])
+# "submit-unsaved" leaves an uncertain job and "before-finish" a finished one whose
+# library item is not: each has its own test.
+@pytest.mark.parametrize(
+    "point", [p for p in POINTS if p not in ("submit-unsaved", "before-finish")]
+)
 def test_resume_after_sigkill_lands_the_video_exactly_once(
     standin: StandIn, tmp_path: Path, point: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -108,3 +112,39 @@ def test_a_crash_between_post_and_saving_the_id_is_never_resubmitted(
     assert main(["jobs", "--project", str(project), "--json"]) == 0
     (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert row["state"] == "unknown" and "fox" in row["prompt"]
+
+
+def test_a_crash_before_the_clip_is_finished_is_mended_by_resume(
+    standin: StandIn, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Killed after the clip was listed, before its tags, hash and filmstrip: `resume`
+    finishes the item (there is no job left to resume) and clears the temporary copy."""
+    from qcut_ai.library.provenance import read_embedded
+
+    project = tmp_path / "P"
+    crashed = _generate_until_killed(project, "before-finish")
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    media = ProjectPaths.at(project).media
+    # A temporary copy a crashed tagger left behind (its pid is gone).
+    stale = media / ".clip.tagging-999999999-1.mp4"
+    stale.write_bytes(b"half a copy")
+
+    db = open_project_db(ProjectPaths.at(project))
+    try:
+        (item,) = MediaRepository(db, project).list_recent()
+    finally:
+        db.close()
+    assert item.probe.sha256 == "" and item.filmstrip is None
+
+    assert main(["resume", "--project", str(project), "--json", "--quiet"]) == 0
+    (answer,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert answer == {"resumed": 0, "finished_items": 1}
+    db = open_project_db(ProjectPaths.at(project))
+    try:
+        (item,) = MediaRepository(db, project).list_recent()
+    finally:
+        db.close()
+    assert item.probe.sha256 and item.filmstrip
+    assert read_embedded(Path(item.path)) is not None
+    assert not stale.exists()
+    assert len(standin.submissions) == 1
