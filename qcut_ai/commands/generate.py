@@ -152,6 +152,7 @@ def _apply_template(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from qcut_ai.commands.interrupts import cancel_at_fal, run_detachable
     from qcut_ai.core.catalog import load_catalog
     from qcut_ai.core.jobs import JobState
     from qcut_ai.core.requests import GenerationRequest
@@ -211,10 +212,11 @@ def run(args: argparse.Namespace) -> int:
         batch = BatchRunner(
             runner, concurrency=settings.concurrency, emit=_Progress(args.quiet or args.json)
         )
-        try:
-            finals = batch.run([r.id for r in records])
-        finally:
-            batch.shutdown()
+        finals, detached = run_detachable(
+            batch, [r.id for r in records], project, cancel_at_fal(project, conn)
+        )
+    if detached:
+        return 130
     db = open_project_db(project)
     repo = MediaRepository(db, project.root)
     failures = 0

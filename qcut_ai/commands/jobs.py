@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from qcut_ai.commands.common import add_json_arg, add_project_arg, eprint, print_json, project_from
+from qcut_ai.core.jobs import JobState
+
+if TYPE_CHECKING:
+    from qcut_ai.services.paths import ProjectPaths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -13,6 +18,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_project_arg(p)
     add_json_arg(p)
     p.set_defaults(handler=list_jobs)
+    actions = p.add_subparsers(dest="jobs_action", metavar="ACTION")
+    c = actions.add_parser("cancel", help="cancel a job (at fal when fal holds it)")
+    c.add_argument("job_id", metavar="ID")
+    c.add_argument("--offline", action="store_true", help="use the built-in fal stand-in")
+    # SUPPRESS keeps `qcut-ai jobs --project DIR cancel ID` working (argparse would
+    # otherwise overwrite the parent's value with this parser's default).
+    c.add_argument("--project", metavar="DIR", default=argparse.SUPPRESS, help="project folder")
+    c.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    c.set_defaults(handler=cancel)
 
     r = sub.add_parser("resume", help="pick up every unfinished job of a project, exactly once")
     r.add_argument("--offline", action="store_true", help="use the built-in fal stand-in")
@@ -48,13 +62,37 @@ def list_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cancel(args: argparse.Namespace) -> int:
+    from qcut_ai.engine.cancel import cancel_job
+    from qcut_ai.engine.connection import connect
+    from qcut_ai.services.settings import SettingsStore
+
+    project = project_from(args)
+    with connect(SettingsStore().load(), offline=args.offline) as conn:
+        job = cancel_job(project, args.job_id, conn.gateway, conn.backend)
+    if args.json:
+        print_json(job.to_json())
+    else:
+        print(f"{job.model_name}: {job.error}")
+    return 0
+
+
+def finish_library(project: ProjectPaths) -> int:
+    """Finish the library items a crash left unfinished (tags, hash, filmstrip)."""
+    from qcut_ai.library.ingest import Library
+    from qcut_ai.services.paths import app_dirs
+
+    with Library(project, app_dirs().ensure().thumbnails) as library:
+        return len(library.finish_pending())
+
+
 def resume(args: argparse.Namespace) -> int:
     from qcut_ai.commands.generate import _Progress
-    from qcut_ai.core.jobs import JobState
+    from qcut_ai.commands.interrupts import cancel_at_fal, run_detachable
     from qcut_ai.engine.batch import BatchRunner
     from qcut_ai.engine.connection import connect
     from qcut_ai.engine.journal import JobJournal
-    from qcut_ai.engine.resume import plan_resume, waiting_text
+    from qcut_ai.engine.resume import busy_text, plan_resume, waiting_text
     from qcut_ai.engine.runner import JobRunner
     from qcut_ai.library.db import open_project_db
     from qcut_ai.services.paths import app_dirs
@@ -64,14 +102,17 @@ def resume(args: argparse.Namespace) -> int:
     db = open_project_db(project)
     try:
         pending = JobJournal(db).unfinished()
-        if not pending:
-            if args.json:
-                print_json({"resumed": 0})
-            else:
-                print("Nothing to resume.")
-            return 0
     finally:
         db.close()
+    finished = finish_library(project)
+    if not pending:
+        if args.json:
+            print_json({"resumed": 0, "finished_items": finished})
+        elif finished:
+            print(f"Finished {finished} library item(s) a crash had left unfinished.")
+        else:
+            print("Nothing to resume.")
+        return 0
     settings = SettingsStore().load()
     with connect(settings, offline=args.offline) as conn:
         db = open_project_db(project)
@@ -83,6 +124,8 @@ def resume(args: argparse.Namespace) -> int:
             eprint(f"qcut-ai: {job.model_name}: {job.error}")
         if plan.waiting:
             eprint(f"qcut-ai: {waiting_text(plan.waiting)}")
+        if plan.busy:
+            eprint(f"qcut-ai: {busy_text(plan.busy)}")
         runner = JobRunner(
             project,
             conn.gateway,
@@ -92,15 +135,21 @@ def resume(args: argparse.Namespace) -> int:
         batch = BatchRunner(
             runner, concurrency=settings.concurrency, emit=_Progress(args.quiet or args.json)
         )
-        try:
-            finals = batch.run([j.id for j in plan.run])
-        finally:
-            batch.shutdown()
+        finals, detached = run_detachable(
+            batch, [j.id for j in plan.run], project, cancel_at_fal(project, conn)
+        )
+    if batch.busy:
+        eprint(
+            f"qcut-ai: {len(batch.busy)} job(s) were taken by another qcut-ai meanwhile; "
+            "left to it."
+        )
     failures = len(plan.waiting)
     for job in finals:
         if args.json:
             print_json(job.to_json())
-        if job.state is not JobState.DONE:
+        if job.state is not JobState.DONE and job.id not in batch.busy and not detached:
             failures += 1
             eprint(f"qcut-ai: {job.model_name}: {job.error or job.state.label}")
+    if detached:
+        return 130
     return 0 if failures == 0 else 1
