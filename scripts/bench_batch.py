@@ -40,11 +40,11 @@ class Recorder:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from qcut_ai.core.project import ProjectPaths
     from qcut_ai.engine.batch import BatchRunner, journal_batch, plan
     from qcut_ai.engine.journal import JobJournal
     from qcut_ai.engine.runner import JobRunner
-    from qcut_ai.library.db import open_project_db
-    from qcut_ai.services.paths import ProjectPaths
+    from qcut_ai.library.project_db import open_project_db
 
     p = bc.parser(__doc__ or "")
     p.add_argument("--models", type=int, help="models in the batch (default 4, smoke 2)")

@@ -314,10 +314,10 @@ def standin_connection(cache: Path, profile: str, *, own_process: bool = False) 
     With `own_process` the stand-in's Python runs outside this process, as
     fal's servers do, so its threads never hold this process's GIL.
     """
+    from qcut_ai.core.settings import Settings
     from qcut_ai.engine.connection import FalConnection, poll_policy
     from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
     from qcut_ai.services.secrets import FalKey
-    from qcut_ai.services.settings import Settings
 
     media = cache / f"standin-{profile}"
     standin: Any = (

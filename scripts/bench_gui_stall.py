@@ -44,10 +44,10 @@ def run(args: Any, tmp: Path) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from qcut_ai.app.shell import MainWindow
-    from qcut_ai.library.db import open_project_db
+    from qcut_ai.core.project import ProjectPaths
+    from qcut_ai.core.settings import Settings
+    from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
-    from qcut_ai.services.paths import ProjectPaths
-    from qcut_ai.services.settings import Settings
     from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 
     smoke = args.smoke

@@ -220,8 +220,8 @@ class Project:
     """download() + Library.add_generated(), as JobRunner.ingest runs them."""
 
     def __init__(self, root: Path, url: str, host: str) -> None:
+        from qcut_ai.core.project import ProjectPaths
         from qcut_ai.services.download import AllowedHosts
-        from qcut_ai.services.paths import ProjectPaths
 
         self.project = ProjectPaths.at(root / "project").ensure()
         self.thumbs = root / "thumbnails"

@@ -61,10 +61,10 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
 
 
 def measure_db(n: int, rows: list[dict[str, Any]], root: Path, runs: int) -> dict[str, Any]:
+    from qcut_ai.core.project import ProjectPaths
     from qcut_ai.jobs.library_queries import PAGE_SIZE, LibraryQuery, QueryConnection, run_query
-    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
-    from qcut_ai.services.paths import ProjectPaths
 
     project = ProjectPaths.at(root / f"project_{n}").ensure()
     db = open_project_db(project)
@@ -168,10 +168,11 @@ def gui_child(kind: str, where: str) -> None:
     from PySide6.QtGui import QImageReader, QPixmap
     from PySide6.QtWidgets import QApplication, QListView
 
+    from qcut_ai.core.project import ProjectPaths
+
     # The app imports these at start-up (the panel needs them), so they are not timed here.
-    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
-    from qcut_ai.services.paths import ProjectPaths
     from qcut_ai.ui.library_panel import LibraryPanel
 
     del open_project_db, MediaRepository

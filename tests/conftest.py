@@ -5,6 +5,7 @@ from __future__ import annotations
 import faulthandler
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,3 +39,37 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.delenv("QCUT_AI_FAL_URL", raising=False)
     monkeypatch.setenv("QCUT_AI_STANDIN_PROFILE", "instant")
     yield home
+
+
+# How long a Qt test's background work may take to finish after the test.
+RUNNER_GRACE_S = 10.0
+
+
+@pytest.fixture(autouse=True)
+def no_work_left_running() -> Iterator[None]:
+    """Fail a Qt test that leaves a task runner busy, naming the work and where it began.
+
+    Autouse, so it is set up first and torn down last: after pytest-qt has closed
+    the test's widgets. Answers still on their way are delivered meanwhile.
+    """
+    yield
+    if "qcut_ai.jobs.tasks" not in sys.modules:
+        return
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from qcut_ai.jobs.tasks import TaskRunner, shutdown_default_runners
+
+    if QApplication.instance() is None:
+        return
+    deadline = time.monotonic() + RUNNER_GRACE_S
+    busy = [r for r in list(TaskRunner.instances) if r.busy()]
+    while busy and time.monotonic() < deadline:
+        QTest.qWait(20)
+        busy = [r for r in list(TaskRunner.instances) if r.busy()]
+    left = {r.name: r.pending() for r in busy}
+    shutdown_default_runners()
+    for runner in list(TaskRunner.instances):
+        runner.shutdown(2000)
+    if left:
+        pytest.fail(f"the test left work running on task runners: {left}")

@@ -10,7 +10,8 @@ import sys
 import pytest
 
 from qcut_ai.cli import EXIT_USER_ERROR, main
-from qcut_ai.services.settings import Settings, SettingsStore
+from qcut_ai.core.settings import Settings
+from qcut_ai.services.settings import SettingsStore
 from qcut_ai.services.templates import TemplateStore
 
 

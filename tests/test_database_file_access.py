@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from qcut_ai.cli import main
+from qcut_ai.core.settings import Settings
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import Settings, SettingsStore
+from qcut_ai.services.settings import SettingsStore
 
 PACKAGE = Path(__file__).resolve().parents[1] / "qcut_ai"
 _FILE_CALLS = {

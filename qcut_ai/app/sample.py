@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from qcut_ai.core.catalog import load_catalog
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
-from qcut_ai.engine.batch import BatchRunner, journal_batch, plan
+from qcut_ai.core.settings import Settings
+from qcut_ai.engine.batch import BatchRunner, plan
 from qcut_ai.engine.connection import connect
-from qcut_ai.engine.journal import JobJournal
+from qcut_ai.engine.launch import launch_batch
 from qcut_ai.engine.runner import JobRunner
-from qcut_ai.library.db import open_project_db
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.repository import MediaRepository
-from qcut_ai.services.paths import AppDirs, ProjectPaths
-from qcut_ai.services.settings import Settings
+from qcut_ai.services.paths import AppDirs
 
 SAMPLES = (
     ("kling-2.5-turbo-pro", "a lighthouse in a storm at night, waves breaking, slow push in"),
@@ -40,16 +41,13 @@ def sample_project(dirs: AppDirs) -> Path:
             project, conn.gateway, dirs.thumbnails, allowed_hosts=conn.allowed_hosts()
         )
         ids: list[str] = []
-        db = open_project_db(project)
-        try:
-            journal = JobJournal(db)
-            for model_id, prompt in SAMPLES:
-                request = GenerationRequest(prompt=prompt)
-                planned = plan([catalog.get(model_id)], request)
-                records = journal_batch(journal, planned, request, backend=conn.backend)
-                ids += [r.id for r in records]
-        finally:
-            db.close()
+        for model_id, prompt in SAMPLES:
+            request = GenerationRequest(prompt=prompt)
+            planned = plan([catalog.get(model_id)], request)
+            records = launch_batch(
+                project, planned, request, settings=settings, backend=conn.backend
+            )
+            ids += [r.id for r in records]
         batch = BatchRunner(runner)
         try:
             batch.run(ids)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QScrollArea
 
 from qcut_ai.app.context import AppContext
 from qcut_ai.core.errors import QcutError
-from qcut_ai.jobs.runnables import FunctionRunnable, start_task
+from qcut_ai.core.settings import Settings
 from qcut_ai.services.paths import app_dirs
-from qcut_ai.services.settings import Settings
 from qcut_ai.ui.media_panel import MediaPanel
 from qcut_ai.ui.settings_dialog import SettingsDialog
 from qcut_ai.ui.timeline import TimelineWidget
@@ -31,7 +30,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("qcut-ai")
         self.panel = panel
-        self._tasks: set[FunctionRunnable] = set()
         self.context = context or AppContext()
         self.timeline = TimelineWidget(tracks=3)
         scroll = QScrollArea(self)
@@ -81,17 +79,17 @@ class MainWindow(QMainWindow):
 
         settings = self.context.settings
 
-        def gather(_emit: object, _abort: object) -> str:
+        def gather(_abort: object, _progress: object) -> str:
             from qcut_ai.services.diagnostics import gather_diagnostics
 
             return gather_diagnostics(settings)
 
-        start_task(
-            QThreadPool.globalInstance(),
+        self.panel.services.runners.database.start(
             gather,
             self._diagnostics_ready,
             self.panel.error_reported.emit,
-            self._tasks,
+            receiver=self,
+            name="gather diagnostics",
         )
 
     def _diagnostics_ready(self, text: str) -> None:
@@ -113,7 +111,13 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         """Non-modal: the panel keeps working while the dialog is open."""
-        dialog = SettingsDialog(self.context.settings, self.context.store, self.context.keys, self)
+        dialog = SettingsDialog(
+            self.context.settings,
+            self.context.store,
+            self.context.keys,
+            self,
+            runner=self.panel.services.runners.database,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_changed.connect(self._on_settings_changed)
         dialog.key_changed.connect(self._on_key_changed)

@@ -7,7 +7,8 @@ import json
 import sys
 from typing import Any
 
-from qcut_ai.services.paths import ProjectPaths, app_dirs
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.services.paths import app_dirs
 
 
 def add_project_arg(parser: argparse.ArgumentParser) -> None:

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Any
 from qcut_ai.commands.common import add_json_arg, add_project_arg, eprint, print_json, project_from
 
 if TYPE_CHECKING:
+    from qcut_ai.core.settings import Settings
     from qcut_ai.engine.batch import PlannedJob
-    from qcut_ai.services.paths import ProjectPaths
-    from qcut_ai.services.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -106,18 +105,17 @@ class _Progress:
             eprint(f"           {line}")
 
 
-def _check_spending(
-    project: ProjectPaths, planned: Sequence[PlannedJob], settings: Settings, *, confirmed: bool
-) -> None:
-    """Budgets first (--yes cannot lift them), then the confirmation threshold."""
-    from qcut_ai.core.errors import BudgetError
-    from qcut_ai.core.pricing import batch_total, format_usd
-    from qcut_ai.engine.spend import check_budget
+def _check_threshold(planned: Sequence[PlannedJob], settings: Settings, *, confirmed: bool) -> None:
+    """Above the confirmation threshold (or with an unknown price) only with --yes.
 
-    check_budget(project, planned, settings, unknown_confirmed=confirmed)
-    known, unknown = batch_total(p.estimate for p in planned)
-    if confirmed or (float(known) <= settings.confirm_above_usd and not unknown):
+    Budgets are checked by launch_batch; --yes cannot lift them."""
+    from qcut_ai.core.errors import BudgetError
+    from qcut_ai.core.pricing import batch_total, format_usd, needs_confirmation
+
+    estimates = [p.estimate for p in planned]
+    if confirmed or not needs_confirmation(estimates, settings.confirm_above_usd):
         return
+    known, unknown = batch_total(estimates)
     unpriced = f"{unknown} model(s) with unknown price"
     if float(known) > settings.confirm_above_usd:
         extra = f" plus {unpriced}" if unknown else ""
@@ -133,7 +131,8 @@ def _check_spending(
 def _apply_template(args: argparse.Namespace) -> None:
     """Fill the prompt from --template; its aspect ratio and duration unless given."""
     from qcut_ai.core.errors import FieldError, InvalidRequestError
-    from qcut_ai.services.templates import TemplateStore, parse_vars
+    from qcut_ai.core.templates import parse_vars
+    from qcut_ai.services.templates import TemplateStore
 
     if args.template is None:
         if args.var:
@@ -156,12 +155,11 @@ def run(args: argparse.Namespace) -> int:
     from qcut_ai.core.catalog import load_catalog
     from qcut_ai.core.jobs import JobState
     from qcut_ai.core.requests import GenerationRequest
-    from qcut_ai.engine.batch import BatchRunner, journal_batch, plan
+    from qcut_ai.engine.batch import BatchRunner, plan
     from qcut_ai.engine.connection import connect
-    from qcut_ai.engine.journal import JobJournal
+    from qcut_ai.engine.launch import launch_batch
     from qcut_ai.engine.runner import JobRunner
-    from qcut_ai.engine.spend import record_project, record_rehearsal
-    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
     from qcut_ai.services.paths import app_dirs
     from qcut_ai.services.settings import SettingsStore
@@ -195,18 +193,17 @@ def run(args: argparse.Namespace) -> int:
     settings = SettingsStore().load()
     offline = args.offline or settings.offline_preview
     project = project_from(args)
-    if not offline:  # the offline preview pays nothing
-        _check_spending(project, planned, settings, confirmed=args.yes)
     dirs = app_dirs().ensure()
     with connect(settings, offline=offline) as conn:
-        record_project(project)  # before journaling: the daily budget must see this batch
-        journal = JobJournal(open_project_db(project))
-        try:
-            records = journal_batch(journal, planned, request, backend=conn.backend)
-        finally:
-            journal.db.close()
-        if offline:
-            record_rehearsal(project, records)
+        records = launch_batch(
+            project,
+            planned,
+            request,
+            settings=settings,
+            backend=conn.backend,
+            unknown_confirmed=args.yes,
+            confirm=lambda jobs: _check_threshold(jobs, settings, confirmed=args.yes),
+        )
         allowed = conn.allowed_hosts()
         runner = JobRunner(project, conn.gateway, dirs.thumbnails, allowed_hosts=allowed)
         batch = BatchRunner(

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from qcut_ai.commands.common import eprint
 
 if TYPE_CHECKING:
+    from qcut_ai.core.jobs import JobRecord
+    from qcut_ai.core.project import ProjectPaths
     from qcut_ai.engine.batch import BatchRunner
     from qcut_ai.engine.connection import FalConnection
-    from qcut_ai.engine.journal import JobRecord
-    from qcut_ai.services.paths import ProjectPaths
 
 CANCEL_WINDOW_S = 3.0
 

@@ -9,7 +9,7 @@ from qcut_ai.commands.common import add_json_arg, add_project_arg, eprint, print
 from qcut_ai.core.jobs import JobState
 
 if TYPE_CHECKING:
-    from qcut_ai.services.paths import ProjectPaths
+    from qcut_ai.core.project import ProjectPaths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def list_jobs(args: argparse.Namespace) -> int:
     from qcut_ai.engine.journal import JobJournal
-    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.project_db import open_project_db
 
     db = open_project_db(project_from(args))
     try:
@@ -94,7 +94,7 @@ def resume(args: argparse.Namespace) -> int:
     from qcut_ai.engine.journal import JobJournal
     from qcut_ai.engine.resume import busy_text, plan_resume, waiting_text
     from qcut_ai.engine.runner import JobRunner
-    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.project_db import open_project_db
     from qcut_ai.services.paths import app_dirs
     from qcut_ai.services.settings import SettingsStore
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from qcut_ai.commands.common import add_json_arg, print_json
 
 if TYPE_CHECKING:
+    from qcut_ai.core.project import ProjectPaths
     from qcut_ai.engine.spend import SpendLine, SpendReport
-    from qcut_ai.services.paths import ProjectPaths
 
 
 def _day(text: str) -> date:
@@ -42,8 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _projects(args: argparse.Namespace) -> list[ProjectPaths]:
     from qcut_ai.core.errors import ConfigError
+    from qcut_ai.core.project import ProjectPaths
     from qcut_ai.engine.spend_registry import registered_projects
-    from qcut_ai.services.paths import ProjectPaths, app_dirs
+    from qcut_ai.services.paths import app_dirs
 
     if args.project:
         project = ProjectPaths.at(args.project)

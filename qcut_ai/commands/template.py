@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from qcut_ai.commands.common import add_json_arg, print_json
 
 if TYPE_CHECKING:
-    from qcut_ai.services.templates import Template
+    from qcut_ai.core.templates import Template
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -88,7 +88,8 @@ def run_save(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from qcut_ai.services.templates import TemplateStore, parse_vars
+    from qcut_ai.core.templates import parse_vars
+    from qcut_ai.services.templates import TemplateStore
 
     store = TemplateStore()
     if args.var:

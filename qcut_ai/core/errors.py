@@ -2,7 +2,7 @@
 
 `QcutError` and its subclasses carry a message that is one sentence saying
 what happened, plus an optional hint saying what to do. Anything that is not
-a `QcutError` is a bug, and the boundaries (CLI entry, runnables, the app's
+a `QcutError` is a bug, and the boundaries (CLI entry, tasks, the app's
 excepthook) report it as such.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from pathlib import PurePath
@@ -236,3 +237,23 @@ class MediaItem(BaseModel):
             "tags": self.tags,
             "missing": self.missing,
         }
+
+
+@dataclass(frozen=True)
+class RelinkResult:
+    """What a relink pass did."""
+
+    relinked: int
+    still_missing: int
+    scanned: int
+
+    def to_json(self) -> dict[str, int]:
+        return {
+            "relinked": self.relinked,
+            "still_missing": self.still_missing,
+            "scanned": self.scanned,
+        }
+
+
+# Width of one frame of a filmstrip image (thumbnails make it, views cut it).
+STRIP_FRAME_WIDTH = 160

@@ -219,3 +219,9 @@ def batch_total(estimates: Iterable[Estimate]) -> tuple[Decimal, int]:
         else:
             total += item.usd
     return total, unknown
+
+
+def needs_confirmation(estimates: Iterable[Estimate], threshold_usd: float) -> bool:
+    """The user must confirm a batch above the threshold, or with a price nobody knows."""
+    known, unknown = batch_total(estimates)
+    return bool(unknown) or float(known) > threshold_usd

@@ -59,6 +59,8 @@ class ModelPlan:
     problems: tuple[FieldError, ...]
     missing: tuple[FieldError, ...]
     estimate: Estimate
+    # The wire arguments, built once here when nothing is wrong or missing (else None).
+    arguments: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,9 @@ class SelectionPlan:
 
     options: CombinedOptions
     models: tuple[ModelPlan, ...] = field(default=())
+    facts: InputFacts = field(default_factory=lambda: InputFacts())
+    # The request as the user set it, before fitting (History shows and re-runs it).
+    shared: GenerationRequest = field(default_factory=lambda: GenerationRequest())
 
     @property
     def notes(self) -> list[str]:
@@ -79,6 +84,18 @@ class SelectionPlan:
     @property
     def estimates(self) -> list[Estimate]:
         return [m.estimate for m in self.models]
+
+    @property
+    def specs(self) -> list[ModelSpec]:
+        return [m.spec for m in self.models]
+
+    def refusal(self) -> InvalidRequestError | None:
+        """Why the batch cannot be sent as it is (the first model's problems), else None."""
+        for model in self.models:
+            errors = [*model.problems, *model.missing]
+            if errors or model.arguments is None:
+                return InvalidRequestError(errors, model=model.spec.name)
+        return None
 
 
 def _dropped_note(spec: ModelSpec, role: Role, value: Any) -> str | None:
@@ -169,7 +186,10 @@ def plan_model(
     fitted, notes = fit_request(spec, options, request, extras)
     sizes = {"image_size": facts.image_size, "end_image_size": facts.end_image_size}
     problems = _errors(lambda: build_arguments(spec, fitted, require_inputs=False, **sizes))
-    every = _errors(lambda: build_arguments(spec, fitted, require_inputs=True, **sizes))
+    built: list[dict[str, Any]] = []
+    every = _errors(
+        lambda: built.append(build_arguments(spec, fitted, require_inputs=True, **sizes))
+    )
     seen = {str(p) for p in problems}
     missing = [e for e in every if str(e) not in seen]
     price = estimate(
@@ -178,7 +198,8 @@ def plan_model(
         media_seconds=facts.media_seconds,
         source_video=facts.source_video,
     )
-    return ModelPlan(spec, fitted, notes, tuple(problems), tuple(missing), price)
+    arguments = built[0] if built and not problems else None
+    return ModelPlan(spec, fitted, notes, tuple(problems), tuple(missing), price, arguments)
 
 
 def plan_selection(
@@ -194,4 +215,4 @@ def plan_selection(
         plan_model(spec, options, request, extras_for(spec) if extras_for else None, facts)
         for spec in specs
     )
-    return SelectionPlan(options, models)
+    return SelectionPlan(options, models, facts, request)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from functools import partial
 
 from qcut_ai.core.catalog import ModelSpec
+from qcut_ai.core.events import AbortFlag, EventSink, ignore_event
+from qcut_ai.core.jobs import INGEST_STATES, JobRecord
 from qcut_ai.core.options import combined_options
 from qcut_ai.core.pricing import Estimate, estimate
 from qcut_ai.core.requests import GenerationRequest, build_arguments
-from qcut_ai.core.selection import fit_request
-from qcut_ai.engine.events import AbortFlag, EventSink, ignore_event
-from qcut_ai.engine.journal import JobJournal, JobRecord
-from qcut_ai.engine.runner import INGEST_STATES, JobRunner
+from qcut_ai.core.selection import SelectionPlan, fit_request
+from qcut_ai.engine.journal import JobJournal
+from qcut_ai.engine.runner import JobRunner
 from qcut_ai.library.leases import LeaseHeldError
 from qcut_ai.services.uploads import local_image_size
 
@@ -73,6 +74,18 @@ def plan_pairs(
         price = estimates[index] if estimates is not None else estimate(spec, arguments)
         planned.append(PlannedJob(spec, arguments, price, request))
     return planned
+
+
+def planned_from(selection: SelectionPlan) -> list[PlannedJob]:
+    """A form's plan as the engine runs it: each model's fitted request, the arguments
+    the plan built from it (no file is read again) and its price."""
+    refusal = selection.refusal()
+    if refusal is not None:
+        raise refusal
+    return [
+        PlannedJob(m.spec, dict(m.arguments or {}), m.estimate, m.request, m.notes)
+        for m in selection.models
+    ]
 
 
 def journal_batch(

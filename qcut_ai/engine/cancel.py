@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qcut_ai.core.errors import QcutError
-from qcut_ai.core.jobs import REMOTE_STATES, JobState
-from qcut_ai.engine.journal import JobJournal, JobRecord
-from qcut_ai.library.db import open_project_db
+from qcut_ai.core.jobs import REMOTE_STATES, JobRecord, JobState
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.engine.journal import JobJournal
 from qcut_ai.library.leases import LeaseHeldError
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.services.fal_gateway import FalGateway, Submission
-from qcut_ai.services.paths import ProjectPaths
 
 
 class CancelRefusedError(QcutError):

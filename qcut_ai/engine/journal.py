@@ -11,18 +11,16 @@ import json
 import logging
 import sqlite3
 import statistics
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from qcut_ai.core.errors import QcutError
-from qcut_ai.core.jobs import TERMINAL_STATES, JobState
+from qcut_ai.core.jobs import TERMINAL_STATES, JobRecord, JobState, now_iso
 from qcut_ai.library import leases
 from qcut_ai.library.db import apply_migrations, write_error, write_transaction
 
@@ -96,119 +94,6 @@ def job_resource(job_id: str) -> str:
 
 class LeaseLostError(QcutError):
     """Another process took this job over (this one was presumed dead); it stops here."""
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def monotonic_at(stamp: str | None) -> float | None:
-    """A journal timestamp on this process's monotonic clock (None if absent or unreadable),
-    so elapsed times and deadlines count from when fal took the job, across restarts."""
-    if not stamp:
-        return None
-    try:
-        age = (datetime.now(UTC) - datetime.fromisoformat(stamp)).total_seconds()
-    except ValueError:
-        return None
-    return time.monotonic() - max(0.0, age)
-
-
-@dataclass(frozen=True)
-class JobRecord:
-    """A journal row as the engine and views read it."""
-
-    id: str
-    batch_id: str
-    position: int
-    model_id: str
-    endpoint: str
-    model_name: str
-    state: JobState
-    request: dict[str, Any]
-    arguments: dict[str, Any]
-    estimate_usd: float | None
-    price_unit: str | None
-    price_rate: str | None
-    request_id: str | None
-    status_url: str | None
-    response_url: str | None
-    cancel_url: str | None
-    queue_position: int | None
-    result: dict[str, Any] | None
-    download_path: str | None
-    media_id: int | None
-    error: str | None
-    error_kind: str | None
-    retry_of: str | None
-    created_at: str
-    updated_at: str
-    submitted_at: str | None
-    completed_at: str | None
-    finished_at: str | None
-    backend: str | None = None
-    # Inputs the runner uploaded for this job: role, local path, sha256.
-    inputs: list[dict[str, Any]] = field(default_factory=list)
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> JobRecord:
-        def js(key: str) -> Any:
-            return json.loads(row[key]) if row.get(key) else None
-
-        return cls(
-            id=row["id"],
-            batch_id=row["batch_id"],
-            position=row["position"],
-            model_id=row["model_id"],
-            endpoint=row["endpoint"],
-            model_name=row["model_name"],
-            state=JobState(row["state"]),
-            request=js("request_json") or {},
-            arguments=js("arguments_json") or {},
-            estimate_usd=row["estimate_usd"],
-            price_unit=row["price_unit"],
-            price_rate=row["price_rate"],
-            request_id=row["request_id"],
-            status_url=row["status_url"],
-            response_url=row["response_url"],
-            cancel_url=row["cancel_url"],
-            queue_position=row["queue_position"],
-            result=js("result_json"),
-            download_path=row["download_path"],
-            media_id=row["media_id"],
-            error=row["error"],
-            error_kind=row["error_kind"],
-            retry_of=row["retry_of"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            submitted_at=row["submitted_at"],
-            completed_at=row["completed_at"],
-            finished_at=row["finished_at"],
-            backend=row.get("backend"),
-            inputs=js("inputs_json") or [],
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "batch_id": self.batch_id,
-            "model": self.endpoint,
-            "model_id": self.model_id,
-            "model_name": self.model_name,
-            "state": self.state.value,
-            "request_id": self.request_id,
-            "cost_estimate_usd": self.estimate_usd,
-            "prompt": self.request.get("prompt"),
-            # The exact arguments sent, so an uncertain job can be found at fal.
-            "arguments": self.arguments,
-            "backend": self.backend,
-            "retry_of": self.retry_of,
-            "error": self.error,
-            "media_id": self.media_id,
-            "created_at": self.created_at,
-            "submitted_at": self.submitted_at,
-            "finished_at": self.finished_at,
-        }
 
 
 class JobJournal:

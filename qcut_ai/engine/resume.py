@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qcut_ai.core.jobs import JobState
-from qcut_ai.engine.journal import JobJournal, JobRecord
+from qcut_ai.core.jobs import JobRecord, JobState
+from qcut_ai.engine.journal import JobJournal
 from qcut_ai.library.leases import Owner
 
 OFFLINE_PREFIX = "offline:"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 
 from qcut_ai.core.errors import FalError, QcutError
-from qcut_ai.core.jobs import JobState
-from qcut_ai.engine.journal import JobJournal, JobRecord, now_iso
-from qcut_ai.engine.runner import GENERATE_STATES, INGEST_STATES, JobRunner
+from qcut_ai.core.jobs import GENERATE_STATES, INGEST_STATES, JobRecord, JobState, now_iso
+from qcut_ai.engine.journal import JobJournal
+from qcut_ai.engine.runner import JobRunner
 
 log = logging.getLogger(__name__)
 

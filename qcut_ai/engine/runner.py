@@ -27,15 +27,24 @@ from qcut_ai.core.errors import (
     RejectedRequestError,
     StuckJobError,
 )
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.events import EventSink, JobEvent, ignore_event
+from qcut_ai.core.input_checks import is_remote
+from qcut_ai.core.jobs import (
+    GENERATE_STATES,
+    INGEST_STATES,
+    JobRecord,
+    JobState,
+    monotonic_at,
+    now_iso,
+)
 from qcut_ai.core.media import MediaItem, ProbeInfo, Provenance
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.crashpoints import crash_point
-from qcut_ai.engine.events import EventSink, JobEvent, ignore_event
-from qcut_ai.engine.journal import JobJournal, JobRecord, LeaseLostError, monotonic_at, now_iso
+from qcut_ai.engine.journal import JobJournal, LeaseLostError
 from qcut_ai.library import leases
-from qcut_ai.library.db import open_project_db
 from qcut_ai.library.ingest import Library
 from qcut_ai.library.probe import container_suffix, sha256_file, verify_media
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.services.download import (
     PART_SUFFIX,
     AllowedHosts,
@@ -44,19 +53,10 @@ from qcut_ai.services.download import (
     unique_path,
 )
 from qcut_ai.services.fal_gateway import FalGateway, RemoteStatus, Submission
-from qcut_ai.services.paths import ProjectPaths
-from qcut_ai.services.uploads import check_local_input, is_remote
+from qcut_ai.services.uploads import check_local_input
 
 log = logging.getLogger(__name__)
 
-GENERATE_STATES = {
-    JobState.QUEUED,
-    JobState.SUBMITTING,
-    JobState.SUBMITTED,
-    JobState.IN_QUEUE,
-    JobState.GENERATING,
-}
-INGEST_STATES = {JobState.COMPLETED, JobState.DOWNLOADING, JobState.INGESTING}
 _EXTENSIONS = {"video/webm": ".webm", "video/quicktime": ".mov", "image/gif": ".gif"}
 
 Abort = Callable[[], bool]

@@ -4,9 +4,9 @@ Call `check_budget` after planning a batch and before journaling it: it
 raises BudgetError (with the numbers) when the batch's estimate does not fit
 in what is left of the user's daily budget (UTC day, summed over every
 project) or of the project's budget. Jobs still in flight are reserved at
-their estimate. Offline preview pays nothing, so callers skip the check there
-and mark its batches with `record_rehearsal`. `record_project` lists the
-project for the daily budget; call it when journaling a batch.
+their estimate. Offline preview pays nothing: its jobs are marked by their
+backend and cost $0. `qcut_ai.engine.launch.launch_batch` is the one place
+that checks, lists the project for the daily budget and journals a batch.
 """
 
 from __future__ import annotations
@@ -16,22 +16,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from sqlite_utils import Database
+
 from qcut_ai.core.errors import BudgetError
 from qcut_ai.core.pricing import batch_total, format_usd
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.core.settings import Settings
+from qcut_ai.core.spend import SpendTotals
 from qcut_ai.engine.batch import PlannedJob
-from qcut_ai.engine.journal import JobRecord
 from qcut_ai.engine.spend_ledger import (
     LedgerEntry,
     Outcome,
-    mark_rehearsal,
+    entries,
     project_entries,
     read_projects,
 )
 from qcut_ai.engine.spend_registry import record_project, registered_projects
 from qcut_ai.engine.spend_report import SpendLine, SpendReport, spend_report
-from qcut_ai.library.db import open_database
-from qcut_ai.services.paths import ProjectPaths
-from qcut_ai.services.settings import Settings
 
 __all__ = [
     "SpendLine",
@@ -40,7 +41,6 @@ __all__ = [
     "UnknownPriceError",
     "check_budget",
     "record_project",
-    "record_rehearsal",
     "spend_report",
     "spend_totals",
     "today_and_project",
@@ -85,28 +85,26 @@ class _Usage:
         return cls(spent, pending)
 
 
-@dataclass(frozen=True)
-class SpendTotals:
-    """The numbers of the panel's spend summary, in dollars.
-
-    Today's figures are the user's UTC day across every project; the
-    project's are all-time. Pending is reserved for jobs still in flight;
-    `pending` counts each such job of either scope once.
-    """
-
-    today_spent: Decimal
-    today_pending: Decimal
-    project_spent: Decimal
-    project_pending: Decimal
-    pending: Decimal
+def _own_entries(
+    project: ProjectPaths, since: date | None = None, db: Database | None = None
+) -> list[LedgerEntry]:
+    """This project's ledger, on the caller's connection when it has one open."""
+    return (
+        entries(db, str(project.root), since) if db is not None else project_entries(project, since)
+    )
 
 
-def _today_entries(project: ProjectPaths | None, today: date) -> list[LedgerEntry]:
-    mine = [project] if project is not None else []
-    strict = [str(project.root)] if project is not None else []
-    read = read_projects([*mine, *registered_projects()], since=today, strict=strict)
+def _today_entries(
+    project: ProjectPaths | None, today: date, db: Database | None = None
+) -> list[LedgerEntry]:
+    """Today's entries of every listed project; this project's must be readable."""
+    own = str(project.root) if project is not None else None
+    others = [p for p in registered_projects() if str(p.root) != own]
+    found = list(read_projects(others, since=today).entries)
+    if project is not None:
+        found += _own_entries(project, today, db)
     day = today.isoformat()
-    return [e for e in read.entries if e.day == day]
+    return [e for e in found if e.day == day]
 
 
 def spend_totals(project: ProjectPaths | None) -> SpendTotals:
@@ -164,8 +162,11 @@ def check_budget(
     settings: Settings,
     *,
     unknown_confirmed: bool = False,
+    db: Database | None = None,
 ) -> None:
     """Raise BudgetError if the batch does not fit in what is left of a set budget.
+
+    `db`: this project's database, when the caller has it open (read on it).
 
     Nothing is checked when no budget is set. A model with an unknown price
     counts as exceeding a set budget unless `unknown_confirmed`; then
@@ -178,14 +179,14 @@ def check_budget(
     unpriced = [p.spec.name for p in planned if p.estimate.usd is None]
     scopes: list[tuple[str, float, _Usage, str]] = []
     if daily is not None:
-        usage = _Usage.of(_today_entries(project, utc_today()))
+        usage = _Usage.of(_today_entries(project, utc_today(), db))
         hint = (
             "Choose fewer or cheaper models, raise the daily budget in Settings, "
             "or wait for the new day (00:00 UTC)."
         )
         scopes.append(("today's", daily, usage, hint))
     if per_project is not None:
-        usage = _Usage.of(project_entries(project))
+        usage = _Usage.of(_own_entries(project, db=db))
         hint = "Choose fewer or cheaper models, or raise the project budget in Settings."
         scopes.append(("this project's", per_project, usage, hint))
     for what, budget, usage, hint in scopes:
@@ -198,14 +199,3 @@ def check_budget(
             unknown_confirmed=unknown_confirmed,
             hint=hint,
         )
-
-
-def record_rehearsal(project: ProjectPaths, records: Sequence[JobRecord]) -> None:
-    """Mark journaled jobs as run against the offline preview, so they count $0."""
-    if not records:
-        return
-    db = open_database(project.database)
-    try:
-        mark_rehearsal(db, {r.batch_id for r in records})
-    finally:
-        db.close()

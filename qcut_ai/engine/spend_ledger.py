@@ -23,11 +23,10 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from qcut_ai.core.errors import LibraryError
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.jobs import FREE_STATES, SPENT_STATES, JobState
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.journal import migrations as journal_migrations
-from qcut_ai.engine.journal import now_iso
 from qcut_ai.library.db import apply_migrations, open_database
-from qcut_ai.services.paths import ProjectPaths
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +38,6 @@ class Outcome(StrEnum):
     PENDING = "pending"  # in flight or uncertain: may still be billed
     FREE = "free"  # failed or cancelled in the queue: fal bills nothing
     REHEARSAL = "rehearsal"  # offline preview: no money involved
-
-
-SPENT_STATES = frozenset(
-    {JobState.COMPLETED, JobState.DOWNLOADING, JobState.INGESTING, JobState.DONE}
-)
-FREE_STATES = frozenset({JobState.FAILED, JobState.CANCELLED})
-# Everything else is pending, `unknown` included: that submit may have reached fal.
-PENDING_STATES = frozenset(set(JobState) - SPENT_STATES - FREE_STATES)
 
 
 def _in(states: Iterable[JobState]) -> str:
@@ -78,7 +69,24 @@ def m002_offline_backend(db: Database) -> None:
     db.execute(_ledger_view("(r.batch_id IS NOT NULL OR COALESCE(j.backend, '') LIKE 'offline:%')"))
 
 
-def _ledger_view(rehearsal: str) -> str:
+@migrations()
+def m003_backend_only(db: Database) -> None:
+    # Preview jobs are marked by their backend alone: batches recorded the old way
+    # get an offline backend, and the table goes.
+    db.execute("DROP VIEW spend_ledger")
+    db.execute(
+        "UPDATE jobs SET backend = 'offline:rehearsal' WHERE batch_id IN "
+        "(SELECT batch_id FROM spend_rehearsals) AND COALESCE(backend, '') NOT LIKE 'offline:%'"
+    )
+    db.execute("DROP TABLE spend_rehearsals")
+    db.execute(_ledger_view(PREVIEW, rehearsals_table=False))
+
+
+# The one rule for a preview job (its backend names an offline session).
+PREVIEW = "COALESCE(j.backend, '') LIKE 'offline:%'"
+
+
+def _ledger_view(rehearsal: str, *, rehearsals_table: bool = True) -> str:
     return f"""
         CREATE VIEW spend_ledger AS
         SELECT
@@ -107,8 +115,9 @@ def _ledger_view(rehearsal: str) -> str:
                 THEN j.estimate_usd ELSE 0
             END AS pending_usd
         FROM jobs AS j
-        LEFT JOIN spend_rehearsals AS r ON r.batch_id = j.batch_id
-        """
+        """ + (
+        "LEFT JOIN spend_rehearsals AS r ON r.batch_id = j.batch_id" if rehearsals_table else ""
+    )
 
 
 @dataclass(frozen=True)
@@ -128,17 +137,6 @@ def ensure_ledger(db: Database) -> None:
     """Apply the journal's migrations, then the ledger's (the view reads `jobs`)."""
     apply_migrations(db, journal_migrations)
     apply_migrations(db, migrations)
-
-
-def mark_rehearsal(db: Database, batch_ids: Iterable[str]) -> None:
-    """Record batches that ran against the offline preview, so they count $0."""
-    ensure_ledger(db)
-    stamp = now_iso()
-    with db.conn:
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO spend_rehearsals (batch_id, recorded_at) VALUES (?, ?)",
-            [(b, stamp) for b in batch_ids],
-        )
 
 
 def _usd(value: float | None) -> Decimal | None:

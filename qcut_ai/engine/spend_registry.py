@@ -15,7 +15,8 @@ import threading
 from pathlib import Path
 
 from qcut_ai.core.errors import ConfigError
-from qcut_ai.services.paths import ProjectPaths, app_dirs
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.services.paths import app_dirs
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.spend_ledger import LedgerEntry, Outcome, read_projects
-from qcut_ai.services.paths import ProjectPaths
 
 ZERO = Decimal(0)
 

@@ -1,1 +1,2 @@
-"""Qt runtime for jobs (QtCore only): runnables on thread pools and the JobManager."""
+"""The Qt side of the work (QtCore, plus QImage decoding): task runners, the job manager
+and its list model, the generation and library services the views use."""

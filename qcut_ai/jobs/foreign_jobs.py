@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from qcut_ai.core.events import JobEvent
+from qcut_ai.core.jobs import JobRecord
 from qcut_ai.core.media import MediaItem
-from qcut_ai.engine.events import JobEvent
-from qcut_ai.engine.journal import JobRecord
-from qcut_ai.jobs.runnables import FunctionRunnable, start_task
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.jobs.tasks import TaskRunner
 
 POLL_MS = 2000
 
@@ -31,7 +31,7 @@ class _Seen:
 
 def _read(project: ProjectPaths, job_ids: list[str]) -> list[_Seen]:
     from qcut_ai.engine.journal import JobJournal
-    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
 
     db = open_project_db(project)
@@ -63,12 +63,11 @@ class ForeignJobWatcher(QObject):
     media_added = Signal(object)
     orphaned = Signal(object)
 
-    def __init__(self, pool: QThreadPool, parent: QObject | None = None) -> None:
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool
+        self._runner = runner
         self._project: ProjectPaths | None = None
         self._watched: dict[str, str] = {}  # job id -> last state reported
-        self._tasks: set[FunctionRunnable] = set()
         self._busy = False
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -100,12 +99,12 @@ class ForeignJobWatcher(QObject):
             return  # the previous read has not answered yet
         self._busy = True
         ids = list(self._watched)
-        start_task(
-            self._pool,
-            lambda _emit, _abort: _read(project, ids),
+        self._runner.start(
+            lambda _abort, _progress: _read(project, ids),
             lambda seen: self._seen(project, seen),
             self._failed,
-            self._tasks,
+            receiver=self,
+            name="read jobs owned elsewhere",
         )
 
     def _failed(self, _text: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.media import MediaItem
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.core.project import ProjectPaths
 
 # Rows per query: the first page (a few screens of the grid) and each page fetched on scroll.
 PAGE_SIZE = 100
@@ -96,7 +96,7 @@ class QueryConnection:
     def repository(self, project: ProjectPaths) -> Any:
         """The repository of `project`, opened on first use (another project's is closed)."""
         if self._repo is None or self._project is None or self._project.root != project.root:
-            from qcut_ai.library.db import open_project_db
+            from qcut_ai.library.project_db import open_project_db
             from qcut_ai.library.repository import MediaRepository
 
             self.close()

@@ -7,12 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QImageReader
 
 from qcut_ai.core.errors import QcutError
+from qcut_ai.core.events import AbortFlag
 from qcut_ai.core.media import MediaItem
-from qcut_ai.engine.events import AbortFlag
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.library_queries import (
     MEDIA_SUFFIXES,
     PAGE_SIZE,
@@ -25,7 +26,8 @@ from qcut_ai.jobs.library_queries import (
     media_files,
     run_query,
 )
-from qcut_ai.services.paths import ProjectPaths, app_dirs
+from qcut_ai.jobs.tasks import Runners, TaskRunner, default_runners
+from qcut_ai.services.paths import app_dirs
 
 # The file check waits this long after the first page arrives, so the stat of
 # every file never competes with painting the first screen.
@@ -33,7 +35,7 @@ MISSING_CHECK_DELAY_MS = 250
 # How often the open project is checked for items other processes added.
 EXTERNAL_CHECK_MS = 2000
 Progress = Callable[[int, int], None]
-Work = Callable[[AbortFlag, Progress], Any]
+Work = Callable[[Callable[[], bool], Progress], Any]
 __all__ = [
     "MEDIA_SUFFIXES",
     "PAGE_SIZE",
@@ -52,66 +54,41 @@ __all__ = [
 _SKIPPED = object()  # the answer of a query superseded before it ran
 
 
-class _Closer(QRunnable):
-    def __init__(self, connection: QueryConnection) -> None:
-        super().__init__()
-        self.connection = connection
-
-    def run(self) -> None:
-        self.connection.close()
-
-
-class _Signals(QObject):
-    # Each result travels with the GUI-side callback that consumes it.
-    done = Signal(object, object)  # callback, result
-    failed = Signal(object, str)  # abort flag of the task, one sentence
-    image = Signal(str, QImage)  # path, decoded thumbnail
-    progress = Signal(int, int)
+def _decode(path: str, size: QSize) -> QImage | None:
+    """A thumbnail or filmstrip decoded at the shown size (QImage is safe off the GUI thread)."""
+    reader = QImageReader(path)
+    original = reader.size()
+    if size.isValid() and original.isValid():
+        wanted = original.scaled(size, Qt.AspectRatioMode.KeepAspectRatio)
+        if wanted.width() < original.width():
+            # Decoding at the shown size is ~2x cheaper than decode-then-scale.
+            reader.setScaledSize(wanted)
+    image = reader.read()
+    return None if image.isNull() else image
 
 
-class _Task(QRunnable):
-    def __init__(
-        self, work: Work, on_done: Callable[[Any], None], abort: AbortFlag, signals: _Signals
-    ) -> None:
-        super().__init__()
-        self.work, self.on_done, self.abort, self.signals = work, on_done, abort, signals
+class _Either:
+    """Asked to stop when either flag is: the service's own, or its runner's at shutdown."""
 
-    def run(self) -> None:
-        try:
-            result = self.work(self.abort, self.signals.progress.emit)
-        except QcutError as exc:
-            self.signals.failed.emit(self.abort, exc.user_text())
-        except Exception as exc:  # boundary: a bug becomes a readable line, never a crash
-            self.signals.failed.emit(self.abort, f"Internal error ({type(exc).__name__}: {exc}).")
-        else:
-            self.signals.done.emit(self.on_done, result)
+    def __init__(self, first: AbortFlag, second: AbortFlag) -> None:
+        self._first, self._second = first, second
 
+    def __call__(self) -> bool:
+        return self._first() or self._second()
 
-class _Decode(QRunnable):
-    def __init__(self, path: str, size: QSize, signals: _Signals) -> None:
-        super().__init__()
-        self.path, self.size, self.signals = path, size, signals
-
-    def run(self) -> None:
-        reader = QImageReader(self.path)
-        original = reader.size()
-        if self.size.isValid() and original.isValid():
-            wanted = original.scaled(self.size, Qt.AspectRatioMode.KeepAspectRatio)
-            if wanted.width() < original.width():
-                # Decoding at the shown size is ~2x cheaper than decode-then-scale.
-                reader.setScaledSize(wanted)
-        image = reader.read()
-        if not image.isNull():
-            self.signals.image.emit(self.path, image)
+    @property
+    def shutdown(self) -> bool:
+        return self._first.shutdown or self._second.shutdown
 
 
 class LibraryService(QObject):
     """Runs every library query, write, import and thumbnail decode off the GUI thread.
 
-    Queries run one at a time on their own worker and its kept connection, so
-    a keystroke's search never waits behind thumbnail decodes or opens the
-    database again. A query's first page comes on items_loaded; `fetch_more`
-    brings the next ones on more_loaded while `has_more` says there may be more.
+    Queries and writes run in order on the database runner's one thread and
+    its kept connection, so a keystroke's search never waits behind thumbnail
+    decodes or imports (media runner) nor opens the database again. A query's
+    first page comes on items_loaded; `fetch_more` brings the next ones on
+    more_loaded while `has_more` says there may be more.
 
     Signals:
         items_loaded(object): list[MediaItem], the first rows of the latest query
@@ -141,21 +118,20 @@ class LibraryService(QObject):
     import_finished = Signal(object)
     items_appeared = Signal(object)
 
-    def __init__(self, parent: QObject | None = None, *, thumbnail_dir: Path | None = None):
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        thumbnail_dir: Path | None = None,
+        runners: Runners | None = None,
+    ):
         super().__init__(parent)
         self.thumbnail_dir = thumbnail_dir or app_dirs().thumbnails
-        # Reads (queries, thumbnails) never wait behind a write or a long import.
-        self.pool = QThreadPool(self)  # thumbnail decodes
-        self.pool.setMaxThreadCount(2)
-        # One thread that never expires: it owns the kept query connection.
-        self.query_pool = QThreadPool(self)
-        self.query_pool.setMaxThreadCount(1)
-        self.query_pool.setExpiryTimeout(-1)
+        self._runners = runners or default_runners()
+        # The database runner's one thread never expires: it owns the kept connection,
+        # closed on that thread when the runner shuts down.
         self._connection = QueryConnection()
-        self.write_pool = QThreadPool(self)
-        self.write_pool.setMaxThreadCount(1)  # writes apply in the order the user made them
-        self.import_pool = QThreadPool(self)
-        self.import_pool.setMaxThreadCount(1)
+        self._runners.database.at_shutdown(self._connection.close)
         self.project: ProjectPaths | None = None
         self.query = LibraryQuery()
         self.has_more = False  # the latest query may have rows after those delivered
@@ -170,11 +146,6 @@ class LibraryService(QObject):
         self._check_after_load = False
         self._requested: set[str] = set()
         self._aborts: set[AbortFlag] = set()
-        self._signals = _Signals()
-        self._signals.done.connect(self._on_done)
-        self._signals.failed.connect(self._on_failed)
-        self._signals.image.connect(self.thumbnail_ready)
-        self._signals.progress.connect(self.import_progress)
         # Other processes write the same project (see qcut_ai.library.leases): a cheap
         # PRAGMA data_version on the kept connection tells when to look for new items.
         self._known_max_id: int | None = None
@@ -251,7 +222,19 @@ class LibraryService(QObject):
         if path in self._requested or not Path(path).is_file():
             return
         self._requested.add(path)
-        self.pool.start(_Decode(path, size or QSize(), self._signals), -1)
+        wanted = size or QSize()
+
+        def shown(image: QImage | None) -> None:
+            if image is not None:
+                self.thumbnail_ready.emit(path, image)
+
+        self._runners.media.start(
+            lambda _abort, _progress: _decode(path, wanted),
+            shown,
+            receiver=self,
+            priority=-1,  # behind imports and ingest: a thumbnail can wait a moment
+            name="decode thumbnail",
+        )
 
     def forget_thumbnail(self, path: str) -> None:
         self._requested.discard(path)
@@ -338,7 +321,7 @@ class LibraryService(QObject):
             return
         project, thumbs, dropped = self.project, self.thumbnail_dir, [Path(p) for p in paths]
 
-        def work(abort: AbortFlag, progress: Progress) -> ImportOutcome:
+        def work(abort: Callable[[], bool], progress: Progress) -> ImportOutcome:
             from qcut_ai.library.ingest import Library
 
             items: list[MediaItem] = []
@@ -360,30 +343,24 @@ class LibraryService(QObject):
                 errors.append(exc.user_text())
             return ImportOutcome(items, errors)
 
-        self._start(self.import_pool, work, self._imported)
+        self._start(self._runners.media, work, self._imported)
 
     def shutdown(self) -> None:
-        """Stop queued work, ask running imports to stop, and wait for the workers."""
+        """Stop asking: timers stop, queued work is dropped, running imports asked to stop
+        (the runners' owner waits for the workers)."""
         self._missing_timer.stop()
         self._outside.stop()
         self._check_after_load = False
         for flag in self._aborts:
             flag.set(shutdown=True)
-        pools = (self.pool, self.query_pool, self.write_pool, self.import_pool)
-        for pool in pools:
-            pool.clear()
-        # The kept connection is closed on the thread that opened it.
-        self.query_pool.start(_Closer(self._connection))
-        for pool in pools:
-            pool.waitForDone(5000)
 
     # -- plumbing --------------------------------------------------------------
     def _with_repo(self, fn: Callable[[Any], Any]) -> Work:
         project = self.project
         assert project is not None
 
-        def work(_abort: AbortFlag, _progress: Progress) -> Any:
-            from qcut_ai.library.db import open_project_db
+        def work(_abort: Callable[[], bool], _progress: Progress) -> Any:
+            from qcut_ai.library.project_db import open_project_db
             from qcut_ai.library.repository import MediaRepository
 
             db = open_project_db(project)
@@ -399,22 +376,22 @@ class LibraryService(QObject):
         project, connection = self.project, self._connection
         assert project is not None
 
-        def work(abort: AbortFlag, _progress: Progress) -> Any:
+        def work(abort: Callable[[], bool], _progress: Progress) -> Any:
             if abort():
                 return _SKIPPED
             return fn(connection.repository(project))
 
-        return self._start(self.query_pool, work, on_done)
+        return self._start(self._runners.database, work, on_done)
 
     def _write(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
         if self.project is None:
             self.failed.emit("Open a project before changing the library.")
             return
-        self._start(self.write_pool, self._with_repo(fn), on_done)
+        self._start(self._runners.database, self._with_repo(fn), on_done)
 
     def _start(
         self,
-        pool: QThreadPool,
+        runner: TaskRunner,
         work: Work,
         on_done: Callable[[Any], None],
         priority: int = 0,
@@ -422,16 +399,24 @@ class LibraryService(QObject):
         abort = AbortFlag()
         self._aborts.add(abort)
 
+        def run(task_abort: AbortFlag, progress: Callable[[Any], None]) -> Any:
+            return work(_Either(abort, task_abort), lambda done, total: progress((done, total)))
+
         def finish(result: Any) -> None:
             self._forget(abort)
             if result is not _SKIPPED:
                 on_done(result)
 
-        pool.start(_Task(work, finish, abort, self._signals), priority)
+        runner.start(
+            run,
+            finish,
+            lambda text: self._on_failed(abort, text),
+            progress=lambda value: self.import_progress.emit(*value),
+            receiver=self,
+            priority=priority,
+            name="library " + getattr(work, "__name__", "work"),
+        )
         return abort
-
-    def _on_done(self, callback: Callable[[Any], None], result: Any) -> None:
-        callback(result)
 
     def _on_failed(self, abort: AbortFlag, text: str) -> None:
         self._forget(abort)

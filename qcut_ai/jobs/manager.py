@@ -1,25 +1,38 @@
-"""JobManager: runs batches on QThreadPools with pipelined ingest, re-emits on the GUI thread."""
+"""JobManager: runs jobs on the task runners with pipelined ingest, re-emits on the GUI thread.
+
+Generation (submit and wait, on the network runner) runs `concurrency` jobs
+at a time, in order; each finished job's download, probe and thumbnails run
+on the media runner while the next one generates. The manager keeps the
+session's `JobListModel` up to date and asks it what a job's state is; the
+journal stays the truth across sessions.
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from qcut_ai.core.jobs import JobState
-from qcut_ai.engine.events import AbortFlag, EventSink, JobEvent
-from qcut_ai.engine.journal import JobRecord
-from qcut_ai.engine.runner import INGEST_STATES, JobRunner
-from qcut_ai.jobs.runnables import FunctionRunnable
-from qcut_ai.library.leases import LeaseHeldError
+from qcut_ai.core.events import AbortFlag, JobEvent
+from qcut_ai.core.jobs import INGEST_STATES, JobRecord, JobState
+from qcut_ai.jobs.job_items import JobListModel
+from qcut_ai.jobs.tasks import Runners, Task, default_runners
 
 PROGRESS_FLUSH_MS = 200  # byte progress is coalesced to about five updates a second
+RunnerFactory = Callable[[], Any]  # -> qcut_ai.engine.runner.JobRunner, built in a worker
+
+
+class _Busy:
+    """A step's answer when another qcut-ai process holds the job."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class JobManager(QObject):
-    """Keeps live runnables and turns worker events into GUI-thread signals.
+    """Keeps live tasks and turns worker events into GUI-thread signals.
 
     Signals:
         job_event(object): a JobEvent (state changes at once, byte progress coalesced)
@@ -45,26 +58,25 @@ class JobManager(QObject):
 
     def __init__(
         self,
-        runner: Callable[[], JobRunner],
+        runner: RunnerFactory,
         *,
         concurrency: int = 1,
         parent: QObject | None = None,
+        runners: Runners | None = None,
+        model: JobListModel | None = None,
     ):
         super().__init__(parent)
         self._runner = runner
-        self.generate_pool = QThreadPool(self)
-        self.generate_pool.setMaxThreadCount(max(1, min(4, concurrency)))
-        # ffmpeg/probe/thumbnail work has its own small pool so it never starves network jobs.
-        self.ingest_pool = QThreadPool(self)
-        self.ingest_pool.setMaxThreadCount(1)
-        # Retry checks ask fal about the old job; they must not wait behind a long batch.
-        self.control_pool = QThreadPool(self)
-        self.control_pool.setMaxThreadCount(1)
-        self._live: dict[str, FunctionRunnable] = {}
-        self._control: set[FunctionRunnable] = set()
-        self._retry_when_free: dict[str, bool] = {}  # job id → accept_unknown
-        self._states: dict[str, JobState] = {}
-        self._busy: dict[str, str] = {}  # job id -> why another process has it
+        self._runners = runners or default_runners()
+        self.model = model or JobListModel(self)
+        self._concurrency = max(1, min(4, concurrency))
+        self._waiting: deque[str] = deque()  # jobs to generate, in order
+        self._generating: dict[str, Task] = {}
+        self._ingest_waiting: deque[str] = deque()
+        self._ingesting: dict[str, Task] = {}
+        self._aborts: dict[str, AbortFlag] = {}  # one flag per job, across its steps
+        self._control: set[Task] = set()  # retry checks
+        self._retry_when_free: dict[str, bool] = {}  # job id -> accept_unknown
         # Workers' queued answers can arrive after shutdown, when the host may
         # already have deleted this object; they are dropped (the journal has them).
         self._closed = False
@@ -77,76 +89,95 @@ class JobManager(QObject):
         self._flush.start()
 
     def set_concurrency(self, n: int) -> None:
-        self.generate_pool.setMaxThreadCount(max(1, min(4, n)))
+        self._concurrency = max(1, min(4, n))
+        self._pump()
 
-    def set_runner(self, runner: Callable[[], JobRunner]) -> None:
+    def set_runner(self, runner: RunnerFactory) -> None:
         self._runner = runner
 
     # -- starting ------------------------------------------------------------
     def start(self, job_ids: list[str], known: Mapping[str, JobState] | None = None) -> None:
-        """Queue jobs in order; generation respects the pool size, ingest overlaps it.
+        """Queue jobs in order; generation runs `concurrency` at a time, ingest overlaps it.
 
         `known` gives the journal state of resumed jobs, so "cancel queued" leaves
         a job that fal already holds alone.
         """
-        self._states.update(known or {})
         if self._finished >= self._total:
             self._total = self._finished = 0
         self._total += len(job_ids)
         self.batch_progress.emit(self._finished, self._total)
         for job_id in job_ids:
-            self._states.setdefault(job_id, JobState.QUEUED)
-            task = FunctionRunnable(partial(self._step, "generate", job_id))
-            self._wire(job_id, task, self._after_generate)
-            self.generate_pool.start(task)
+            item = self.model.item(job_id) or self.model.add(job_id, "")
+            if known and job_id in known:
+                item.state = known[job_id]
+            self._aborts[job_id] = AbortFlag()
+            self._waiting.append(job_id)
+        self._pump()
 
-    def _step(
-        self, step: str, job_id: str, emit: EventSink, abort: AbortFlag
-    ) -> JobRecord | LeaseHeldError:
-        """Runs on a pool thread: one engine step of one job."""
-        runner = self._runner()
-        run = runner.generate if step == "generate" else runner.ingest
-        try:
-            return run(job_id, emit, abort)
-        except LeaseHeldError as exc:
-            return exc  # another process has the job: handed back, not a failure
+    def _pump(self) -> None:
+        """Start what the limits allow: generation in order, one ingest at a time."""
+        while self._waiting and len(self._generating) < self._concurrency:
+            job_id = self._waiting.popleft()
+            self._generating[job_id] = self._run_step("generate", job_id, self._after_generate)
+        while self._ingest_waiting and not self._ingesting:
+            job_id = self._ingest_waiting.popleft()
+            self._ingesting[job_id] = self._run_step("ingest", job_id, self._after_ingest)
 
-    def _wire(self, job_id: str, task: FunctionRunnable, done: Callable[[str, Any], None]) -> None:
-        self._live[job_id] = task
-        task.signals.job_event.connect(self._on_event)
-        task.signals.finished.connect(lambda result, j=job_id: done(j, result))
-        task.signals.failed.connect(lambda text, j=job_id: self._on_failed(j, text))
+    def _run_step(self, step: str, job_id: str, done: Callable[[str, Any], None]) -> Task:
+        abort = self._aborts.setdefault(job_id, AbortFlag())
+        runner = self._runners.network if step == "generate" else self._runners.media
 
-    def _left_to_another(self, job_id: str, exc: LeaseHeldError) -> None:
-        self._live.pop(job_id, None)
+        def work(_task_abort: AbortFlag, progress: Callable[[Any], None]) -> Any:
+            from qcut_ai.library.leases import LeaseHeldError
+
+            job_runner = self._runner()
+            run = job_runner.generate if step == "generate" else job_runner.ingest
+            try:
+                return run(job_id, progress, abort)
+            except LeaseHeldError as exc:
+                return _Busy(exc.user_text())  # another process has the job: not a failure
+
+        return runner.start(
+            work,
+            lambda result: done(job_id, result),
+            lambda text: self._on_failed(job_id, text),
+            progress=self._on_event,
+            receiver=self,
+            name=f"{step} {job_id}",
+        )
+
+    def _left_to_another(self, job_id: str, busy: _Busy) -> None:
         self._finished += 1
         self.batch_progress.emit(self._finished, self._total)
-        self.job_busy.emit(job_id, exc.user_text())
+        self.job_busy.emit(job_id, busy.text)
 
-    def _after_generate(self, job_id: str, record: JobRecord | LeaseHeldError) -> None:
+    def _after_generate(self, job_id: str, record: JobRecord | _Busy) -> None:
         if self._closed:
             return  # a worker's answer arriving after shutdown
-        if isinstance(record, LeaseHeldError):
+        self._generating.pop(job_id, None)
+        if isinstance(record, _Busy):
             self._left_to_another(job_id, record)
-            return
-        if record.state in INGEST_STATES:
-            previous = self._live.get(job_id)
-            task = FunctionRunnable(partial(self._step, "ingest", job_id))
-            if previous is not None and previous.abort():
-                task.abort.set()
-            self._wire(job_id, task, self._after_ingest)
-            self.ingest_pool.start(task)
-            return
-        self._after_ingest(job_id, record)
+        elif record.state in INGEST_STATES:
+            self._ingest_waiting.append(job_id)
+        else:
+            self._ended(job_id, record)
+        self._pump()
 
-    def _after_ingest(self, job_id: str, record: JobRecord | LeaseHeldError) -> None:
+    def _after_ingest(self, job_id: str, record: JobRecord | _Busy) -> None:
         if self._closed:
             return  # a worker's answer arriving after shutdown
-        if isinstance(record, LeaseHeldError):
+        self._ingesting.pop(job_id, None)
+        if isinstance(record, _Busy):
             self._left_to_another(job_id, record)
-            return
-        self._live.pop(job_id, None)
-        self._states[job_id] = record.state
+        else:
+            self._ended(job_id, record)
+        self._pump()
+
+    def _ended(self, job_id: str, record: JobRecord) -> None:
+        self._aborts.pop(job_id, None)
+        item = self.model.item(job_id)
+        if item is not None:
+            item.state = record.state
         self._finished += 1
         self.job_finished.emit(record)
         self.batch_progress.emit(self._finished, self._total)
@@ -155,12 +186,16 @@ class JobManager(QObject):
     def _on_failed(self, job_id: str, text: str) -> None:
         if self._closed:
             return  # a worker's answer arriving after shutdown
-        self._live.pop(job_id, None)
-        self._states[job_id] = JobState.FAILED
+        self._generating.pop(job_id, None)
+        self._ingesting.pop(job_id, None)
+        self._aborts.pop(job_id, None)
         self._finished += 1
-        self.job_event.emit(JobEvent(job_id, JobState.FAILED, error=text))
+        event = JobEvent(job_id, JobState.FAILED, error=text)
+        self.model.apply_event(event)
+        self.job_event.emit(event)
         self.batch_progress.emit(self._finished, self._total)
         self._retry_if_asked(job_id)
+        self._pump()
 
     def _retry_if_asked(self, job_id: str) -> None:
         if job_id in self._retry_when_free:
@@ -173,11 +208,11 @@ class JobManager(QObject):
             if event.media is not None:
                 self.media_updated.emit(event.media)
             return
-        self._states[event.job_id] = event.state
         if event.bytes_done is not None and event.state is JobState.DOWNLOADING:
             self._pending_progress[event.job_id] = event
             return
         self._pending_progress.pop(event.job_id, None)
+        self.model.apply_event(event)
         self.job_event.emit(event)
         if event.media is not None:
             self.media_added.emit(event.media)
@@ -185,33 +220,39 @@ class JobManager(QObject):
     def _flush_progress(self) -> None:
         pending, self._pending_progress = self._pending_progress, {}
         for event in pending.values():
+            self.model.apply_event(event)
             self.job_event.emit(event)
 
     # -- cancelling ------------------------------------------------------------
     def cancel(self, job_id: str) -> None:
         """Ask the job to stop; a queued one never submits. The GUI never waits."""
-        task = self._live.get(job_id)
-        if task is not None:
-            task.abort.set()
+        flag = self._aborts.get(job_id)
+        if flag is None:
+            return
+        flag.set()
+        if job_id in self._waiting:
+            # Not started yet: run its step now, so it records its cancel at once.
+            self._waiting.remove(job_id)
+            self._generating[job_id] = self._run_step("generate", job_id, self._after_generate)
 
     def cancel_queued(self) -> None:
         """Cancel the jobs not yet sent to fal; running ones carry on."""
-        for job_id, task in list(self._live.items()):
-            if self._states.get(job_id) is JobState.QUEUED:
-                task.abort.set()
+        for job_id in list(self._aborts):
+            if self.model.state_of(job_id) is JobState.QUEUED:
+                self.cancel(job_id)
 
     def cancel_all(self) -> None:
-        for task in list(self._live.values()):
-            task.abort.set()
+        for job_id in list(self._aborts):
+            self.cancel(job_id)
 
     def state_of(self, job_id: str) -> JobState | None:
-        return self._states.get(job_id)
+        return self.model.state_of(job_id)
 
     # -- retrying --------------------------------------------------------------
     def retry(self, job_id: str, *, accept_unknown: bool = False) -> None:
         """Check the old job at fal in a worker, then run what can deliver the result."""
-        if job_id in self._live:
-            state = self._states.get(job_id)
+        if self.is_running(job_id):
+            state = self.model.state_of(job_id)
             if state is not None and state.terminal:
                 # It has stopped (the event came first); its worker is still handing
                 # back its record. Retry as soon as it has.
@@ -220,44 +261,51 @@ class JobManager(QObject):
             self.error_reported.emit("This job is still running; cancel it before a retry.")
             return
 
-        def prepare(_emit: object, _abort: object) -> str:
+        def prepare(_abort: AbortFlag, _progress: Callable[[Any], None]) -> str:
             from qcut_ai.engine.retry import prepare_retry
 
-            return prepare_retry(self._runner(), job_id, accept_unknown=accept_unknown)
+            return str(prepare_retry(self._runner(), job_id, accept_unknown=accept_unknown))
 
-        task = FunctionRunnable(prepare)
+        # A status check at fal, on the network runner: it never waits behind the batch,
+        # whose concurrency is this manager's own limit, not the runner's.
+        task = self._runners.network.start(
+            prepare,
+            lambda new_id: self._retry_ready(job_id, new_id, task),
+            lambda text: self._retry_failed(text, task),
+            receiver=self,
+            name=f"retry {job_id}",
+        )
         self._control.add(task)
-        task.signals.finished.connect(lambda new_id, t=task: self._retry_ready(job_id, new_id, t))
-        task.signals.failed.connect(lambda text, t=task: self._retry_failed(text, t))
-        self.control_pool.start(task)
 
-    def _retry_ready(self, old_id: str, new_id: str, task: FunctionRunnable) -> None:
+    def _retry_ready(self, old_id: str, new_id: str, task: Task) -> None:
+        self._control.discard(task)
         if self._closed:
             return  # a worker's answer arriving after shutdown
-        self._control.discard(task)
         self.job_retried.emit(old_id, new_id)
-        self._states[new_id] = JobState.QUEUED
+        item = self.model.item(new_id)
+        if item is not None:
+            item.state = JobState.QUEUED
         self.start([new_id])
 
-    def _retry_failed(self, text: str, task: FunctionRunnable) -> None:
-        if self._closed:
-            return  # a worker's answer arriving after shutdown
+    def _retry_failed(self, text: str, task: Task) -> None:
         self._control.discard(task)
-        self.error_reported.emit(text)
+        if not self._closed:
+            self.error_reported.emit(text)
 
     def is_busy(self) -> bool:
-        return bool(self._live)
+        return bool(self._aborts)
 
     def is_running(self, job_id: str) -> bool:
-        return job_id in self._live
+        return job_id in self._aborts
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
-        """Abort everything and wait for the workers (jobs stay resumable in the journal)."""
+        """Stop waiting for every job and wait for its workers (the jobs stay resumable in
+        the journal)."""
         self._closed = True
         self._flush.stop()
-        for task in list(self._live.values()):
-            task.abort.set(shutdown=True)
-        self.generate_pool.clear()
-        self.generate_pool.waitForDone(timeout_ms)
-        self.ingest_pool.waitForDone(timeout_ms)
-        self.control_pool.waitForDone(timeout_ms)
+        self._waiting.clear()
+        self._ingest_waiting.clear()
+        for flag in list(self._aborts.values()):
+            flag.set(shutdown=True)
+        self._runners.network.stop([*self._generating.values(), *self._control], timeout_ms)
+        self._runners.media.stop(list(self._ingesting.values()), timeout_ms)

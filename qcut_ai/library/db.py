@@ -41,7 +41,6 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from qcut_ai.core.errors import DamagedLibraryError, LibraryError
-from qcut_ai.library.layout import ProjectLayout
 
 # Long enough that ordinary contention between the window and a command
 # (a checkpoint, a batch of inserts) is waited out instead of reported.
@@ -155,7 +154,7 @@ def open_database(path: Path, *, create: bool = True) -> Database:
             _checked.add(identity)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if isinstance(exc, sqlite3.OperationalError) and _not_writable(exc):
+        if isinstance(exc, sqlite3.OperationalError) and not_writable(exc):
             raise write_error(exc, path) from exc
         raise damaged(path) from exc
     return Database(conn)
@@ -201,60 +200,10 @@ def _create(path: Path, schema: Schema | None = None) -> None:
                 name.unlink()
 
 
-def sidecars_in(project: ProjectLayout) -> int:
-    """How many provenance sidecars the project's media folder holds."""
-    try:
-        return sum(1 for _ in project.media.glob("*.qcut.json"))
-    except OSError:
-        return 0
-
-
-def open_project_db(project: ProjectLayout) -> Database:
-    """The project's database with the library schema applied.
-
-    A missing database is created, except where the file was lost from under
-    a library in use (its `-wal`/`-shm` are still there, next to generated
-    clips): that is refused with the way to rebuild it, rather than replaced
-    by an empty library. Views offer a rebuild when a new library is empty
-    while the media folder holds generated clips (`orphaned_clips`).
-    """
-    from qcut_ai.library.schema import apply_library_migrations, library_schema
-
-    path = project.database
-    if not path.exists():
-        leftovers = any(path.with_name(path.name + s).exists() for s in SIDE_FILES)
-        found = sidecars_in(project) if leftovers else 0
-        if found:
-            raise missing_library(project, found)
-        create_database(path, library_schema)
-    db = open_database(path)
-    try:
-        apply_library_migrations(db)
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        if isinstance(exc, sqlite3.OperationalError) and _not_writable(exc):
-            raise write_error(exc, path) from exc
-        raise LibraryError(
-            f"The project database {path} could not be updated: {exc}.",
-            hint="Check that the project folder is writable.",
-        ) from exc
-    return db
-
-
 def create_database(path: Path, schema: Schema) -> None:
     """Make a new database at `path` (unless one exists) with `schema` built in."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _create(path, schema)
-
-
-def missing_library(project: ProjectLayout, clips: int) -> DamagedLibraryError:
-    noun = "clip" if clips == 1 else "clips"
-    return DamagedLibraryError(
-        f"The library database of {project.root} is missing, but its media folder holds "
-        f"{clips} generated {noun}.",
-        hint=f"Rebuild the library from them: qcut-ai library rebuild --project "
-        f'"{project.root}" (or Rebuild in the panel).',
-    )
 
 
 _LOCKED = ("locked", "busy")
@@ -262,7 +211,7 @@ _READ_ONLY = ("readonly", "read-only", "unable to open")
 _FULL = ("disk is full", "database or disk is full")
 
 
-def _not_writable(exc: sqlite3.OperationalError) -> bool:
+def not_writable(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return any(w in text for w in (*_LOCKED, *_READ_ONLY, *_FULL))
 

@@ -27,9 +27,9 @@ from qcut_ai.library.db import (
     damaged,
     existing_backup,
     open_database,
-    open_project_db,
 )
 from qcut_ai.library.layout import ProjectLayout
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.schema import library_schema
 
 if TYPE_CHECKING:

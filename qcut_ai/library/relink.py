@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qcut_ai.core.errors import LibraryError, MediaError
-from qcut_ai.core.media import MediaItem
+from qcut_ai.core.media import MediaItem, RelinkResult
 from qcut_ai.library.probe import probe, sha256_file
 
 if TYPE_CHECKING:
@@ -27,22 +26,6 @@ class MissingFileError(MediaError):
         )
         self.media_id = item.id
         self.path = item.path
-
-
-@dataclass(frozen=True)
-class RelinkResult:
-    """What a relink pass did."""
-
-    relinked: int
-    still_missing: int
-    scanned: int
-
-    def to_json(self) -> dict[str, int]:
-        return {
-            "relinked": self.relinked,
-            "still_missing": self.still_missing,
-            "scanned": self.scanned,
-        }
 
 
 def relink(repo: MediaRepository, folder: Path) -> RelinkResult:

@@ -38,7 +38,7 @@ from qcut_ai.library.records import (
 from qcut_ai.library.tags import drop_unused_tags, link_tags, normalise_tags
 
 if TYPE_CHECKING:
-    from qcut_ai.library.relink import RelinkResult
+    from qcut_ai.core.media import RelinkResult
 
 _FTS_INSERT_TRIGGER = "media_fts_insert"
 

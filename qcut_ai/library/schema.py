@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from qcut_ai.library.db import apply_migrations
+
 library_migrations = Migrations("qcut_ai.library")
 
 _STEP_0001: tuple[str, ...] = (
@@ -117,6 +119,4 @@ def library_schema(db: Database) -> None:
 
 def apply_library_migrations(db: Database) -> None:
     """Bring the library's tables up to date (a no-op when they are)."""
-    from qcut_ai.library.db import apply_migrations
-
     apply_migrations(db, library_migrations)

@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qcut_ai.core.errors import MediaError
-from qcut_ai.core.media import MediaKind, ProbeInfo
+from qcut_ai.core.media import STRIP_FRAME_WIDTH, MediaKind, ProbeInfo
 
 if TYPE_CHECKING:
     from PIL import Image
 
 POSTER_WIDTH = 320
-STRIP_FRAME_WIDTH = 160
 STRIP_FRAMES = 10
 POSTER_POSITION = 0.4  # of the duration: past fade-ins, before endings
 _POSTER_LATEST = 0.7  # a keyframe up to here is as good a poster as the exact frame

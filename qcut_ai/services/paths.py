@@ -1,8 +1,8 @@
-"""Where qcut-ai keeps its files.
+"""Where qcut-ai keeps the user's files (config, data, cache, logs).
 
-`QCUT_AI_HOME` moves config, data, cache and logs under one folder (tests and
-portable installs); otherwise the OS conventions from platformdirs apply.
-A project folder holds its own media, database and job journal.
+`QCUT_AI_HOME` moves them under one folder (tests and portable installs);
+otherwise the OS conventions from platformdirs apply. A project folder's own
+layout is `qcut_ai.core.project.ProjectPaths`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcut_ai import APP_NAME
-from qcut_ai.core.errors import ConfigError
 
 HOME_ENV = "QCUT_AI_HOME"
-PROJECT_DB_NAME = "qcut-ai.db"
-MEDIA_DIR_NAME = "media"
 
 
 @dataclass(frozen=True)
@@ -57,39 +54,3 @@ def app_dirs() -> AppDirs:
         Path(dirs.user_cache_dir),
         Path(dirs.user_log_dir),
     )
-
-
-@dataclass(frozen=True)
-class ProjectPaths:
-    """The layout of one project folder."""
-
-    root: Path
-
-    @classmethod
-    def at(cls, root: str | os.PathLike[str]) -> ProjectPaths:
-        return cls(Path(root).expanduser().resolve())
-
-    @property
-    def database(self) -> Path:
-        return self.root / PROJECT_DB_NAME
-
-    @property
-    def media(self) -> Path:
-        return self.root / MEDIA_DIR_NAME
-
-    def ensure(self) -> ProjectPaths:
-        for what, folder in (("project", self.root), ("media", self.media)):
-            if folder.exists() and not folder.is_dir():
-                raise ConfigError(
-                    f"The {what} folder {folder} is a file, not a folder.",
-                    hint="Choose another project folder, or move that file away.",
-                )
-        try:
-            self.media.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(
-                f"The project folder {self.root} cannot be created "
-                f"({(exc.strerror or 'refused').lower()}).",
-                hint="Choose a folder you can write to.",
-            ) from exc
-        return self

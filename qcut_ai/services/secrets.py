@@ -1,5 +1,8 @@
 """The fal key: from `FAL_KEY` when set, else the OS keyring. Never a file.
 
+Also the key operations the CLI and the Settings dialog share (status, store
+with a read-back check, forget); the check against fal is in the gateway.
+
 Keyring failures (no backend, locked collection, D-Bus errors) become
 KeyStoreError with a sentence saying what to do, never a traceback.
 """
@@ -7,50 +10,12 @@ KeyStoreError with a sentence saying what to do, never a traceback.
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass
-from typing import Literal
 
 from qcut_ai.core.errors import KeyStoreError, MissingKeyError
+from qcut_ai.core.keys import ENV_KEY, FalKey, KeyStatus, KeyStore, validate_key
 
 SERVICE = "qcut-ai"
 USERNAME = "fal-api-key"
-ENV_KEY = "FAL_KEY"
-# fal keys are "<key id>:<secret>"; accept any printable ASCII token without
-# whitespace so a pasted newline or space is caught before a request is sent.
-_KEY_RE = re.compile(r"^[\x21-\x7e]{8,512}$")
-
-KeySource = Literal["env", "keyring", "offline"]
-
-
-@dataclass(frozen=True)
-class FalKey:
-    """A validated key and where it came from. The repr hides the secret."""
-
-    value: str
-    source: KeySource
-
-    def __repr__(self) -> str:
-        return f"FalKey(source={self.source!r}, value='…{self.value[-4:]}')"
-
-    @property
-    def masked(self) -> str:
-        return "…" + self.value[-4:] if len(self.value) > 8 else "…"
-
-
-def validate_key(raw: str) -> str:
-    """Return the key stripped of surrounding whitespace, or raise KeyStoreError."""
-    key = raw.strip()
-    if not key:
-        raise KeyStoreError(
-            "The fal key is empty.", hint="Paste the key from fal.ai/dashboard/keys."
-        )
-    if not _KEY_RE.match(key):
-        raise KeyStoreError(
-            "The fal key is malformed: it must be 8-512 printable characters with no spaces.",
-            hint="Copy it again from fal.ai/dashboard/keys.",
-        )
-    return key
 
 
 def _keyring_error(action: str, exc: Exception) -> KeyStoreError:
@@ -111,7 +76,7 @@ class KeyringStore:
         return True
 
 
-def resolve_key(store: KeyringStore | None = None) -> FalKey | None:
+def resolve_key(store: KeyStore | None = None) -> FalKey | None:
     """The key to use: FAL_KEY if set, else the keyring; None when neither has one."""
     env = os.environ.get(ENV_KEY)
     if env is not None and env.strip():
@@ -122,7 +87,7 @@ def resolve_key(store: KeyringStore | None = None) -> FalKey | None:
     return None
 
 
-def require_key(store: KeyringStore | None = None) -> FalKey:
+def require_key(store: KeyStore | None = None) -> FalKey:
     key = resolve_key(store)
     if key is None:
         raise MissingKeyError(
@@ -131,3 +96,31 @@ def require_key(store: KeyringStore | None = None) -> FalKey:
             "or use offline preview (--offline) to try the app without paying.",
         )
     return key
+
+
+_NO_KEYRING_HINT = (
+    "Install and unlock a Secret Service keyring (e.g. gnome-keyring), "
+    f"or set {ENV_KEY} for this session."
+)
+
+
+def key_status(store: KeyStore) -> KeyStatus:
+    """The key in use and the keyring backend (reads the keyring: call from a worker)."""
+    return KeyStatus(resolve_key(store), store.backend_name())
+
+
+def store_key(store: KeyStore, raw: str) -> KeyStatus:
+    """Store the key and read it back: a null backend 'saves' without keeping anything."""
+    key = validate_key(raw)
+    store.set(key)
+    if store.get() != key:
+        raise KeyStoreError(
+            f"The key was not saved: the keyring backend ({store.backend_name()}) did not keep it.",
+            hint=_NO_KEYRING_HINT,
+        )
+    return key_status(store)
+
+
+def forget_key(store: KeyStore) -> tuple[bool, KeyStatus]:
+    """Remove the stored key; (whether one was stored, the status after)."""
+    return store.delete(), key_status(store)

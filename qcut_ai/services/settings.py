@@ -1,4 +1,4 @@
-"""User settings, stored as JSON in the config dir. The fal key is never stored here."""
+"""The user's settings file (JSON in the config dir). The fal key is never stored here."""
 
 from __future__ import annotations
 
@@ -7,28 +7,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from qcut_ai.core.errors import ConfigError
+from qcut_ai.core.settings import Settings
 from qcut_ai.services.paths import AppDirs, app_dirs
 
 SETTINGS_FILE = "settings.json"
-
-
-class Settings(BaseModel):
-    """Everything the user can set, with safe defaults."""
-
-    project_dir: str | None = None
-    offline_preview: bool = False
-    concurrency: int = Field(default=1, ge=1, le=4)
-    poll_interval_s: float = Field(default=1.0, ge=0.05, le=10.0)
-    poll_max_interval_s: float = Field(default=2.0, ge=0.05, le=30.0)
-    # A job is reported stuck after max(typical × factor, typical + grace) seconds.
-    deadline_factor: float = Field(default=4.0, ge=1.0, le=50.0)
-    deadline_grace_s: float = Field(default=300.0, ge=0.0)
-    daily_budget_usd: float | None = Field(default=None, ge=0)
-    project_budget_usd: float | None = Field(default=None, ge=0)
-    confirm_above_usd: float = Field(default=2.0, ge=0)
 
 
 class SettingsStore:

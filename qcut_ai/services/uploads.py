@@ -1,4 +1,9 @@
-"""Checks on local input files before they are uploaded (and paid for)."""
+"""Reading local input files before they are uploaded (and paid for).
+
+`inspect_local` gathers what the rules in `qcut_ai.core.input_checks` need
+(stat and a content check that decodes the file), so it runs in workers; the
+rules themselves are pure and shared by the form and the runner.
+"""
 
 from __future__ import annotations
 
@@ -6,64 +11,32 @@ import warnings
 from pathlib import Path
 
 from qcut_ai.core.errors import FieldError, InvalidRequestError
-
-MB = 1024 * 1024
-# Below this many pixels on a side no video model makes anything usable of a frame.
-MIN_IMAGE_SIDE = 64
-# Avatar models bill by the second of audio; no model in the catalogue takes more.
-MAX_AUDIO_SECONDS = 180.0
-
-IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
-AUDIO_TYPES = {".mp3", ".wav", ".aac", ".m4a"}
-VIDEO_TYPES = {".mp4", ".mov", ".webm", ".m4v"}
+from qcut_ai.core.input_checks import (
+    MAX_AUDIO_SECONDS,
+    MIN_IMAGE_SIDE,
+    LocalFile,
+    input_problem,
+    is_remote,
+)
 
 
-def limits_for(role: str, endpoint: str) -> tuple[set[str], int]:
-    """Allowed extensions and the size cap in bytes for one input role on one model."""
-    if role in ("image", "end_image"):
-        cap = 8 * MB if endpoint.startswith("fal-ai/veo3.1") else 10 * MB
-        return IMAGE_TYPES, cap
-    if role == "audio":
-        return AUDIO_TYPES, 50 * MB
-    if role == "video":
-        cap = 500 * MB if "upscale" in endpoint else 100 * MB
-        return VIDEO_TYPES, cap
-    raise ValueError(f"unknown media role {role!r}")
-
-
-def is_remote(value: str) -> bool:
-    return value.startswith(("http://", "https://", "data:"))
+def inspect_local(path_text: str, role: str) -> LocalFile:
+    """What the checks need to know of a local file (stat, and its content for `role`)."""
+    path = Path(path_text).expanduser()
+    if not path.is_file():
+        return LocalFile(path_text, exists=False)
+    size = path.stat().st_size
+    content = content_problem(path, role) if size else None
+    return LocalFile(path_text, exists=True, suffix=path.suffix.lower(), size=size, problem=content)
 
 
 def check_local_input(path_text: str, role: str, endpoint: str, field: str) -> Path:
     """Raise InvalidRequestError naming the field unless the file can be sent."""
-    path = Path(path_text).expanduser()
-    allowed, cap = limits_for(role, endpoint)
-    if not path.is_file():
-        raise InvalidRequestError([FieldError(field, path_text, "file not found")])
-    ext = path.suffix.lower()
-    if ext not in allowed:
-        kinds = ", ".join(sorted(e.lstrip(".").upper() for e in allowed))
-        raise InvalidRequestError(
-            [FieldError(field, path.name, f"{ext or 'no extension'} is not accepted; use {kinds}")]
-        )
-    size = path.stat().st_size
-    if size == 0:
-        raise InvalidRequestError([FieldError(field, path.name, "the file is empty")])
-    if size > cap:
-        raise InvalidRequestError(
-            [
-                FieldError(
-                    field,
-                    path.name,
-                    f"{size / MB:.1f} MB is over this model's {cap // MB} MB limit",
-                )
-            ]
-        )
-    problem = content_problem(path, role)
-    if problem:
-        raise InvalidRequestError([FieldError(field, path.name, problem)])
-    return path
+    problem = input_problem(inspect_local(path_text, role), role, endpoint)
+    if problem is not None:
+        name = Path(path_text).name or path_text
+        raise InvalidRequestError([FieldError(field, name, problem)])
+    return Path(path_text).expanduser()
 
 
 def content_problem(path: Path, role: str) -> str | None:

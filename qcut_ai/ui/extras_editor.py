@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from qcut_ai.core.catalog import FieldSpec, FieldType, ModelSpec
+from qcut_ai.core.input_labels import field_label
 
 ERROR_STYLE = "color: #ff8a80;"
 
@@ -23,12 +24,6 @@ def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     return str(value)
-
-
-def field_label(name: str) -> str:
-    """ "cfg_scale" -> "Cfg scale"."""
-    words = name.replace("_", " ").strip()
-    return words[:1].upper() + words[1:]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.catalog import Catalog, Category, MediaRole, ModelSpec, load_catalog
+from qcut_ai.core.form_errors import Place, collect_errors
+from qcut_ai.core.input_labels import slot_label
 from qcut_ai.core.pricing import batch_total, format_usd
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.selection import SelectionPlan, plan_selection
+from qcut_ai.jobs.tasks import TaskRunner
 from qcut_ai.ui.collapsible import CollapsibleSection
-from qcut_ai.ui.form_errors import Place, collect_errors
 from qcut_ai.ui.generation_form import GenerationForm
-from qcut_ai.ui.media_inputs import ROLE_ORDER, MediaInputs, slot_label
+from qcut_ai.ui.media_inputs import ROLE_ORDER, MediaInputs
 from qcut_ai.ui.model_picker import ModelPicker
 from qcut_ai.ui.option_fields import ERROR_STYLE
 
@@ -53,16 +55,13 @@ class GenerateTab(QWidget):
     """One category's generator: pick models, give inputs, fill the form, press Generate.
 
     Signals:
-        generate_requested(object, object): list[ModelSpec] and the shared
-            GenerationRequest as the user set it (for history and "Edit and run")
-        batch_requested(object, object): list[ModelSpec] and list[GenerationRequest],
-            each model's fitted and validated request (what should be sent);
-            emitted just before generate_requested on the same press
+        batch_requested(object): the SelectionPlan of one press: each model's fitted,
+            validated request with its arguments and price, the facts read from the
+            inputs, and the shared request as the user set it
         models_changed(object): list[ModelSpec] now selected
     """
 
-    generate_requested = Signal(object, object)
-    batch_requested = Signal(object, object)
+    batch_requested = Signal(object)
     models_changed = Signal(object)
 
     def __init__(
@@ -70,7 +69,7 @@ class GenerateTab(QWidget):
         category: Category,
         parent: QWidget | None = None,
         *,
-        pool: QThreadPool | None = None,
+        runner: TaskRunner | None = None,
         catalog: Catalog | None = None,
     ) -> None:
         super().__init__(parent)
@@ -80,7 +79,7 @@ class GenerateTab(QWidget):
         self.setAccessibleName(self.title)
         self.specs = (catalog or load_catalog()).in_category(category)
         self.picker = ModelPicker(self.specs, self)
-        self.inputs = MediaInputs(category, self, pool=pool)
+        self.inputs = MediaInputs(category, self, runner=runner)
         self.form = GenerationForm(category, self)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("validationError")
@@ -278,8 +277,5 @@ class GenerateTab(QWidget):
             return
         if errors:
             return  # shown beside the fields by refresh(); nothing is sent
-        specs = [m.spec for m in self._plan.models]
-        shared = self.current_request()
         self._attempted = False
-        self.batch_requested.emit(specs, self._plan.requests)
-        self.generate_requested.emit(specs, shared)
+        self.batch_requested.emit(self._plan)

@@ -8,14 +8,9 @@ model's row says how its job ended.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from pydantic import ValidationError
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,137 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcut_ai.core.errors import QcutError
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.history import HistoryBatch, money_text, settings_text, when_text
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
-from qcut_ai.engine.journal import JobRecord
-from qcut_ai.jobs.runnables import FunctionRunnable, start_task
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.jobs.reads import load_history
+from qcut_ai.jobs.tasks import TaskRunner, default_runners
 
-RECENT_JOBS = 600
-RECENT_BATCHES = 100
 _COLUMNS = ("Generation", "State", "Details", "When", "Cost")
 _WHERE = Qt.ItemDataRole.UserRole + 1
-
-
-def _money(usd: float | None) -> str:
-    return "price unknown" if usd is None else f"${usd:.2f}"
-
-
-@dataclass(frozen=True)
-class HistoryJob:
-    """One model's run within a batch, as the history shows it."""
-
-    job_id: str
-    model_id: str
-    model_name: str
-    state: JobState
-    error: str | None
-    estimate_usd: float | None
-    download_path: str | None
-
-
-@dataclass(frozen=True)
-class HistoryBatch:
-    """One prompt sent to one or more models; `request` is None if it can no longer be read."""
-
-    batch_id: str
-    created_at: str
-    request: GenerationRequest | None
-    jobs: tuple[HistoryJob, ...]
-
-    @property
-    def model_ids(self) -> list[str]:
-        return list(dict.fromkeys(job.model_id for job in self.jobs))
-
-    @property
-    def cost_text(self) -> str:
-        """The batch's estimated cost, saying how many models had no known price."""
-        known = [j.estimate_usd for j in self.jobs if j.estimate_usd is not None]
-        unknown = len(self.jobs) - len(known)
-        if not known:
-            return _money(None)
-        total = _money(sum(known))
-        return f"{total} + {unknown} price unknown" if unknown else total
-
-
-def _request_of(raw: dict[str, Any]) -> GenerationRequest | None:
-    try:
-        return GenerationRequest.model_validate(raw)
-    except ValidationError:
-        return None  # written by another version of the app; shown, but not re-runnable
-
-
-def group_batches(records: Iterable[JobRecord], limit: int = RECENT_BATCHES) -> list[HistoryBatch]:
-    """Journal rows (any order) grouped by batch, newest batch first, models in their order."""
-    rows: dict[str, list[JobRecord]] = {}
-    for record in records:
-        rows.setdefault(record.batch_id, []).append(record)
-    batches = []
-    for batch_id, members in rows.items():
-        members.sort(key=lambda r: r.position)
-        jobs = tuple(
-            HistoryJob(
-                r.id, r.model_id, r.model_name, r.state, r.error, r.estimate_usd, r.download_path
-            )
-            for r in members
-        )
-        created = min(r.created_at for r in members)
-        batches.append(HistoryBatch(batch_id, created, _request_of(members[0].request), jobs))
-    batches.sort(key=lambda b: b.created_at, reverse=True)
-    return batches[:limit]
-
-
-def load_history(project: ProjectPaths) -> list[HistoryBatch]:
-    """The project's recent batches; a project never generated in has none (no file is made)."""
-    if not project.database.exists():
-        return []
-    from qcut_ai.engine.journal import JobJournal
-    from qcut_ai.library.db import open_project_db
-
-    db = open_project_db(project)
-    try:
-        records = JobJournal(db).recent(limit=RECENT_JOBS)
-    finally:
-        db.close()
-    return group_batches(records)
-
-
-def settings_text(request: GenerationRequest | None) -> str:
-    """The request's options in a few words: `5 s · 1080p · 16:9 · audio · seed 7`."""
-    if request is None:
-        return "Saved by another version: cannot be run again"
-    parts: list[str] = []
-    if request.duration is not None:
-        parts.append(f"{request.duration} s")
-    parts += [v for v in (request.resolution, request.aspect_ratio) if v]
-    if request.generate_audio is not None:
-        parts.append("audio" if request.generate_audio else "no audio")
-    if request.seed is not None:
-        parts.append(f"seed {request.seed}")
-    inputs = [
-        name
-        for name, value in (
-            ("image", request.image),
-            ("last frame", request.end_image),
-            ("audio file", request.audio),
-            ("video", request.video),
-        )
-        if value
-    ]
-    parts += inputs
-    if request.negative_prompt:
-        parts.append("negative prompt")
-    if request.extras:
-        parts.append(f"{len(request.extras)} extra setting(s)")
-    return " · ".join(parts) or "model defaults"
-
-
-def _when(stamp: str) -> str:
-    try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
 
 
 class HistoryView(QWidget):
@@ -178,14 +50,13 @@ class HistoryView(QWidget):
     history_loaded = Signal(int)
     load_failed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyView")
         self.setAccessibleName("Generation history")
         self.project: ProjectPaths | None = None
         self.batches: list[HistoryBatch] = []
-        self._generation = 0
-        self._tasks: set[FunctionRunnable] = set()
+        self._runner = runner or default_runners().database
 
         self.status = QLabel(self)
         self.status.setObjectName("historyStatus")
@@ -233,24 +104,25 @@ class HistoryView(QWidget):
 
     def refresh(self) -> None:
         """Reload the history in a worker; answers for an older project are dropped."""
-        self._generation += 1
         if self.project is None:
+            self._runner.cancel(("history", id(self)))
             self._show([], "Open a project to see its generations.")
             return
         self.status.setText("Loading history…")
         self.refresh_button.setEnabled(False)
-        project, generation = self.project, self._generation
-
-        def work(_emit: object, _abort: object) -> tuple[int, list[HistoryBatch] | str]:
-            # A user-facing error travels with its generation, so a stale one is dropped too.
-            try:
-                return generation, load_history(project)
-            except QcutError as exc:
-                return generation, exc.user_text()
-
-        start_task(
-            QThreadPool.globalInstance(), work, self._on_loaded, self._on_failed, self._tasks
+        project = self.project
+        self._runner.start(
+            lambda _abort, _progress: load_history(project),
+            self._on_loaded,
+            self._on_failed,
+            key=("history", id(self)),  # newest answer wins
+            receiver=self,
+            name="load history",
         )
+
+    def loading(self) -> bool:
+        """True while a history load has not answered."""
+        return self._runner.has(("history", id(self)))
 
     def selection(self) -> tuple[list[str], GenerationRequest] | None:
         """Model ids and request of the selected batch (or model row), if it can be run."""
@@ -275,13 +147,7 @@ class HistoryView(QWidget):
             self.edit_requested.emit(*chosen)
 
     # -- answers from the worker -----------------------------------------------------------
-    def _on_loaded(self, answer: tuple[int, list[HistoryBatch] | str]) -> None:
-        generation, batches = answer
-        if generation != self._generation:
-            return
-        if isinstance(batches, str):
-            self._on_failed(batches)
-            return
+    def _on_loaded(self, batches: list[HistoryBatch]) -> None:
         self._show(batches, "" if batches else "No generations yet in this project.")
         self.history_loaded.emit(len(batches))
 
@@ -328,7 +194,7 @@ class HistoryView(QWidget):
                 prompt or "(no prompt)",
                 state,
                 settings_text(request),
-                _when(batch.created_at),
+                when_text(batch.created_at),
                 batch.cost_text,
             ]
         )
@@ -338,7 +204,7 @@ class HistoryView(QWidget):
         for position, job in enumerate(batch.jobs):
             detail = job.error or (Path(job.download_path).name if job.download_path else "")
             child = QTreeWidgetItem(
-                [job.model_name, job.state.label, detail, "", _money(job.estimate_usd)]
+                [job.model_name, job.state.label, detail, "", money_text(job.estimate_usd)]
             )
             child.setData(0, _WHERE, (index, position))
             child.setToolTip(2, detail)

@@ -14,10 +14,10 @@ from typing import Any
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
-from qcut_ai.core.media import MediaItem
+from qcut_ai.core.media import MediaItem, RelinkResult
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.library_service import ImportOutcome, LibraryFacets, LibraryService
-from qcut_ai.library.relink import RelinkResult
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.jobs.tasks import Runners
 from qcut_ai.ui.library_filters import LibraryFilterBar
 from qcut_ai.ui.library_menu import LibraryActions
 from qcut_ai.ui.library_view import LibraryView, MediaListModel
@@ -48,12 +48,18 @@ class LibraryPanel(QWidget):
     items_imported = Signal(object)
     items_appeared = Signal(object)
 
-    def __init__(self, thumbnail_dir: Path | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        thumbnail_dir: Path | None = None,
+        parent: QWidget | None = None,
+        *,
+        runners: Runners | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("libraryPanel")
         self.setAccessibleName("Library")
         self.project: ProjectPaths | None = None
-        self.service = LibraryService(self, thumbnail_dir=thumbnail_dir)
+        self.service = LibraryService(self, thumbnail_dir=thumbnail_dir, runners=runners)
         self.model = MediaListModel(self.service, self)
         self.view = LibraryView(self.model, self)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

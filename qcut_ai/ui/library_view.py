@@ -29,9 +29,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from qcut_ai.core.media import MediaItem
+from qcut_ai.core.media import STRIP_FRAME_WIDTH, MediaItem
 from qcut_ai.jobs.library_service import LibraryService
-from qcut_ai.library.thumbnails import STRIP_FRAME_WIDTH
 from qcut_ai.ui.media_details import (
     GRID_THUMB,
     LIST_THUMB,

@@ -1,59 +1,38 @@
 """The media inputs of a generation tab: image, first/last frame, audio, source video.
 
 Which slots show depends on the selected models. Files are read in workers
-(QImageReader for pictures, PyAV for clips); format, size and shape are
-checked against every selected model, and problems appear beside the slot.
+(QImageReader for pictures, PyAV for clips, the upload checks' stat and
+content check); format, size and shape are then checked against every
+selected model on the GUI thread without touching the file again, and
+problems appear beside the slot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from qcut_ai.core.catalog import Category, MediaRole, ModelSpec
-from qcut_ai.core.selection import InputFacts
-from qcut_ai.jobs.runnables import FunctionRunnable
-from qcut_ai.services.uploads import is_remote
-from qcut_ai.ui.input_checks import (
+from qcut_ai.core.input_checks import (
+    LocalFile,
     file_problem,
     frames_problem,
+    is_remote,
     kind_of,
     models_with,
     ratio_problem,
 )
-from qcut_ai.ui.media_preview import Preview, read_preview
+from qcut_ai.core.input_labels import slot_label
+from qcut_ai.core.selection import InputFacts
+from qcut_ai.jobs.input_reading import Preview, read_input
+from qcut_ai.jobs.tasks import TaskRunner, default_runners
 from qcut_ai.ui.media_slot import MediaSlot
 
 ROLE_ORDER = (MediaRole.IMAGE, MediaRole.END_IMAGE, MediaRole.AUDIO, MediaRole.VIDEO)
 _FAMILY = {MediaRole.END_IMAGE: MediaRole.IMAGE}
-
-
-def slot_label(category: Category, role: MediaRole) -> str:
-    """What an input is called in a tab, e.g. "First frame" on Frame to Video."""
-    if role is MediaRole.IMAGE:
-        return {
-            Category.FRAME_TO_VIDEO: "First frame",
-            Category.AVATAR: "Portrait image",
-        }.get(category, "Image")
-    if role is MediaRole.END_IMAGE:
-        return "Last frame"
-    if role is MediaRole.AUDIO:
-        return "Voice audio" if category is Category.AVATAR else "Audio"
-    return {Category.UPSCALE: "Source video", Category.AVATAR: "Driving video"}.get(
-        category, "Video"
-    )
-
-
-def _read_safely(path: str, role: MediaRole) -> Preview:
-    try:
-        return read_preview(path, role)
-    except Exception as exc:  # worker boundary: a decoder bug becomes a line beside the slot
-        name = Path(path).name
-        return Preview(path, error=f"{name} could not be read ({type(exc).__name__}: {exc}).")
 
 
 class MediaInputs(QWidget):
@@ -69,19 +48,16 @@ class MediaInputs(QWidget):
         category: Category,
         parent: QWidget | None = None,
         *,
-        pool: QThreadPool | None = None,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mediaInputs")
         self.category = category
-        self._pool = pool if pool is not None else QThreadPool(self)
-        if pool is None:
-            self._pool.setMaxThreadCount(2)
+        self._runner = runner or default_runners().media
         self._specs: list[ModelSpec] = []
         self._paths: dict[MediaRole, str] = {}
         self._previews: dict[MediaRole, Preview] = {}
-        self._tokens: dict[MediaRole, int] = dict.fromkeys(ROLE_ORDER, 0)
-        self._tasks: dict[tuple[MediaRole, int], FunctionRunnable] = {}
+        self._reading: set[MediaRole] = set()
         self._own: dict[MediaRole, str] = {}
         self._external: dict[MediaRole, str] = {}
         self.slots: dict[MediaRole, MediaSlot] = {}
@@ -118,7 +94,7 @@ class MediaInputs(QWidget):
 
     def pending(self) -> list[MediaRole]:
         """Roles whose file is still being read."""
-        return [r for r in self.paths() if (r, self._tokens[r]) in self._tasks]
+        return [r for r in self.paths() if r in self._reading]
 
     def problems(self) -> dict[MediaRole, str]:
         """Problems with the given files, by role, in form order."""
@@ -160,7 +136,8 @@ class MediaInputs(QWidget):
         """Use `path` for `role` ("" clears it); reading starts in a worker."""
         role = MediaRole(role)
         slot = self.slots[role]
-        self._tokens[role] += 1
+        self._runner.cancel((id(self), role))  # a read of the file chosen before is dropped
+        self._reading.discard(role)
         self._previews.pop(role, None)
         self._external.pop(role, None)
         if not path:
@@ -175,6 +152,12 @@ class MediaInputs(QWidget):
             slot.show_loading(path)
             if Path(path).is_file() and kind_of(path) is _FAMILY.get(role, role):
                 self._start_read(role, path)
+            else:
+                # Missing, or not this kind of file: the checks say so without a read.
+                local = LocalFile(
+                    path, exists=Path(path).is_file(), suffix=Path(path).suffix.lower()
+                )
+                self._previews[role] = Preview(path, local=local)
         self._recheck()
 
     def clear(self) -> None:
@@ -189,21 +172,17 @@ class MediaInputs(QWidget):
 
     # -- reading ------------------------------------------------------------------
     def _start_read(self, role: MediaRole, path: str) -> None:
-        token = self._tokens[role]
+        self._reading.add(role)
+        self._runner.start(
+            lambda _abort, _progress: read_input(path, role),
+            lambda preview: self._on_read(role, preview),
+            key=(id(self), role),  # newest answer wins: another file replaces this read
+            receiver=self,
+            name=f"read {role.value} input",
+        )
 
-        def work(_emit: Any, _abort: Any) -> tuple[MediaRole, int, Preview]:
-            return role, token, _read_safely(path, role)
-
-        task = FunctionRunnable(work)
-        task.signals.finished.connect(self._on_read)
-        self._tasks[(role, token)] = task
-        self._pool.start(task)
-
-    def _on_read(self, result: tuple[MediaRole, int, Preview]) -> None:
-        role, token, preview = result
-        self._tasks.pop((role, token), None)
-        if token != self._tokens[role]:
-            return  # the user chose another file meanwhile
+    def _on_read(self, role: MediaRole, preview: Preview) -> None:
+        self._reading.discard(role)
         self._previews[role] = preview
         self.slots[role].show_preview(preview)
         self._recheck()
@@ -216,7 +195,7 @@ class MediaInputs(QWidget):
             if not path:
                 continue
             preview = self._previews.get(role)
-            problem = file_problem(path, role, self._specs)
+            problem = file_problem(preview.local if preview else None, path, role, self._specs)
             if problem is None and preview is not None:
                 problem = preview.error
                 if problem is None and preview.size is not None:

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.catalog import MediaRole
-from qcut_ai.ui.input_checks import accepted_suffixes
-from qcut_ai.ui.media_preview import THUMB_SIZE, Preview
+from qcut_ai.core.input_checks import accepted_suffixes
+from qcut_ai.jobs.input_reading import THUMB_SIZE, Preview
 from qcut_ai.ui.mime import MEDIA_MIME, decode_items
 
 ERROR_STYLE = "color: #ff8a80;"

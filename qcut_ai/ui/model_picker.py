@@ -16,8 +16,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
+from qcut_ai.core import model_facts
 from qcut_ai.core.catalog import ModelSpec
-from qcut_ai.ui import model_facts
 from qcut_ai.ui.model_row import PRICE_ROLE, SEARCH_ROLE, SPEC_ROLE, SUMMARY_ROLE, ModelRowDelegate
 
 Index = QModelIndex | QPersistentModelIndex

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QHideEvent, QImage, QKeyEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from qcut_ai.core.media import MediaItem, MediaKind
-from qcut_ai.jobs.runnables import FunctionRunnable, start_task
+from qcut_ai.jobs.tasks import TaskRunner, default_runners
 from qcut_ai.ui.player_controls import PlayerControls, clock
 from qcut_ai.ui.player_keys import key_action
 from qcut_ai.ui.video_view import PreviewStills, VideoView, load_stills
@@ -58,7 +58,7 @@ class PreviewPlayer(QWidget):
 
     state_changed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("previewPlayer")
         self.setAccessibleName("Clip preview")
@@ -68,7 +68,7 @@ class PreviewPlayer(QWidget):
         self.playback: Playback | None = None
         self._backend_tried = False
         self._generation = 0
-        self._tasks: set[FunctionRunnable] = set()
+        self._runner = runner or default_runners().media
         self._poster: QImage | None = None
         self._media_ready = False
         self._duration_ms: int | None = None
@@ -135,12 +135,13 @@ class PreviewPlayer(QWidget):
         self.picture.show_text("Loading…")
         self._set_state("loading")
         generation = self._generation
-        start_task(
-            QThreadPool.globalInstance(),
-            lambda _emit, _abort: load_stills(item, generation),
+        self._runner.start(
+            lambda _abort, _progress: load_stills(item, generation),
             self._on_stills,
             self._on_failed,
-            self._tasks,
+            key=("preview", id(self)),  # a newer clip's stills replace these
+            receiver=self,
+            name="preview stills",
         )
 
     def toggle_play(self) -> None:

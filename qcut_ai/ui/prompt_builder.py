@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.catalog import ModelSpec
+from qcut_ai.core.enhance import EnhanceResult, enhance_price
 from qcut_ai.core.prompt_builder import (
     MAX_SCENES,
     PromptParts,
@@ -41,9 +42,9 @@ from qcut_ai.core.prompt_presets import (
     camera_move,
     platform_preset,
 )
-from qcut_ai.engine.enhance import EnhanceResult, enhance_price
-from qcut_ai.jobs.runnables import FunctionRunnable
-from qcut_ai.services.templates import RenderedTemplate, TemplateStore
+from qcut_ai.core.templates import RenderedTemplate, TemplateLibrary
+from qcut_ai.jobs.reads import template_store
+from qcut_ai.jobs.tasks import Task, TaskRunner, default_runners
 from qcut_ai.ui.prompt_templates import TemplatePanel
 
 EnhanceFn = Callable[[str, list[ModelSpec]], EnhanceResult]
@@ -63,16 +64,21 @@ class PromptBuilder(QWidget):
     aspect_ratio_chosen = Signal(str)
     duration_chosen = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None, *, store: TemplateStore | None = None):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        store: TemplateLibrary | None = None,
+        runner: TaskRunner | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("promptBuilder")
         self.specs: list[ModelSpec] = []
         self._enhancer: EnhanceFn | None = None
         self._offline = False
-        self._task: FunctionRunnable | None = None
+        self._task: Task | None = None
         self._built = ""  # the text the parts produced last, to spot the user's own edits
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        self._runner = runner or default_runners().network
         self.confirm: Callable[[str, str], bool] = self._ask_yes_no
 
         chips = QGridLayout()
@@ -144,7 +150,7 @@ class PromptBuilder(QWidget):
         for button in (self.use_button, self.shorten_button, self.enhance_button):
             actions.addWidget(button)
 
-        self.template_panel = TemplatePanel(store or TemplateStore(), self._current, self)
+        self.template_panel = TemplatePanel(store or template_store(), self._current, self)
         self.template_panel.template_applied.connect(self._on_template)
         self.template_panel.message.connect(self.status.setText)
 
@@ -323,13 +329,15 @@ class PromptBuilder(QWidget):
         )
         if not self.confirm("Enhance with AI", f"Rewrite this prompt with an LLM? {cost}"):
             return
-        task = FunctionRunnable(lambda _emit, _abort: fn(draft, specs))
-        task.signals.finished.connect(self._on_enhanced)
-        task.signals.failed.connect(self._on_enhance_failed)
-        self._task = task
         self.enhance_button.setEnabled(False)
         self.status.setText("Enhancing…")
-        self._pool.start(task)
+        self._task = self._runner.start(
+            lambda _abort, _progress: fn(draft, specs),
+            self._on_enhanced,
+            self._on_enhance_failed,
+            receiver=self,
+            name="enhance prompt",
+        )
 
     def _on_enhanced(self, result: EnhanceResult) -> None:
         self._task = None
@@ -344,5 +352,5 @@ class PromptBuilder(QWidget):
         self.status.setText(text)
 
     def shutdown(self) -> None:
-        """Wait for a running enhance: once sent it is paid, so its answer is kept."""
-        self._pool.waitForDone(30000)
+        """Nothing to stop: a running enhance is paid once sent, so the runner's owner
+        waits for it at shutdown."""

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.errors import QcutError
-from qcut_ai.services.templates import RenderedTemplate, Template, TemplateStore
+from qcut_ai.core.templates import RenderedTemplate, Template, TemplateLibrary
 
 # What "Save current" stores: the prompt, and the platform's aspect ratio and length.
 CurrentPrompt = Callable[[], tuple[str, str | None, int | None]]
@@ -56,7 +56,9 @@ class TemplatePanel(QWidget):
     template_applied = Signal(object)
     message = Signal(str)
 
-    def __init__(self, store: TemplateStore, current: CurrentPrompt, parent: QWidget | None = None):
+    def __init__(
+        self, store: TemplateLibrary, current: CurrentPrompt, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setObjectName("templatePanel")
         self.store = store

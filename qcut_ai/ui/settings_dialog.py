@@ -7,13 +7,11 @@ freeze the window.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,96 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcut_ai.core.errors import AccountError, AuthError, FalError, KeyStoreError, QcutError
-from qcut_ai.jobs.runnables import FunctionRunnable, start_task
-from qcut_ai.services.fal_errors import DASHBOARD_BILLING
-from qcut_ai.services.secrets import ENV_KEY, FalKey, KeyringStore, resolve_key, validate_key
-from qcut_ai.services.settings import Settings, SettingsStore
-
-# Any real app works: fal checks the key before it looks up the request.
-KEY_CHECK_APP = "fal-ai/kling-video"
-_NO_KEYRING_HINT = (
-    "Install and unlock a Secret Service keyring (e.g. gnome-keyring), "
-    f"or set {ENV_KEY} for this session."
-)
-
-
-@dataclass(frozen=True)
-class KeyStatus:
-    """The key in use (None when there is none) and the keyring backend's name."""
-
-    key: FalKey | None
-    backend: str
-
-
-@dataclass(frozen=True)
-class KeyCheck:
-    """The answer of one key test: accepted or not, in one sentence."""
-
-    ok: bool
-    message: str
-
-
-def read_key_status(keys: KeyringStore) -> KeyStatus:
-    return KeyStatus(resolve_key(keys), keys.backend_name())
-
-
-def store_key(keys: KeyringStore, key: str) -> KeyStatus:
-    """Store the key and read it back: a null backend 'saves' without keeping anything."""
-    keys.set(key)
-    if keys.get() != key:
-        raise KeyStoreError(
-            f"The key was not saved: the keyring backend ({keys.backend_name()}) did not keep it.",
-            hint=_NO_KEYRING_HINT,
-        )
-    return read_key_status(keys)
-
-
-def forget_key(keys: KeyringStore) -> tuple[bool, KeyStatus]:
-    return keys.delete(), read_key_status(keys)
-
-
-def check_key(key: str, base_url: str | None) -> KeyCheck:
-    """Ask fal for the result of a request that does not exist: free, and authenticated.
-
-    fal answers 401 for a key it does not know and 404 once the key has passed.
-    """
-    import fal_client.client as fc
-
-    from qcut_ai.services.fal_gateway import FalGateway, Submission
-
-    base = base_url or f"https://{fc.FAL_QUEUE_RUN_HOST}"
-    rid = str(uuid.uuid4())
-    root = f"{base}/{KEY_CHECK_APP}/requests/{rid}"
-    probe = Submission(KEY_CHECK_APP, rid, root + "/status", root, root + "/cancel")
-    gateway = FalGateway(key)
-    try:
-        gateway.result(probe)
-    except AuthError:
-        return KeyCheck(
-            False,
-            "The key was refused: fal does not know it. Copy it again from fal.ai/dashboard/keys.",
-        )
-    except AccountError:
-        return KeyCheck(
-            False,
-            "The key was refused: fal says the account is locked or out of credit. "
-            f"Check billing at {DASHBOARD_BILLING}.",
-        )
-    except FalError as exc:
-        if exc.status_code == 404:
-            return KeyCheck(True, "fal accepted the key.")
-        if exc.status_code is None:
-            cause = type(exc.__cause__).__name__ if exc.__cause__ else "no answer"
-            return KeyCheck(
-                False,
-                f"The key could not be tested: fal could not be reached ({cause}). "
-                "Check your internet connection or proxy and try again.",
-            )
-        return KeyCheck(False, f"The key could not be confirmed: {exc.user_text()}")
-    finally:
-        gateway.close()
-    return KeyCheck(True, "fal accepted the key.")
+from qcut_ai.core.errors import KeyStoreError, QcutError
+from qcut_ai.core.keys import ENV_KEY, KeyCheck, KeyStatus, KeyStore, validate_key
+from qcut_ai.core.settings import Settings, SettingsSaver
+from qcut_ai.jobs import keys as key_work
+from qcut_ai.jobs.tasks import TaskRunner, default_runners
 
 
 def _money_box(name: str, maximum: float, no_limit: bool) -> QDoubleSpinBox:
@@ -168,9 +81,11 @@ class SettingsDialog(QDialog):
     def __init__(
         self,
         settings: Settings,
-        store: SettingsStore,
-        keys: KeyringStore,
+        store: SettingsSaver,
+        keys: KeyStore,
         parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -179,8 +94,7 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.store = store
         self.keys = keys
-        self._pool = QThreadPool.globalInstance()
-        self._tasks: set[FunctionRunnable] = set()
+        self._runner = runner or default_runners().database
         self._busy = False
 
         layout = QVBoxLayout(self)
@@ -328,11 +242,11 @@ class SettingsDialog(QDialog):
             self.key_message.setText(exc.user_text())
             return
         keys = self.keys
-        self._run(lambda _e, _a: store_key(keys, key), self._on_saved, "Saving the key…")
+        self._run(lambda: key_work.save_key(keys, key), self._on_saved, "Saving the key…")
 
     def remove_key(self) -> None:
         keys = self.keys
-        self._run(lambda _e, _a: forget_key(keys), self._on_removed, "Removing the key…")
+        self._run(lambda: key_work.forget_key(keys), self._on_removed, "Removing the key…")
 
     def test_key(self) -> None:
         """Test the typed key, else the key in use, with one free request to fal."""
@@ -345,23 +259,18 @@ class SettingsDialog(QDialog):
                 return
         keys = self.keys
 
-        def work(_emit: object, _abort: object) -> KeyCheck:
-            from qcut_ai.services.fal_endpoints import base_url_from_env
-
-            key = typed.strip() or (found.value if (found := resolve_key(keys)) else "")
-            if not key:
-                return KeyCheck(False, "There is no key to test: paste one above first.")
-            return check_key(key, base_url_from_env())
+        def work() -> KeyCheck:
+            return key_work.test_key(keys, typed)
 
         self._run(work, self._on_tested, "Testing the key with fal…", self._on_test_failed)
 
     def _refresh_key_status(self) -> None:
         keys = self.keys
-        self._run(lambda _e, _a: read_key_status(keys), self._on_status, "", self._on_no_status)
+        self._run(lambda: key_work.key_status(keys), self._on_status, "", self._on_no_status)
 
     def _run(
         self,
-        fn: Callable[[Any, Any], Any],
+        fn: Callable[[], Any],
         done: Callable[[Any], None],
         note: str,
         failed: Callable[[str], None] | None = None,
@@ -371,7 +280,13 @@ class SettingsDialog(QDialog):
         self._set_busy(True)
         if note:
             self.key_message.setText(note)
-        start_task(self._pool, fn, done, failed or self._on_failed, self._tasks)
+        self._runner.start(
+            lambda _abort, _progress: fn(),
+            done,
+            failed or self._on_failed,
+            receiver=self,
+            name="key operation",
+        )
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -421,11 +336,4 @@ class SettingsDialog(QDialog):
         self.key_tested.emit(False, message)
 
     def _show_status(self, status: KeyStatus) -> None:
-        key = status.key
-        if key is None:
-            text = "No key is saved: generations run in offline preview until you add one."
-        elif key.source == "env":
-            text = f"In use: {key!r}, from the {ENV_KEY} environment variable (this session)."
-        else:
-            text = f"In use: {key!r}, from the system keyring ({status.backend})."
-        self.key_status.setText(text)
+        self.key_status.setText(status.describe())

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from qcut_ai.core.pricing import format_usd
-from qcut_ai.engine.spend import SpendTotals, spend_totals
-from qcut_ai.jobs.runnables import FunctionRunnable
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.core.spend import SpendTotals
+from qcut_ai.jobs.reads import spend_totals
+from qcut_ai.jobs.tasks import TaskRunner, default_runners
 
 _TOOLTIP = (
     "Estimated from each model's published price. fal bills only successful outputs: "
@@ -46,17 +47,13 @@ class SpendSummary(QWidget):
     refreshed = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("spendSummary")
         self.setAccessibleName("Spend summary")
         self.project: ProjectPaths | None = None
         self.totals: SpendTotals | None = None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._generation = 0
-        # Each task stays referenced until its answer arrives; one thread, so in order.
-        self._tasks: dict[int, FunctionRunnable] = {}
+        self._runner = runner or default_runners().database
         self.label = QLabel("Spent today …", self)
         self.label.setObjectName("spendSummaryText")
         self.label.setToolTip(_TOOLTIP)
@@ -70,41 +67,28 @@ class SpendSummary(QWidget):
 
     def refresh(self) -> None:
         """Read the ledgers off the GUI thread; a newer refresh supersedes older ones."""
-        self._generation += 1
-        generation, project = self._generation, self.project
+        project = self.project
+        self._runner.start(
+            lambda _abort, _progress: spend_totals(project),
+            self._on_loaded,
+            self._on_failed,
+            key=("spend", id(self)),
+            receiver=self,
+            name="spend totals",
+        )
 
-        def load(_emit: object, _abort: object) -> tuple[int, SpendTotals]:
-            return generation, spend_totals(project)
-
-        task = FunctionRunnable(load)
-        # Bound methods as receivers: the results are delivered on the GUI thread
-        # and dropped if this widget is gone.
-        task.signals.finished.connect(self._on_loaded)
-        task.signals.failed.connect(self._on_failed)
-        self._tasks[generation] = task
-        self._pool.start(task)
-
-    def _on_loaded(self, result: tuple[int, SpendTotals]) -> None:
-        generation, totals = result
-        for done in [g for g in self._tasks if g <= generation]:
-            del self._tasks[done]
-        if generation != self._generation:
-            return
+    def _on_loaded(self, totals: SpendTotals) -> None:
         self.totals = totals
         self.label.setText(summary_text(totals, with_project=self.project is not None))
         self.label.setToolTip(_TOOLTIP)
         self.refreshed.emit(totals)
 
     def _on_failed(self, text: str) -> None:
-        failed = min(self._tasks) if self._tasks else self._generation
-        self._tasks.pop(failed, None)
-        if failed != self._generation:
-            return  # a newer refresh is on its way
         self.totals = None
         self.label.setText("Spend could not be read")
         self.label.setToolTip(text)
         self.failed.emit(text)
 
     def shutdown(self) -> None:
-        """Wait for a read in progress (it is short and touches no widget)."""
-        self._pool.waitForDone(5000)
+        """Drop a read in progress (the runner's owner waits for it)."""
+        self._runner.cancel(("spend", id(self)))

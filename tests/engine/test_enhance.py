@@ -8,16 +8,12 @@ from decimal import Decimal
 import pytest
 
 from qcut_ai.core.catalog import load_catalog
+from qcut_ai.core.enhance import ENHANCER_ENDPOINT, enhance_price
 from qcut_ai.core.errors import AuthError, InvalidRequestError
 from qcut_ai.core.prompt_builder import LengthVerdict
+from qcut_ai.core.settings import Settings
 from qcut_ai.engine.connection import FalConnection, connect
-from qcut_ai.engine.enhance import (
-    ENHANCER_ENDPOINT,
-    enhance,
-    enhance_price,
-    enhancer_for,
-)
-from qcut_ai.services.settings import Settings
+from qcut_ai.engine.enhance import enhance, enhancer_for
 
 CATALOG = load_catalog()
 HAILUO = CATALOG.get("hailuo-2.3-pro")

@@ -16,9 +16,9 @@ from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.jobs import JobState
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.batch import journal_batch, plan
+from qcut_ai.engine.history import load_history
 from qcut_ai.engine.journal import JobJournal
-from qcut_ai.library.db import open_project_db
-from qcut_ai.ui.history_view import load_history
+from qcut_ai.library.project_db import open_project_db
 
 MODEL = "kling-2.5-turbo-pro-i2v"
 

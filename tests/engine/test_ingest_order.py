@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from qcut_ai.core.catalog import load_catalog
+from qcut_ai.core.events import JobEvent
 from qcut_ai.core.jobs import JobState
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.batch import journal_batch, plan
-from qcut_ai.engine.events import JobEvent
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.library import provenance as prov_io
-from qcut_ai.library.db import open_project_db
 from qcut_ai.library.probe import sha256_file
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.repository import MediaRepository
 
 

@@ -6,12 +6,12 @@ import pytest
 
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.jobs import JobState
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.batch import BatchRunner, journal_batch, plan
 from qcut_ai.engine.journal import JobJournal
-from qcut_ai.library.db import open_project_db
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.repository import MediaRepository
-from qcut_ai.services.paths import ProjectPaths
 
 
 def _journal_jobs(project: ProjectPaths, ids: list[str], prompt: str = "a fox") -> list[str]:

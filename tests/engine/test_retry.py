@@ -7,17 +7,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from qcut_ai.core.catalog import load_catalog
+from qcut_ai.core.events import AbortFlag, JobEvent
 from qcut_ai.core.jobs import JobState
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.batch import journal_batch, plan
-from qcut_ai.engine.events import AbortFlag, JobEvent
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.engine.retry import RetryRefusedError, prepare_retry
 from qcut_ai.engine.runner import JobRunner
-from qcut_ai.library.db import open_project_db
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.repository import MediaRepository
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
-from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.services.rehearsal import OFFLINE_KEY
 
 

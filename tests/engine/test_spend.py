@@ -12,27 +12,26 @@ import pytest
 
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.errors import BudgetError
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.events import JobEvent
+from qcut_ai.core.jobs import JobRecord, JobState
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.core.settings import Settings
 from qcut_ai.engine.batch import BatchRunner, PlannedJob, journal_batch, plan
-from qcut_ai.engine.events import JobEvent
-from qcut_ai.engine.journal import JobJournal, JobRecord
+from qcut_ai.engine.journal import JobJournal
 from qcut_ai.engine.runner import JobRunner
 from qcut_ai.engine.spend import (
     UnknownPriceError,
     check_budget,
     record_project,
-    record_rehearsal,
     spend_report,
     spend_totals,
     today_and_project,
     utc_today,
 )
 from qcut_ai.engine.spend_registry import registered_projects, registry_path
-from qcut_ai.library.db import open_project_db
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.services.rehearsal import StandIn
-from qcut_ai.services.settings import Settings
 
 # Published prices with the default arguments: Wan $0.10, Hailuo $0.28, Kling $0.35.
 WAN, HAILUO, KLING = "wan-2.2-turbo", "hailuo-2.3-standard", "kling-2.5-turbo-pro"
@@ -43,13 +42,15 @@ def _plan(ids: list[str], prompt: str = "a fox") -> list[PlannedJob]:
     return plan([load_catalog().get(i) for i in ids], GenerationRequest(prompt=prompt))
 
 
-def _journal(project: ProjectPaths, ids: list[str], prompt: str = "a fox") -> list[JobRecord]:
+def _journal(
+    project: ProjectPaths, ids: list[str], prompt: str = "a fox", backend: str | None = None
+) -> list[JobRecord]:
     """Journal a batch the way the CLI and the panel do: project listed first."""
     record_project(project)
     request = GenerationRequest(prompt=prompt)
     db = open_project_db(project)
     try:
-        return journal_batch(JobJournal(db), _plan(ids, prompt), request)
+        return journal_batch(JobJournal(db), _plan(ids, prompt), request, backend=backend)
     finally:
         db.close()
 
@@ -193,8 +194,8 @@ def test_unknown_price_counts_as_exceeding_unless_confirmed(tmp_path: Path) -> N
 
 def test_offline_preview_batches_cost_nothing(tmp_path: Path) -> None:
     project = _project(tmp_path)
-    records = _journal(project, [KLING, KLING])
-    record_rehearsal(project, records)
+    # An offline preview batch is marked by its backend alone.
+    records = _journal(project, [KLING, KLING], backend="offline:http://127.0.0.1:9")
     for record in records:
         _set(project, record.id, JobState.DONE)
     report = spend_report([project], None)

@@ -22,12 +22,13 @@ import pytest
 
 from qcut_ai.cli import main
 from qcut_ai.core.jobs import JobState
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.core.settings import Settings
 from qcut_ai.engine.journal import JobJournal
-from qcut_ai.library.db import open_project_db
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.services.fal_http_guard import KeyScope
-from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import Settings, SettingsStore
+from qcut_ai.services.settings import SettingsStore
 
 
 class _Recorder(BaseHTTPRequestHandler):

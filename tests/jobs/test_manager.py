@@ -11,19 +11,19 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.catalog import load_catalog
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.events import JobEvent
+from qcut_ai.core.jobs import JobRecord, JobState
 from qcut_ai.core.media import MediaItem
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.batch import journal_batch, plan
-from qcut_ai.engine.events import JobEvent
-from qcut_ai.engine.journal import JobJournal, JobRecord
+from qcut_ai.engine.journal import JobJournal
 from qcut_ai.engine.runner import JobRunner
 from qcut_ai.jobs.manager import JobManager
-from qcut_ai.library.db import open_project_db
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.services.download import AllowedHosts
 from qcut_ai.services.fal_endpoints import apply_base_url, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
-from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
 
 MODELS = ["kling-2.5-turbo-pro", "hailuo-2.3-standard", "wan-2.2-turbo"]

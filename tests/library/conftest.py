@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.services.ffmpeg_tools import run_ffmpeg
-from qcut_ai.services.paths import ProjectPaths
 
 SIZE = "160x90"
 _VIDEO = ["-f", "lavfi", "-i", f"testsrc2=size={SIZE}:rate=25:duration=1"]

@@ -113,9 +113,9 @@ def test_list_and_search_with_filters(
 
     # Rating, favourites and tags are set through the repository (the app's
     # menus); the CLI filters by them.
-    from qcut_ai.library.db import open_project_db
+    from qcut_ai.core.project import ProjectPaths
+    from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
-    from qcut_ai.services.paths import ProjectPaths
 
     project = ProjectPaths.at(tmp_path / "Proj")
     db = open_project_db(project)

@@ -12,11 +12,11 @@ from PIL import Image
 
 from qcut_ai.core.errors import MediaError
 from qcut_ai.core.media import MediaKind, Origin, Provenance
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library import provenance as prov_io
 from qcut_ai.library.ingest import Library
 from qcut_ai.library.probe import probe, sha256_file
 from qcut_ai.library.relink import MissingFileError
-from qcut_ai.services.paths import ProjectPaths
 
 
 def _prov(request_id: str = "req-123", **kw: object) -> Provenance:

@@ -16,11 +16,11 @@ from qcut_ai.core.media import (
     Provenance,
     generated_label,
 )
-from qcut_ai.library.db import open_project_db
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.records import NewMedia
 from qcut_ai.library.repository import MediaRepository
 from qcut_ai.services.download import media_file_name
-from qcut_ai.services.paths import ProjectPaths
 
 PROMPT = "A paper boat drifting down a rainy street at dusk, macro lens, shallow focus"
 

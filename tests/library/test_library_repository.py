@@ -11,10 +11,11 @@ import pytest
 
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
-from qcut_ai.library.db import BUSY_TIMEOUT_MS, open_database, open_project_db
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.library.db import BUSY_TIMEOUT_MS, open_database
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.records import NewMedia
 from qcut_ai.library.repository import MediaRepository
-from qcut_ai.services.paths import ProjectPaths
 
 
 def _prov(request_id: str, prompt: str, model: str = "Kling 2.1") -> Provenance:

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from qcut_ai.core.settings import Settings
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import Settings, SettingsStore
+from qcut_ai.services.settings import SettingsStore
 
 CHILD_TIMEOUT_S = 180
 # Words that must never reach a user for ordinary contention between processes.

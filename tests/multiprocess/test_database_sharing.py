@@ -14,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qcut_ai.library.db import open_project_db
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.library.project_db import open_project_db
 
 from .conftest import CHILD_TIMEOUT_S
 
@@ -24,8 +24,8 @@ ROWS_PER_CHILD = 400
 CHILD = r"""
 import json, os, sys
 from pathlib import Path
-from qcut_ai.library.db import open_project_db
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.library.project_db import open_project_db
+from qcut_ai.core.project import ProjectPaths
 
 project, tag, rows = ProjectPaths.at(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 held = open_project_db(project)  # stays open for the whole run

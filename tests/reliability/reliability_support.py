@@ -26,17 +26,17 @@ from PIL import Image
 
 from qcut_ai.cli import main
 from qcut_ai.core.catalog import load_catalog
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.events import JobEvent
+from qcut_ai.core.jobs import JobRecord, JobState
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.core.settings import Settings
 from qcut_ai.engine.batch import journal_batch, plan
-from qcut_ai.engine.events import JobEvent
-from qcut_ai.engine.journal import JobJournal, JobRecord
+from qcut_ai.engine.journal import JobJournal
 from qcut_ai.engine.runner import JobRunner
-from qcut_ai.library.db import open_project_db
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
-from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.services.rehearsal import StandIn
-from qcut_ai.services.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 # A key shaped like fal's "<key id>:<secret>", easy to find in any file.

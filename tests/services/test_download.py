@@ -211,9 +211,9 @@ def test_a_connection_that_keeps_dropping_gives_up_cleanly(server: _Server, tmp_
 def test_an_html_body_is_rejected_and_nothing_is_left(
     server: _Server, tmp_path: Path, path: str
 ) -> None:
+    from qcut_ai.core.project import ProjectPaths
     from qcut_ai.library.ingest import Library
     from qcut_ai.library.probe import verify_media
-    from qcut_ai.services.paths import ProjectPaths
 
     project = ProjectPaths.at(tmp_path / "P").ensure()
     with Library(project, tmp_path / "thumbs") as library:
@@ -259,9 +259,9 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 def test_a_truncated_video_is_rejected_and_never_enters_the_library(
     server: _Server, tmp_path: Path, clip: bytes
 ) -> None:
+    from qcut_ai.core.project import ProjectPaths
     from qcut_ai.library.ingest import Library
     from qcut_ai.library.probe import verify_media
-    from qcut_ai.services.paths import ProjectPaths
 
     # The server itself believes the file is complete: only probing can tell.
     server.handler.files["cut.mp4"] = clip[: len(clip) * 2 // 3]
@@ -285,9 +285,9 @@ def test_a_resumed_video_downloads_whole_and_keeps_its_history(
     server: _Server, tmp_path: Path, clip: bytes
 ) -> None:
     from qcut_ai.core.media import Provenance
+    from qcut_ai.core.project import ProjectPaths
     from qcut_ai.library.ingest import Library
     from qcut_ai.library.probe import verify_media
-    from qcut_ai.services.paths import ProjectPaths
 
     server.handler.files["clip.mp4"] = clip
     project = ProjectPaths.at(tmp_path / "P").ensure()

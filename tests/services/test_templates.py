@@ -7,14 +7,14 @@ import json
 import pytest
 
 from qcut_ai.core.errors import ConfigError, InvalidRequestError, QcutError
-from qcut_ai.services.paths import app_dirs
-from qcut_ai.services.templates import (
+from qcut_ai.core.templates import (
     MissingTemplateValueError,
-    TemplateStore,
     UnknownTemplateError,
     parse_vars,
     template_variables,
 )
+from qcut_ai.services.paths import app_dirs
+from qcut_ai.services.templates import TemplateStore
 
 FOX = "A {subject} walking through {place} at dawn, {subject} looks back"
 

@@ -14,9 +14,9 @@ from keyring.backends import fail, null
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.media import Provenance
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library.ingest import Library
 from qcut_ai.services.ffmpeg_tools import run_ffmpeg
-from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.ui.library_panel import LibraryPanel
 
 

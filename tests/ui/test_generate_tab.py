@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.catalog import Category, MediaRole, ModelSpec
 from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.core.selection import SelectionPlan
 from qcut_ai.services.ffmpeg_tools import run_ffmpeg
 from qcut_ai.ui.generate_tab import GenerateTab
 
@@ -56,8 +57,13 @@ class Emitted:
     def __init__(self, tab: GenerateTab) -> None:
         self.shared: list[tuple[list[ModelSpec], GenerationRequest]] = []
         self.batches: list[tuple[list[ModelSpec], list[GenerationRequest]]] = []
-        tab.generate_requested.connect(lambda specs, req: self.shared.append((specs, req)))
-        tab.batch_requested.connect(lambda specs, reqs: self.batches.append((specs, reqs)))
+        tab.batch_requested.connect(self._on_plan)
+
+    def _on_plan(self, plan: SelectionPlan) -> None:
+        # One signal per press carries the whole plan: the shared request and each
+        # model's fitted one.
+        self.shared.append((plan.specs, plan.shared))
+        self.batches.append((plan.specs, plan.requests))
 
 
 def _tab(qtbot: QtBot, category: Category, *model_ids: str) -> tuple[GenerateTab, Emitted]:

@@ -10,19 +10,14 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.catalog import load_catalog
+from qcut_ai.core.history import HistoryBatch, HistoryJob, group_batches, settings_text
 from qcut_ai.core.jobs import JobState
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.batch import journal_batch, plan
 from qcut_ai.engine.journal import JobJournal
-from qcut_ai.library.db import open_project_db
-from qcut_ai.services.paths import ProjectPaths
-from qcut_ai.ui.history_view import (
-    HistoryBatch,
-    HistoryJob,
-    HistoryView,
-    group_batches,
-    settings_text,
-)
+from qcut_ai.library.project_db import open_project_db
+from qcut_ai.ui.history_view import HistoryView
 
 FIRST = GenerationRequest(prompt="a lighthouse in a storm", duration=5, aspect_ratio="16:9")
 SECOND = GenerationRequest(prompt="a fox in the snow, slow push in", duration=4, seed=7)
@@ -229,5 +224,5 @@ def test_switching_projects_quickly_shows_only_the_last_one(
     view.load_failed.connect(failures.append)
     view.set_project(broken)
     _open(qtbot, view, project)
-    qtbot.waitUntil(lambda: not view._tasks, timeout=10_000)
+    qtbot.waitUntil(lambda: not view.loading(), timeout=10_000)
     assert failures == [] and view.tree.topLevelItemCount() == 2

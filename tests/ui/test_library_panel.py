@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.library_service import PAGE_SIZE
-from qcut_ai.library.db import open_project_db
 from qcut_ai.library.ingest import Library
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.records import NewMedia
 from qcut_ai.library.repository import MediaRepository
-from qcut_ai.services.paths import ProjectPaths
 from qcut_ai.ui.library_panel import LibraryPanel
 from qcut_ai.ui.library_view import BadgesRole
 
@@ -91,17 +91,17 @@ def test_filters_and_sort_change_what_is_shown(qtbot: QtBot, panel: LibraryPanel
 def test_search_finds_by_prompt_and_drops_stale_answers(
     qtbot: QtBot, panel: LibraryPanel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import qcut_ai.library.db
+    import qcut_ai.library.project_db
 
     # Searching reuses the query worker's connection: no database open per keystroke.
     opened: list[ProjectPaths] = []
-    real_open = qcut_ai.library.db.open_project_db
+    real_open = qcut_ai.library.project_db.open_project_db
 
     def counted_open(project: ProjectPaths) -> object:
         opened.append(project)
         return real_open(project)
 
-    monkeypatch.setattr(qcut_ai.library.db, "open_project_db", counted_open)
+    monkeypatch.setattr(qcut_ai.library.project_db, "open_project_db", counted_open)
     loaded: list[list[str]] = []
     panel.service.items_loaded.connect(lambda items: loaded.append([i.prompt for i in items]))
     # Typed quickly: one query for the pause, not one per key.

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QListView
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.media import MediaItem
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.ui.library_panel import LibraryPanel
 from qcut_ai.ui.library_view import BadgesRole
 from qcut_ai.ui.media_details import LIST_THUMB

@@ -50,7 +50,7 @@ def test_generate_in_preview_then_drag_clip_to_timeline(qtbot: QtBot, tmp_path: 
     item = added[0]
     assert Path(item.path).is_file() and item.model_name.startswith("Kling")
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
-    job_ids = list(panel.job_list._rows)
+    job_ids = panel.job_list.job_ids()
     assert len(job_ids) == 1
     qtbot.waitUntil(lambda: panel.job_list.state_of(job_ids[0]) is JobState.DONE, timeout=10_000)
 
@@ -84,7 +84,7 @@ def test_validation_error_shows_before_generate(qtbot: QtBot, tmp_path: Path) ->
     tab = window.panel.text_tab
     tab.prompt.setPlainText("   ")
     emitted: list[object] = []
-    tab.generate_requested.connect(lambda *a: emitted.append(a))
+    tab.batch_requested.connect(lambda *a: emitted.append(a))
     qtbot.mouseClick(tab.generate_button, Qt.MouseButton.LeftButton)
     assert emitted == []
     assert "prompt" in tab.error_label.text().lower()

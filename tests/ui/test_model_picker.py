@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.catalog import Category, load_catalog
-from qcut_ai.ui.model_facts import duration_text, price_text, resolution_text, typical_time_text
+from qcut_ai.core.model_facts import duration_text, price_text, resolution_text, typical_time_text
 from qcut_ai.ui.model_picker import ModelPicker
 
 CATALOG = load_catalog()

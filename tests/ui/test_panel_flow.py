@@ -16,7 +16,8 @@ from qcut_ai.app.shell import MainWindow
 from qcut_ai.core.catalog import Category
 from qcut_ai.core.jobs import JobState
 from qcut_ai.core.media import MediaItem
-from qcut_ai.services.settings import Settings, SettingsStore
+from qcut_ai.core.settings import Settings
+from qcut_ai.services.settings import SettingsStore
 
 KEY = "abcd1234:panel-flow-secret"
 
@@ -91,7 +92,7 @@ def test_saving_a_key_in_settings_switches_the_panel_out_of_preview(
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert memory_keyring.get_password("qcut-ai", "fal-api-key") == KEY
     assert window.panel.banner.text() == ""
-    assert not window.panel.connection().offline
+    assert not window.panel.generation.connection().offline
     window.close()
 
 
@@ -111,7 +112,7 @@ def test_copy_diagnostics_puts_a_redacted_report_on_the_clipboard(
 
 def test_a_sora_clip_is_remixed_with_the_video_id_fal_kept(qtbot: QtBot, tmp_path: Path) -> None:
     from qcut_ai.engine.journal import JobJournal
-    from qcut_ai.library.db import open_project_db
+    from qcut_ai.library.project_db import open_project_db
 
     window = _window(qtbot, tmp_path / "P")
     panel = window.panel

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.catalog import ModelSpec, load_catalog
+from qcut_ai.core.enhance import EnhanceResult
 from qcut_ai.core.pricing import Estimate
-from qcut_ai.engine.enhance import EnhanceResult
-from qcut_ai.services.templates import Template, TemplateStore
+from qcut_ai.core.templates import Template
+from qcut_ai.services.templates import TemplateStore
 from qcut_ai.ui.prompt_builder import PromptBuilder
 
 CATALOG = load_catalog()

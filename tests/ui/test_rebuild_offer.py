@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.core.settings import Settings
 from qcut_ai.engine.connection import connect
-from qcut_ai.services.paths import ProjectPaths, app_dirs
+from qcut_ai.services.paths import app_dirs
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import Settings
 from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 
 SETTINGS = Settings(poll_interval_s=0.05, poll_max_interval_s=0.1)

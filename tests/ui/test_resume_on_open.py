@@ -14,15 +14,16 @@ from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.jobs import JobState
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.core.settings import Settings
 from qcut_ai.engine.batch import journal_batch, plan
 from qcut_ai.engine.connection import connect
 from qcut_ai.engine.crashpoints import CRASH_ENV
 from qcut_ai.engine.journal import JobJournal
-from qcut_ai.library.db import open_project_db
-from qcut_ai.services.paths import ProjectPaths, app_dirs
+from qcut_ai.library.project_db import open_project_db
+from qcut_ai.services.paths import app_dirs
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import Settings
 from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 
 SETTINGS = Settings(poll_interval_s=0.05, poll_max_interval_s=0.1)

@@ -7,10 +7,10 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.jobs import JobState
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.engine.spend import record_project
-from qcut_ai.library.db import open_project_db
-from qcut_ai.services.paths import ProjectPaths
+from qcut_ai.library.project_db import open_project_db
 from qcut_ai.ui.spend_summary import SpendSummary
 
 

@@ -1,4 +1,5 @@
-"""What the runner reports while a job moves; the CLI prints it, the GUI re-emits it."""
+"""What a job reports while it moves (the CLI prints it, the GUI re-emits it), and the
+flag that asks it to stop."""
 
 from __future__ import annotations
 

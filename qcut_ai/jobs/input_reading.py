@@ -1,7 +1,10 @@
-"""Reading an input file for its slot: size, length and a small preview picture.
+"""Reading an input file for its slot: size, length, a small preview picture, and what the
+upload checks need (type, size, whether its content can be sent).
 
-`read_preview` runs on a worker thread (it decodes), so it only builds
-QImages, which are safe off the GUI thread; the slot turns them into pixmaps.
+`read_input` runs on a worker (it decodes), so it only builds QImages, which
+are safe off the GUI thread; the slot turns them into pixmaps. The checks
+themselves (`qcut_ai.core.input_checks`) then run on the GUI thread without
+touching the file again.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from PySide6.QtGui import QImage, QImageIOHandler, QImageReader
 
 from qcut_ai.core.catalog import MediaRole
 from qcut_ai.core.errors import MediaError, QcutError
+from qcut_ai.core.input_checks import LocalFile
 from qcut_ai.core.media import MediaKind
 
 THUMB_SIZE = QSize(160, 90)  # logical pixels in the slot
@@ -35,6 +39,7 @@ class Preview:
     duration: float | None = None
     fps: float | None = None
     error: str | None = None
+    local: LocalFile | None = None  # what the upload checks need (None for a URL)
 
     @property
     def size(self) -> tuple[int, int] | None:
@@ -125,3 +130,17 @@ def read_preview(path: str, role: MediaRole) -> Preview:
         return _read_av(path, role)
     except QcutError as exc:
         return Preview(path, error=exc.user_text())
+
+
+def read_input(path: str, role: MediaRole) -> Preview:
+    """The preview of a local input plus its upload facts; a decoder bug becomes a sentence."""
+    from dataclasses import replace
+
+    from qcut_ai.services.uploads import inspect_local
+
+    try:
+        preview = read_preview(path, role)
+        return replace(preview, local=inspect_local(path, role.value))
+    except Exception as exc:  # worker boundary: a decoder bug becomes a line beside the slot
+        name = Path(path).name
+        return Preview(path, error=f"{name} could not be read ({type(exc).__name__}: {exc}).")

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from qcut_ai.core.catalog import Category, MediaRole, ModelSpec
 from qcut_ai.core.errors import FieldError
+from qcut_ai.core.input_labels import field_label, slot_label
 from qcut_ai.core.selection import SelectionPlan
-from qcut_ai.ui.extras_editor import field_label
-from qcut_ai.ui.media_inputs import slot_label
 
 _MEDIA = {r.value for r in MediaRole}
 _OPTION_FIELDS = {"duration", "resolution", "aspect_ratio", "generate_audio", "seed"}

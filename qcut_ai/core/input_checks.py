@@ -2,24 +2,73 @@
 
 Format and size follow each model's upload limits; image shapes follow the
 models' aspect ratios, and a last frame must have the first frame's shape.
-No Qt here: the widgets read pixel sizes in workers and ask these functions.
+Pure rules: workers read the files (`qcut_ai.services.uploads.inspect_local`,
+pixel sizes) and the form and the runner ask these functions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from qcut_ai.core.catalog import MediaRole, ModelSpec, Role
-from qcut_ai.core.errors import InvalidRequestError
 from qcut_ai.core.options import aspect_value
-from qcut_ai.services.uploads import (
-    AUDIO_TYPES,
-    IMAGE_TYPES,
-    VIDEO_TYPES,
-    check_local_input,
-    is_remote,
-)
+
+MB = 1024 * 1024
+# Below this many pixels on a side no video model makes anything usable of a frame.
+MIN_IMAGE_SIDE = 64
+# Avatar models bill by the second of audio; no model in the catalogue takes more.
+MAX_AUDIO_SECONDS = 180.0
+
+IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+AUDIO_TYPES = {".mp3", ".wav", ".aac", ".m4a"}
+VIDEO_TYPES = {".mp4", ".mov", ".webm", ".m4v"}
+
+
+def limits_for(role: str, endpoint: str) -> tuple[set[str], int]:
+    """Allowed extensions and the size cap in bytes for one input role on one model."""
+    if role in ("image", "end_image"):
+        cap = 8 * MB if endpoint.startswith("fal-ai/veo3.1") else 10 * MB
+        return IMAGE_TYPES, cap
+    if role == "audio":
+        return AUDIO_TYPES, 50 * MB
+    if role == "video":
+        cap = 500 * MB if "upscale" in endpoint else 100 * MB
+        return VIDEO_TYPES, cap
+    raise ValueError(f"unknown media role {role!r}")
+
+
+def is_remote(value: str) -> bool:
+    return value.startswith(("http://", "https://", "data:"))
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """What was read of a local input file: whether it is there, its type and size, and
+    why its content cannot be sent (None when it can)."""
+
+    path: str
+    exists: bool
+    suffix: str = ""
+    size: int = 0
+    problem: str | None = None
+
+
+def input_problem(facts: LocalFile, role: str, endpoint: str) -> str | None:
+    """Why the file cannot be sent in `role` to `endpoint` (lower-case phrase), else None."""
+    allowed, cap = limits_for(role, endpoint)
+    if not facts.exists:
+        return "file not found"
+    if facts.suffix not in allowed:
+        kinds = ", ".join(sorted(e.lstrip(".").upper() for e in allowed))
+        return f"{facts.suffix or 'no extension'} is not accepted; use {kinds}"
+    if facts.size == 0:
+        return "the file is empty"
+    if facts.size > cap:
+        return f"{facts.size / MB:.1f} MB is over this model's {cap // MB} MB limit"
+    return facts.problem
+
 
 # A picture counts as a given ratio when within this relative distance: phone
 # and camera sizes (1080x1920, 1920x1088) are a hair off the nominal ratio.
@@ -45,23 +94,21 @@ def models_with(specs: Sequence[ModelSpec], role: MediaRole) -> list[ModelSpec]:
     return [s for s in specs if role in s.media_fields().values()]
 
 
-def _field_of(spec: ModelSpec, role: MediaRole) -> str:
-    return next(name for name, r in spec.media_fields().items() if r is role)
+def file_problem(
+    facts: LocalFile | None, path: str, role: MediaRole, specs: Sequence[ModelSpec]
+) -> str | None:
+    """Why the file cannot be sent to one of the models (type, size, content), else None.
 
-
-def file_problem(path: str, role: MediaRole, specs: Sequence[ModelSpec]) -> str | None:
-    """Why the file cannot be sent to one of the models (type, size, missing), else None.
-
-    A URL (an input that is already online, e.g. from a past request) is fal's to check.
+    A URL (an input that is already online, e.g. from a past request) is fal's to check;
+    a file not read yet (`facts` None) has no known problem.
     """
-    if is_remote(path):
+    if is_remote(path) or facts is None:
         return None
-    for spec in models_with(specs, role):
-        try:
-            check_local_input(path, role.value, spec.endpoint, _field_of(spec, role))
-        except InvalidRequestError as exc:
-            problem = exc.errors[0].message if exc.errors else exc.message
-            many = len(models_with(specs, role)) > 1
+    with_role = models_with(specs, role)
+    for spec in with_role:
+        problem = input_problem(facts, role.value, spec.endpoint)
+        if problem is not None:
+            many = len(with_role) > 1
             return f"{spec.name}: {problem}." if many else f"{problem[:1].upper()}{problem[1:]}."
     return None
 

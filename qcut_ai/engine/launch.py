@@ -1,0 +1,61 @@
+"""Starting a batch: the money path, written once for the CLI, the panel and the sample.
+
+`launch_batch` runs, in this order and before anything is sent to fal:
+1. the budgets (daily across projects, per project), unless the jobs go to an
+   offline preview session, which costs nothing; then the caller's `confirm`
+   (the command line's confirmation threshold; the panel asks before);
+2. the project is listed for the daily budget (for real batches only: a
+   preview costs nothing, so its project need not be read for budgets);
+3. the jobs are journaled on one connection, claimed by this process (see
+   qcut_ai.library.leases) so no other process's resume takes them first.
+A preview batch is marked by its backend alone (`offline:…`), which the
+ledger reads as $0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from qcut_ai.core.jobs import JobRecord
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.core.settings import Settings
+from qcut_ai.engine.batch import PlannedJob, journal_batch
+from qcut_ai.engine.journal import JobJournal
+from qcut_ai.engine.resume import OFFLINE_PREFIX
+from qcut_ai.engine.spend import check_budget, record_project
+from qcut_ai.library.project_db import open_project_db
+
+
+def is_preview(backend: str | None) -> bool:
+    """True for an offline preview session's backend (its jobs cost nothing)."""
+    return bool(backend) and str(backend).startswith(OFFLINE_PREFIX)
+
+
+def launch_batch(
+    project: ProjectPaths,
+    planned: Sequence[PlannedJob],
+    request: GenerationRequest,
+    *,
+    settings: Settings,
+    backend: str,
+    unknown_confirmed: bool = False,
+    confirm: Callable[[Sequence[PlannedJob]], None] | None = None,
+) -> list[JobRecord]:
+    """Check budgets, list the project and journal the batch; the journaled jobs, in order.
+
+    Raises BudgetError (UnknownPriceError when only an unknown price is in the
+    way and `unknown_confirmed` is False) before anything is journaled;
+    `confirm(planned)` may raise to refuse after the budgets passed.
+    """
+    preview = is_preview(backend)
+    db = open_project_db(project)
+    try:
+        if not preview:
+            check_budget(project, planned, settings, unknown_confirmed=unknown_confirmed, db=db)
+            if confirm is not None:
+                confirm(planned)
+            record_project(project)  # before journaling: the daily budget must see this batch
+        return journal_batch(JobJournal(db), planned, request, backend=backend)
+    finally:
+        db.close()

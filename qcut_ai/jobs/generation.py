@@ -1,0 +1,380 @@
+"""The panel's generations: the fal connection's life, the job manager, resume and lookups.
+
+The panel shows prices, asks for confirmation and wires widgets; everything
+that touches fal, the journal or the library happens here, in workers:
+building the connection (it reads the keyring and may start the offline
+stand-in), launching a batch through the one launch seam
+(`qcut_ai.engine.launch.launch_batch`), resuming a project's unfinished jobs
+exactly once, finishing clips a crash left unfinished, and the journal
+lookups of the library's derive actions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from qcut_ai.core.catalog import ModelSpec
+from qcut_ai.core.enhance import Enhancer, EnhanceResult
+from qcut_ai.core.events import JobEvent
+from qcut_ai.core.jobs import JobRecord, JobState
+from qcut_ai.core.media import MediaItem
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.core.selection import SelectionPlan
+from qcut_ai.core.settings import Settings
+from qcut_ai.engine.connection import FalConnection
+from qcut_ai.jobs.foreign_jobs import ForeignJobWatcher
+from qcut_ai.jobs.job_items import JobListModel
+from qcut_ai.jobs.manager import JobManager
+from qcut_ai.jobs.tasks import Runners
+
+Done = Callable[[Any], None]
+ConnectionFactory = Callable[[], FalConnection]
+
+
+@dataclass(frozen=True)
+class ConnectionInfo:
+    """Where jobs go now: an offline preview session or fal (or QCUT_AI_FAL_URL)."""
+
+    offline: bool
+    backend: str
+
+
+@dataclass(frozen=True)
+class LibraryCheck:
+    """What opening a project found: the database's state, generated clips, items."""
+
+    state: str  # "missing" | "empty" | "damaged" | "healthy"
+    clips: int
+    items: int
+
+    @property
+    def rebuild_offered(self) -> bool:
+        if self.state == "missing":
+            return False
+        return self.state != "healthy" or (self.items == 0 and self.clips > 0)
+
+
+class GenerationService(QObject):
+    """Starts, resumes and follows the jobs of the open project.
+
+    Signals:
+        jobs_started(object): list[(job id, model name)] journaled and started
+        resumed(object): list[JobRecord] shown from the journal on open (resumed,
+            waiting, expired, uncertain or owned elsewhere)
+        error_reported(str): one sentence
+    Attributes: `manager` (the JobManager), `model` (the session's JobListModel),
+    `foreign` (jobs other processes are finishing).
+    """
+
+    jobs_started = Signal(object)
+    resumed = Signal(object)
+    error_reported = Signal(str)
+
+    def __init__(
+        self,
+        settings: Settings,
+        thumbnails_dir: Path,
+        connect: ConnectionFactory,
+        runners: Runners,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.thumbnails_dir = thumbnails_dir
+        self.runners = runners
+        self._connect = connect
+        self._connection: FalConnection | None = None
+        self._connect_lock = threading.RLock()
+        self.project: ProjectPaths | None = None
+        self._after_idle: Callable[[], None] | None = None
+        self._closed = False
+        self.model = JobListModel(self)
+        self.manager = JobManager(
+            self._job_runner,
+            concurrency=settings.concurrency,
+            parent=self,
+            runners=runners,
+            model=self.model,
+        )
+        self.manager.batch_progress.connect(self._on_batch_progress)
+        self.manager.error_reported.connect(self.error_reported)
+        self.manager.job_busy.connect(self.watch_elsewhere)
+        self.foreign = ForeignJobWatcher(runners.database, self)
+        self.foreign.job_event.connect(self.model.apply_event)
+        self.foreign.orphaned.connect(self._run_orphans)
+
+    # -- the connection (workers only) --------------------------------------------------
+    def connection(self) -> FalConnection:
+        """The fal connection, built on first use under a lock. Workers only: it may read
+        the keyring or start the offline stand-in."""
+        with self._connect_lock:
+            if self._connection is None:
+                self._connection = self._connect()
+            return self._connection
+
+    def _job_runner(self) -> Any:
+        """A JobRunner for the open project (called by the job manager's workers)."""
+        from qcut_ai.engine.runner import JobRunner
+
+        project = self.project
+        assert project is not None
+        conn = self.connection()
+        return JobRunner(
+            project, conn.gateway, self.thumbnails_dir, allowed_hosts=conn.allowed_hosts()
+        )
+
+    def enhancer(self) -> Enhancer:
+        """An Enhancer for the prompt builder, on whatever gateway the connection holds."""
+
+        def run(draft: str, models: list[ModelSpec]) -> EnhanceResult:
+            from qcut_ai.engine.enhance import enhance
+
+            return enhance(self.connection().gateway(), draft, models)
+
+        return run
+
+    def prepare(
+        self, done: Callable[[ConnectionInfo], None], failed: Callable[[str], None]
+    ) -> None:
+        """Build the connection in a worker; `done` says whether it is an offline preview."""
+
+        def work(_abort: object, _progress: object) -> ConnectionInfo:
+            conn = self.connection()
+            return ConnectionInfo(conn.offline, conn.backend)
+
+        self.runners.network.start(work, done, failed, receiver=self, name="connect to fal")
+
+    def reset_connection(self, then: Callable[[], None] | None = None) -> bool:
+        """Drop the fal connection so the next job uses the new key or mode.
+
+        While jobs run it waits for them (their fal requests belong to the old
+        connection) and returns False; `then` runs once the reset happened.
+        """
+        if self.manager.is_busy():
+            self._after_idle = then or (lambda: None)
+            return False
+        with self._connect_lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+        if then is not None:
+            then()
+        return True
+
+    def _on_batch_progress(self, done: int, total: int) -> None:
+        if done >= total and self._after_idle is not None and not self.manager.is_busy():
+            then, self._after_idle = self._after_idle, None
+            self.reset_connection(then)
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.manager.set_concurrency(settings.concurrency)
+
+    # -- launching -------------------------------------------------------------------------
+    def set_project(self, project: ProjectPaths | None) -> None:
+        self.project = project
+        self.foreign.set_project(project)
+
+    def launch(
+        self,
+        selection: SelectionPlan | None = None,
+        *,
+        specs: list[ModelSpec] | None = None,
+        request: GenerationRequest | None = None,
+        unknown_confirmed: bool = False,
+    ) -> None:
+        """Journal a batch through the launch seam in a worker, then run it.
+
+        Either a form's `selection` (its arguments are used as built), or `specs` and
+        a `request` to fit to each of them (History, derive actions).
+        """
+        project, settings = self.project, self.settings
+        if project is None:
+            self.error_reported.emit("Open a project before generating.")
+            return
+
+        def work(_abort: object, _progress: object) -> list[tuple[str, str]]:
+            from qcut_ai.engine.batch import plan, planned_from
+            from qcut_ai.engine.launch import launch_batch
+
+            planned = (
+                planned_from(selection)
+                if selection is not None
+                else plan(specs or [], request or GenerationRequest())
+            )
+            shared = planned[0].request if planned and planned[0].request else request
+            records = launch_batch(
+                project,
+                planned,
+                shared or GenerationRequest(),
+                settings=settings,
+                backend=self.connection().backend,
+                unknown_confirmed=unknown_confirmed,
+            )
+            return [(r.id, r.model_name) for r in records]
+
+        self.runners.network.start(
+            work, self._started, self._failed, receiver=self, name="launch batch"
+        )
+
+    def _started(self, jobs: list[tuple[str, str]]) -> None:
+        for job_id, name in jobs:
+            self.model.add(job_id, name)
+        self.jobs_started.emit(jobs)
+        self.manager.start([job_id for job_id, _ in jobs])
+
+    def _failed(self, text: str) -> None:
+        if not self._closed:
+            self.error_reported.emit(text)
+
+    def retry(self, job_id: str, *, accept_unknown: bool = False) -> None:
+        self.manager.retry(job_id, accept_unknown=accept_unknown)
+
+    # -- resuming ---------------------------------------------------------------------------
+    def resume(self) -> None:
+        """Read the journal in a worker; jobs fal may still hold are polled, never resent."""
+        project = self.project
+        if project is None:
+            return
+
+        def work(_abort: object, _progress: object) -> tuple[Any, list[JobRecord]]:
+            from qcut_ai.engine.journal import JobJournal
+            from qcut_ai.engine.resume import ResumePlan, plan_resume
+            from qcut_ai.library.project_db import project_database
+
+            with project_database(project) as db:
+                journal = JobJournal(db)
+                # Uncertain submits are shown too: the user must check them at fal.
+                uncertain = journal.recent(limit=20, states={JobState.UNKNOWN})
+                pending = journal.unfinished()
+                if not pending:
+                    return ResumePlan(), uncertain
+                # Connecting (in preview: starting the stand-in) only when there is
+                # something to finish.
+                return plan_resume(journal, self.connection().backend, pending), uncertain
+
+        self.runners.database.start(
+            work,
+            lambda found: self._resume(project, *found),
+            self._failed,
+            receiver=self,
+            name="plan resume",
+        )
+
+    def _resume(self, project: ProjectPaths, plan: Any, uncertain: list[JobRecord]) -> None:
+        from qcut_ai.engine.resume import waiting_text
+
+        if self.project != project:
+            return
+        busy = [job for job, _owner in plan.busy]
+        shown = [*plan.run, *plan.waiting, *plan.expired, *uncertain, *busy]
+        for job in shown:
+            details = (
+                f"Request id: {job.request_id or 'none'}\nPrompt: {job.request.get('prompt', '')}"
+            )
+            self.model.add(
+                job.id,
+                job.model_name,
+                state=job.state,
+                submitted_at=job.submitted_at,
+                error=job.error,
+                details=details,
+            )
+        self.resumed.emit(shown)
+        if plan.waiting:
+            self.error_reported.emit(waiting_text(plan.waiting))
+        for job, owner in plan.busy:
+            self.watch_elsewhere(job.id, f"Being finished by another qcut-ai ({owner.describe()}).")
+        runnable = [j for j in plan.run if not self.manager.is_running(j.id)]
+        if runnable:
+            self.manager.start([j.id for j in runnable], known={j.id: j.state for j in runnable})
+
+    def watch_elsewhere(self, job_id: str, text: str) -> None:
+        """Another process has the job: say so on its row and follow it from the journal."""
+        state = self.model.state_of(job_id) or JobState.QUEUED
+        self.model.apply_event(JobEvent(job_id, state, error=text))
+        self.foreign.watch(job_id, state.value)
+
+    def _run_orphans(self, records: list[JobRecord]) -> None:
+        """Jobs whose other owner stopped without finishing them: run them here."""
+        runnable = [r for r in records if not self.manager.is_running(r.id)]
+        if runnable:
+            self.manager.start([r.id for r in runnable], known={r.id: r.state for r in runnable})
+
+    # -- the library around jobs ------------------------------------------------------------
+    def finish_pending(self, done: Callable[[list[MediaItem]], None]) -> None:
+        """Tags, hash and filmstrip of results a crash left unfinished, in a worker."""
+        project, thumbs = self.project, self.thumbnails_dir
+        if project is None:
+            return
+
+        def work(_abort: object, _progress: object) -> list[MediaItem]:
+            from qcut_ai.library.ingest import Library
+
+            with Library(project, thumbs) as library:
+                return library.finish_pending()
+
+        self.runners.media.start(work, done, self._failed, receiver=self, name="finish clips")
+
+    def check_library(self, project: ProjectPaths, done: Callable[[LibraryCheck], None]) -> None:
+        """Whether the project's library should be offered a rebuild (checked in a worker)."""
+
+        def work(_abort: object, _progress: object) -> LibraryCheck:
+            from qcut_ai.library.project_db import project_database, sidecars_in
+            from qcut_ai.library.rebuild import database_state
+            from qcut_ai.library.repository import MediaRepository
+
+            state, clips = database_state(project), sidecars_in(project)
+            if state != "healthy":
+                return LibraryCheck(state, clips, 0)
+            with project_database(project) as db:
+                return LibraryCheck(state, clips, MediaRepository(db, project.root).count())
+
+        self.runners.database.start(work, done, self._failed, receiver=self, name="check library")
+
+    def rebuild_library(
+        self, project: ProjectPaths, force: bool, done: Callable[[int], None]
+    ) -> None:
+        thumbs = self.thumbnails_dir
+
+        def work(_abort: object, _progress: object) -> int:
+            from qcut_ai.library.rebuild import rebuild_library
+
+            return rebuild_library(project, thumbs, force=force).restored
+
+        self.runners.media.start(work, done, self._failed, receiver=self, name="rebuild library")
+
+    def remix_video_id(self, request_id: str, done: Callable[[str | None], None]) -> None:
+        """The video id fal kept for a result (Sora's remix needs it), from the journal."""
+        project = self.project
+        if project is None:
+            done(None)
+            return
+
+        def work(_abort: object, _progress: object) -> str | None:
+            from qcut_ai.engine.journal import JobJournal
+            from qcut_ai.library.project_db import project_database
+
+            with project_database(project) as db:
+                result = JobJournal(db).result_for_request(request_id) or {}
+            value = result.get("video_id")
+            return str(value) if value else None
+
+        self.runners.database.start(work, done, self._failed, receiver=self, name="remix id")
+
+    def shutdown(self) -> None:
+        """Stop following jobs (paid ones stay in the journal for the next start)."""
+        self._closed = True
+        self.foreign.stop()
+        self.manager.shutdown()
+        with self._connect_lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
