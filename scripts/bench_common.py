@@ -237,7 +237,7 @@ def library_rows(n: int, thumbs: list[Path], root: Path) -> list[dict[str, Any]]
 
 def new_media(row: dict[str, Any]) -> Any:
     from qcut_ai.core.media import MediaKind, Origin, ProbeInfo, Provenance
-    from qcut_ai.library.records import NewMedia
+    from qcut_ai.library.media_rows import NewMedia
 
     probe = ProbeInfo(
         kind=MediaKind.VIDEO,

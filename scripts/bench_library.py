@@ -61,8 +61,9 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
 
 
 def measure_db(n: int, rows: list[dict[str, Any]], root: Path, runs: int) -> dict[str, Any]:
+    from qcut_ai.core.media_query import MediaQuery
     from qcut_ai.core.project import ProjectPaths
-    from qcut_ai.jobs.library_queries import PAGE_SIZE, LibraryQuery, QueryConnection, run_query
+    from qcut_ai.jobs.library_queries import PAGE_SIZE, QueryConnection, run_query
     from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
 
@@ -119,10 +120,10 @@ def measure_db(n: int, rows: list[dict[str, Any]], root: Path, runs: int) -> dic
     panel_repo = connection.repository(project)
 
     def p_query() -> None:
-        run_query(panel_repo, LibraryQuery(text="dragon"))
+        run_query(panel_repo, MediaQuery(text="dragon"))
 
     def p_query_rank() -> None:
-        run_query(panel_repo, LibraryQuery(text="dragon", sort="rank"))
+        run_query(panel_repo, MediaQuery(text="dragon", sort="rank"))
 
     out = {
         "bulk_add_rows_per_s": {"project": n / p_bulk, "baseline": n / b_bulk},
@@ -173,7 +174,7 @@ def gui_child(kind: str, where: str) -> None:
     # The app imports these at start-up (the panel needs them), so they are not timed here.
     from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
-    from qcut_ai.ui.library_panel import LibraryPanel
+    from qcut_ai.ui.library.panel import LibraryPanel
 
     del open_project_db, MediaRepository
     app = QApplication([])

@@ -11,8 +11,8 @@ import pytest
 
 from qcut_ai.cli import EXIT_USER_ERROR, main
 from qcut_ai.core.settings import Settings
-from qcut_ai.services.settings import SettingsStore
-from qcut_ai.services.templates import TemplateStore
+from qcut_ai.services.settings_store import SettingsStore
+from qcut_ai.services.template_store import TemplateStore
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -18,7 +18,7 @@ import pytest
 from qcut_ai.cli import main
 from qcut_ai.core.settings import Settings
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 
 PACKAGE = Path(__file__).resolve().parents[1] / "qcut_ai"
 _FILE_CALLS = {

@@ -9,7 +9,7 @@ from qcut_ai.core.settings import Settings
 from qcut_ai.engine.connection import FalConnection, connect
 from qcut_ai.services.paths import AppDirs, app_dirs
 from qcut_ai.services.secrets import KeyringStore, resolve_key
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from qcut_ai.core.catalog import load_catalog
@@ -12,7 +13,7 @@ from qcut_ai.engine.batch import BatchRunner, plan
 from qcut_ai.engine.connection import connect
 from qcut_ai.engine.launch import launch_batch
 from qcut_ai.engine.runner import JobRunner
-from qcut_ai.library.project_db import open_project_db
+from qcut_ai.library.project_db import project_database
 from qcut_ai.library.repository import MediaRepository
 from qcut_ai.services.paths import AppDirs
 
@@ -27,21 +28,24 @@ SAMPLES = (
 def sample_project(dirs: AppDirs) -> Path:
     """A project with a few generated clips, made once through the real offline path."""
     project = ProjectPaths.at(dirs.cache / "sample-project").ensure()
-    db = open_project_db(project)
-    try:
+    with project_database(project) as db:
         have = MediaRepository(db, project.root).count()
-    finally:
-        db.close()
-    if have >= len(SAMPLES):
-        return project.root
+    if have < len(SAMPLES):
+        make_samples(project, SAMPLES, dirs.thumbnails)
+    return project.root
+
+
+def make_samples(
+    project: ProjectPaths, samples: Sequence[tuple[str, str]], thumbnails: Path
+) -> list[str]:
+    """Generate each (model id, prompt) offline, one batch each, through the launch seam;
+    the job ids."""
     settings = Settings(poll_interval_s=0.1, poll_max_interval_s=0.2)
     catalog = load_catalog()
     with connect(settings, offline=True) as conn:
-        runner = JobRunner(
-            project, conn.gateway, dirs.thumbnails, allowed_hosts=conn.allowed_hosts()
-        )
+        runner = JobRunner(project, conn.gateway, thumbnails, allowed_hosts=conn.allowed_hosts())
         ids: list[str] = []
-        for model_id, prompt in SAMPLES:
+        for model_id, prompt in samples:
             request = GenerationRequest(prompt=prompt)
             planned = plan([catalog.get(model_id)], request)
             records = launch_batch(
@@ -53,4 +57,4 @@ def sample_project(dirs: AppDirs) -> Path:
             batch.run(ids)
         finally:
             batch.shutdown()
-    return project.root
+    return ids

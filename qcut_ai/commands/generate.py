@@ -132,7 +132,7 @@ def _apply_template(args: argparse.Namespace) -> None:
     """Fill the prompt from --template; its aspect ratio and duration unless given."""
     from qcut_ai.core.errors import FieldError, InvalidRequestError
     from qcut_ai.core.templates import parse_vars
-    from qcut_ai.services.templates import TemplateStore
+    from qcut_ai.services.template_store import TemplateStore
 
     if args.template is None:
         if args.var:
@@ -153,16 +153,16 @@ def _apply_template(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     from qcut_ai.commands.interrupts import cancel_at_fal, run_detachable
     from qcut_ai.core.catalog import load_catalog
-    from qcut_ai.core.jobs import JobState
+    from qcut_ai.core.job_state import JobState
     from qcut_ai.core.requests import GenerationRequest
     from qcut_ai.engine.batch import BatchRunner, plan
     from qcut_ai.engine.connection import connect
     from qcut_ai.engine.launch import launch_batch
     from qcut_ai.engine.runner import JobRunner
-    from qcut_ai.library.project_db import open_project_db
+    from qcut_ai.library.project_db import project_database
     from qcut_ai.library.repository import MediaRepository
     from qcut_ai.services.paths import app_dirs
-    from qcut_ai.services.settings import SettingsStore
+    from qcut_ai.services.settings_store import SettingsStore
 
     catalog = load_catalog()
     ids = [m.strip() for group in args.model for m in group.split(",") if m.strip()]
@@ -214,18 +214,17 @@ def run(args: argparse.Namespace) -> int:
         )
     if detached:
         return 130
-    db = open_project_db(project)
-    repo = MediaRepository(db, project.root)
     failures = 0
-    for job in finals:
-        item = repo.get(job.media_id) if job.media_id is not None else None
-        if job.state is JobState.DONE and item is not None:
-            if args.json:
-                print_json({**item.to_json(), "job_id": job.id, "request_id": job.request_id})
+    with project_database(project) as db:
+        repo = MediaRepository(db, project.root)
+        for job in finals:
+            item = repo.get(job.media_id) if job.media_id is not None else None
+            if job.state is JobState.DONE and item is not None:
+                if args.json:
+                    print_json({**item.to_json(), "job_id": job.id, "request_id": job.request_id})
+                else:
+                    print(f"{item.display_name}\n  {item.path}")
             else:
-                print(f"{item.display_name}\n  {item.path}")
-        else:
-            failures += 1
-            eprint(f"qcut-ai: {job.model_name}: {job.error or job.state.label}")
-    db.close()
+                failures += 1
+                eprint(f"qcut-ai: {job.model_name}: {job.error or job.state.label}")
     return 0 if failures == 0 else 1

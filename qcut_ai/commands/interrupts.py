@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from qcut_ai.commands.common import eprint
 
 if TYPE_CHECKING:
-    from qcut_ai.core.jobs import JobRecord
+    from qcut_ai.core.job_state import JobRecord
     from qcut_ai.core.project import ProjectPaths
     from qcut_ai.engine.batch import BatchRunner
     from qcut_ai.engine.connection import FalConnection

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from qcut_ai.commands.common import add_json_arg, add_project_arg, eprint, print_json, project_from
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 
 if TYPE_CHECKING:
     from qcut_ai.core.project import ProjectPaths
@@ -38,13 +38,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def list_jobs(args: argparse.Namespace) -> int:
     from qcut_ai.engine.journal import JobJournal
-    from qcut_ai.library.project_db import open_project_db
+    from qcut_ai.library.project_db import project_database
 
-    db = open_project_db(project_from(args))
-    try:
+    with project_database(project_from(args)) as db:
         jobs = JobJournal(db).recent(limit=args.limit)
-    finally:
-        db.close()
     if args.json:
         for job in jobs:
             print_json(job.to_json())
@@ -65,7 +62,7 @@ def list_jobs(args: argparse.Namespace) -> int:
 def cancel(args: argparse.Namespace) -> int:
     from qcut_ai.engine.cancel import cancel_job
     from qcut_ai.engine.connection import connect
-    from qcut_ai.services.settings import SettingsStore
+    from qcut_ai.services.settings_store import SettingsStore
 
     project = project_from(args)
     with connect(SettingsStore().load(), offline=args.offline) as conn:
@@ -94,16 +91,13 @@ def resume(args: argparse.Namespace) -> int:
     from qcut_ai.engine.journal import JobJournal
     from qcut_ai.engine.resume import busy_text, plan_resume, waiting_text
     from qcut_ai.engine.runner import JobRunner
-    from qcut_ai.library.project_db import open_project_db
+    from qcut_ai.library.project_db import project_database
     from qcut_ai.services.paths import app_dirs
-    from qcut_ai.services.settings import SettingsStore
+    from qcut_ai.services.settings_store import SettingsStore
 
     project = project_from(args)
-    db = open_project_db(project)
-    try:
+    with project_database(project) as db:
         pending = JobJournal(db).unfinished()
-    finally:
-        db.close()
     finished = finish_library(project)
     if not pending:
         if args.json:
@@ -115,11 +109,8 @@ def resume(args: argparse.Namespace) -> int:
         return 0
     settings = SettingsStore().load()
     with connect(settings, offline=args.offline) as conn:
-        db = open_project_db(project)
-        try:
+        with project_database(project) as db:
             plan = plan_resume(JobJournal(db), conn.backend, pending)
-        finally:
-            db.close()
         for job in plan.expired:
             eprint(f"qcut-ai: {job.model_name}: {job.error}")
         if plan.waiting:

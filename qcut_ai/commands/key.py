@@ -13,11 +13,16 @@ import sys
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("key", help="store, check or remove the fal key in the OS keyring")
     p.add_argument("action", choices=["set", "status", "remove"])
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="with status: test the key with one free request to fal",
+    )
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from qcut_ai.services.secrets import ENV_KEY, KeyringStore, resolve_key
+    from qcut_ai.services.secrets import ENV_KEY, KeyringStore, resolve_key, store_key
 
     store = KeyringStore()
     if args.action == "set":
@@ -27,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             raw = getpass.getpass("fal key (input hidden): ")
         else:
             raw = sys.stdin.readline()
-        store.set(raw)
+        store_key(store, raw)  # read back: a keyring that drops it is reported here
         print("Saved the fal key to the system keyring.")
         return 0
     if args.action == "remove":
@@ -40,4 +45,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     where = ENV_KEY if key.source == "env" else f"the system keyring ({store.backend_name()})"
     print(f"A fal key ending {key.masked} is set in {where}.")
-    return 0
+    if not args.check:
+        return 0
+    from qcut_ai.services.fal_endpoints import base_url_from_env
+    from qcut_ai.services.fal_gateway import check_key
+
+    checked = check_key(key.value, base_url_from_env())
+    print(checked.message)
+    return 0 if checked.ok else 1

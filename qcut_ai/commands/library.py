@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from qcut_ai.core.media import MediaItem
+    from qcut_ai.core.media_query import MediaQuery
     from qcut_ai.library.ingest import Library
 
 
@@ -67,16 +68,12 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--favourite", action="store_true", help="only favourites")
 
 
-def _filters(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "kind": args.kind,
-        "origin": args.origin,
-        "model": args.model,
-        "tag": args.tag,
-        "min_rating": args.min_rating,
-        "favourite": True if args.favourite else None,
-        "sort": args.sort,
-    }
+def _query(args: argparse.Namespace, text: str = "") -> MediaQuery:
+    """The command line's search words, filters, order and page as one MediaQuery."""
+    from qcut_ai.core.media_query import MediaQuery
+
+    values = {**vars(args), "favourite": True if args.favourite else None, "text": text}
+    return MediaQuery.of(**values)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -118,14 +115,14 @@ def _rebuild(project: Any, thumbnails: Path, args: argparse.Namespace) -> int:
 def _list(library: Library, args: argparse.Namespace) -> int:
     library.check_files()  # so moved or deleted files show as missing
     library.finish_pending()  # tags, hash and filmstrip a crash left undone
-    items = library.repo.list_recent(args.limit, args.offset, **_filters(args))
+    items = library.repo.find(_query(args), args.offset)
     _print_items(items, args.json, total=library.repo.count())
     return 0
 
 
 def _search(library: Library, args: argparse.Namespace) -> int:
     library.check_files()
-    items = library.repo.search(args.text, args.limit, args.offset, **_filters(args))
+    items = library.repo.find(_query(args, args.text), args.offset)
     _print_items(items, args.json)
     return 0
 

@@ -129,11 +129,11 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_enhance(args: argparse.Namespace) -> int:
-    from qcut_ai.core.enhance import enhance_price
+    from qcut_ai.core.enhance_prompt import enhance_price
     from qcut_ai.core.errors import BudgetError
     from qcut_ai.engine.connection import connect
     from qcut_ai.engine.enhance import enhance
-    from qcut_ai.services.settings import SettingsStore
+    from qcut_ai.services.settings_store import SettingsStore
 
     specs = _specs(args.model)
     settings = SettingsStore().load()

@@ -57,7 +57,7 @@ def _extras(template: Template) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from qcut_ai.services.templates import TemplateStore
+    from qcut_ai.services.template_store import TemplateStore
 
     templates = TemplateStore().list()
     if args.json:
@@ -74,7 +74,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_save(args: argparse.Namespace) -> int:
-    from qcut_ai.services.templates import TemplateStore
+    from qcut_ai.services.template_store import TemplateStore
 
     template = TemplateStore().save(
         args.name, args.prompt, aspect_ratio=args.aspect_ratio, duration=args.duration
@@ -89,7 +89,7 @@ def run_save(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     from qcut_ai.core.templates import parse_vars
-    from qcut_ai.services.templates import TemplateStore
+    from qcut_ai.services.template_store import TemplateStore
 
     store = TemplateStore()
     if args.var:
@@ -118,7 +118,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from qcut_ai.services.templates import TemplateStore
+    from qcut_ai.services.template_store import TemplateStore
 
     template = TemplateStore().remove(args.name)
     if args.json:

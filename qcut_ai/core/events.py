@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 from qcut_ai.core.media import MediaItem
 
 

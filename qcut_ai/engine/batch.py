@@ -16,7 +16,7 @@ from functools import partial
 
 from qcut_ai.core.catalog import ModelSpec
 from qcut_ai.core.events import AbortFlag, EventSink, ignore_event
-from qcut_ai.core.jobs import INGEST_STATES, JobRecord
+from qcut_ai.core.job_state import INGEST_STATES, JobRecord
 from qcut_ai.core.options import combined_options
 from qcut_ai.core.pricing import Estimate, estimate
 from qcut_ai.core.requests import GenerationRequest, build_arguments

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qcut_ai.core.errors import QcutError
-from qcut_ai.core.jobs import REMOTE_STATES, JobRecord, JobState
+from qcut_ai.core.job_state import REMOTE_STATES, JobRecord, JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.library.leases import LeaseHeldError
-from qcut_ai.library.project_db import open_project_db
+from qcut_ai.library.project_db import project_database
 from qcut_ai.services.fal_gateway import FalGateway, Submission
 
 
@@ -43,9 +43,8 @@ def cancel_job(
     project: ProjectPaths, job_id: str, gateway: Callable[[], FalGateway], backend: str
 ) -> JobRecord:
     """Cancel the job; CancelRefusedError (or LeaseHeldError) says why it was not."""
-    db = open_project_db(project)
-    journal = JobJournal(db, fenced=True)
-    try:
+    with project_database(project) as db:
+        journal = JobJournal(db, fenced=True)
         job = find_job(journal, job_id)
         owner = journal.claim(job.id)
         if owner is not None:
@@ -54,8 +53,6 @@ def cancel_job(
             return _cancel_owned(journal, journal.get(job.id), gateway, backend)
         finally:
             journal.release(job.id)
-    finally:
-        db.close()
 
 
 def _cancel_owned(

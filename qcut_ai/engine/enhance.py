@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from qcut_ai.core.catalog_schema import ModelSpec
-from qcut_ai.core.enhance import (
+from qcut_ai.core.enhance_prompt import (
     ENHANCER_ENDPOINT,
     TYPICAL_SECONDS,
     Enhancer,

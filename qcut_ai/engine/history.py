@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qcut_ai.core.history import RECENT_JOBS, HistoryBatch, group_batches
+from qcut_ai.core.batches import RECENT_JOBS, HistoryBatch, group_batches
 from qcut_ai.core.project import ProjectPaths
 
 
@@ -11,11 +11,8 @@ def load_history(project: ProjectPaths) -> list[HistoryBatch]:
     if not project.database.exists():
         return []
     from qcut_ai.engine.journal import JobJournal
-    from qcut_ai.library.project_db import open_project_db
+    from qcut_ai.library.project_db import project_database
 
-    db = open_project_db(project)
-    try:
+    with project_database(project) as db:
         records = JobJournal(db).recent(limit=RECENT_JOBS)
-    finally:
-        db.close()
     return group_batches(records)

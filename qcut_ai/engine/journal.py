@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from qcut_ai.core.errors import QcutError
-from qcut_ai.core.jobs import TERMINAL_STATES, JobRecord, JobState, now_iso
+from qcut_ai.core.job_state import TERMINAL_STATES, JobRecord, JobState, now_iso
 from qcut_ai.library import leases
 from qcut_ai.library.db import apply_migrations, write_error, write_transaction
 

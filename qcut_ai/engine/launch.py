@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from qcut_ai.core.jobs import JobRecord
+from qcut_ai.core.job_state import JobRecord
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.settings import Settings
@@ -24,7 +24,8 @@ from qcut_ai.engine.batch import PlannedJob, journal_batch
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.engine.resume import OFFLINE_PREFIX
 from qcut_ai.engine.spend import check_budget, record_project
-from qcut_ai.library.project_db import open_project_db
+from qcut_ai.engine.spend_ledger import ensure_ledger
+from qcut_ai.library.project_db import project_database
 
 
 def is_preview(backend: str | None) -> bool:
@@ -49,13 +50,11 @@ def launch_batch(
     `confirm(planned)` may raise to refuse after the budgets passed.
     """
     preview = is_preview(backend)
-    db = open_project_db(project)
-    try:
+    with project_database(project) as db:
+        ensure_ledger(db)  # the file explains its own money (SELECT * FROM spend_ledger)
         if not preview:
             check_budget(project, planned, settings, unknown_confirmed=unknown_confirmed, db=db)
             if confirm is not None:
                 confirm(planned)
             record_project(project)  # before journaling: the daily budget must see this batch
         return journal_batch(JobJournal(db), planned, request, backend=backend)
-    finally:
-        db.close()

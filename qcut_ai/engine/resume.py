@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qcut_ai.core.jobs import JobRecord, JobState
+from qcut_ai.core.job_state import JobRecord, JobState
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.library.leases import Owner
 

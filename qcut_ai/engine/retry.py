@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from qcut_ai.core.errors import FalError, QcutError
-from qcut_ai.core.jobs import GENERATE_STATES, INGEST_STATES, JobRecord, JobState, now_iso
+from qcut_ai.core.job_state import GENERATE_STATES, INGEST_STATES, JobRecord, JobState, now_iso
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.engine.runner import JobRunner
 

@@ -29,7 +29,7 @@ from qcut_ai.core.errors import (
 )
 from qcut_ai.core.events import EventSink, JobEvent, ignore_event
 from qcut_ai.core.input_checks import is_remote
-from qcut_ai.core.jobs import (
+from qcut_ai.core.job_state import (
     GENERATE_STATES,
     INGEST_STATES,
     JobRecord,
@@ -44,7 +44,7 @@ from qcut_ai.engine.journal import JobJournal, LeaseLostError
 from qcut_ai.library import leases
 from qcut_ai.library.ingest import Library
 from qcut_ai.library.probe import container_suffix, sha256_file, verify_media
-from qcut_ai.library.project_db import open_project_db
+from qcut_ai.library.project_db import open_project_db, project_database
 from qcut_ai.services.download import (
     PART_SUFFIX,
     AllowedHosts,
@@ -127,11 +127,8 @@ class JobRunner:
 
     def release_all(self) -> None:
         """Give up every job lease this process holds in the project (at shutdown)."""
-        db = open_project_db(self.project)
-        try:
+        with project_database(self.project) as db:
             leases.release_all(db)
-        finally:
-            db.close()
 
     def spec(self, job: JobRecord) -> ModelSpec:
         return load_catalog().get(job.model_id)

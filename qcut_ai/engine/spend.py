@@ -22,7 +22,7 @@ from qcut_ai.core.errors import BudgetError
 from qcut_ai.core.pricing import batch_total, format_usd
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.settings import Settings
-from qcut_ai.core.spend import SpendTotals
+from qcut_ai.core.spend_totals import SpendTotals
 from qcut_ai.engine.batch import PlannedJob
 from qcut_ai.engine.spend_ledger import (
     LedgerEntry,

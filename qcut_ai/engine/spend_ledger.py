@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from qcut_ai.core.errors import LibraryError
-from qcut_ai.core.jobs import FREE_STATES, SPENT_STATES, JobState
+from qcut_ai.core.job_state import FREE_STATES, SPENT_STATES, JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.journal import migrations as journal_migrations
 from qcut_ai.library.db import apply_migrations, open_database

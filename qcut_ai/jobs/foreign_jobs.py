@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from qcut_ai.core.events import JobEvent
-from qcut_ai.core.jobs import JobRecord
+from qcut_ai.core.job_state import JobRecord
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.tasks import TaskRunner
@@ -31,11 +31,10 @@ class _Seen:
 
 def _read(project: ProjectPaths, job_ids: list[str]) -> list[_Seen]:
     from qcut_ai.engine.journal import JobJournal
-    from qcut_ai.library.project_db import open_project_db
+    from qcut_ai.library.project_db import project_database
     from qcut_ai.library.repository import MediaRepository
 
-    db = open_project_db(project)
-    try:
+    with project_database(project) as db:
         journal, repo = JobJournal(db), MediaRepository(db, project.root)
         seen = []
         for job_id in job_ids:
@@ -46,8 +45,6 @@ def _read(project: ProjectPaths, job_ids: list[str]) -> list[_Seen]:
             media = repo.get(record.media_id) if record.media_id is not None else None
             seen.append(_Seen(record, journal.owner_of(job_id) is not None, media))
         return seen
-    finally:
-        db.close()
 
 
 class ForeignJobWatcher(QObject):

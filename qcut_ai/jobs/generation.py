@@ -20,9 +20,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from qcut_ai.core.catalog import ModelSpec
-from qcut_ai.core.enhance import Enhancer, EnhanceResult
+from qcut_ai.core.enhance_prompt import Enhancer, EnhanceResult
 from qcut_ai.core.events import JobEvent
-from qcut_ai.core.jobs import JobRecord, JobState
+from qcut_ai.core.job_state import JobRecord, JobState
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from qcut_ai.core.events import JobEvent
-from qcut_ai.core.jobs import ACTIVE_STATES, RETRYABLE_STATES, JobState, monotonic_at
+from qcut_ai.core.job_state import ACTIVE_STATES, RETRYABLE_STATES, JobState, monotonic_at
 
 COLUMNS = ("Model", "State", "Progress", "Elapsed / ETA")
 MAX_LOG_LINES = 200  # per job; fal can stream many lines for a long job

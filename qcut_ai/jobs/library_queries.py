@@ -1,8 +1,8 @@
 """What the library view asks for and how a worker answers it, without Qt.
 
-`LibraryQuery` describes what the panel shows; `run_query` answers one page
-of it from a MediaRepository; `QueryConnection` keeps the query worker's
-database connection open between queries.
+`MediaQuery` (qcut_ai.core.media_query) describes what the panel shows;
+`run_query` answers one page of it from a MediaRepository; `QueryConnection`
+keeps the query worker's database connection open between queries.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from typing import Any
 
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.media import MediaItem
+from qcut_ai.core.media_query import PAGE_SIZE, MediaQuery
 from qcut_ai.core.project import ProjectPaths
 
-# Rows per query: the first page (a few screens of the grid) and each page fetched on scroll.
-PAGE_SIZE = 100
 QUERY_LIMIT = PAGE_SIZE
 # What a dropped folder contributes to an import; a file dropped on its own is always tried.
 MEDIA_SUFFIXES = (
@@ -26,29 +25,6 @@ MEDIA_SUFFIXES = (
     *(".png", ".jpg", ".jpeg", ".webp"),
     *(".wav", ".mp3", ".m4a", ".aac", ".flac", ".ogg"),
 )
-_FILTERS = ("kind", "origin", "model", "tag", "min_rating", "favourite")
-
-
-@dataclass(frozen=True)
-class LibraryQuery:
-    """What the library shows: search text, filters (None = any) and sort order."""
-
-    text: str = ""
-    kind: str | None = None  # "video" | "image" | "audio"
-    origin: str | None = None  # "ai" | "imported"
-    model: str | None = None  # model name, id or endpoint
-    tag: str | None = None
-    min_rating: int | None = None
-    favourite: bool | None = None
-    sort: str = "newest"  # "newest" | "oldest" | "name" | "duration" | "rank" (best match)
-    limit: int = QUERY_LIMIT
-
-    def filters(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in _FILTERS if getattr(self, k) is not None}
-
-    def is_default(self) -> bool:
-        """True when every item belongs in the result, newest first."""
-        return not self.text.strip() and not self.filters() and self.sort == "newest"
 
 
 @dataclass(frozen=True)
@@ -67,17 +43,9 @@ class ImportOutcome:
     errors: list[str]
 
 
-def run_query(repo: Any, query: LibraryQuery, offset: int = 0) -> list[MediaItem]:
+def run_query(repo: Any, query: MediaQuery, offset: int = 0) -> list[MediaItem]:
     """`query.limit` items for `query` from a MediaRepository, skipping `offset` (workers only)."""
-    if query.text.strip():
-        return list(
-            repo.search(
-                query.text, limit=query.limit, offset=offset, sort=query.sort, **query.filters()
-            )
-        )
-    # "rank" (best match) means nothing without search words: newest first then.
-    sort = "newest" if query.sort == "rank" else query.sort
-    return list(repo.list_recent(limit=query.limit, offset=offset, sort=sort, **query.filters()))
+    return list(repo.find(query, offset))
 
 
 class QueryConnection:

@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage, QImageReader
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.events import AbortFlag
 from qcut_ai.core.media import MediaItem
+from qcut_ai.core.media_query import MediaQuery
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.library_queries import (
     MEDIA_SUFFIXES,
@@ -20,7 +21,6 @@ from qcut_ai.jobs.library_queries import (
     QUERY_LIMIT,
     ImportOutcome,
     LibraryFacets,
-    LibraryQuery,
     QueryConnection,
     load_facets,
     media_files,
@@ -42,7 +42,6 @@ __all__ = [
     "QUERY_LIMIT",
     "ImportOutcome",
     "LibraryFacets",
-    "LibraryQuery",
     "LibraryService",
     "QueryConnection",
     "load_facets",
@@ -133,7 +132,7 @@ class LibraryService(QObject):
         self._connection = QueryConnection()
         self._runners.database.at_shutdown(self._connection.close)
         self.project: ProjectPaths | None = None
-        self.query = LibraryQuery()
+        self.query = MediaQuery()
         self.has_more = False  # the latest query may have rows after those delivered
         self._generation = 0
         self._delivered = 0  # rows of the latest query delivered so far
@@ -175,7 +174,7 @@ class LibraryService(QObject):
         self._look_outside()
         self._outside.start()
 
-    def refresh(self, query: LibraryQuery | str | None = None) -> None:
+    def refresh(self, query: MediaQuery | str | None = None) -> None:
         """Run `query` (a text replaces only the search text; None re-runs the current one).
 
         A new query starts again at its first page; re-running the current one
@@ -360,14 +359,11 @@ class LibraryService(QObject):
         assert project is not None
 
         def work(_abort: Callable[[], bool], _progress: Progress) -> Any:
-            from qcut_ai.library.project_db import open_project_db
+            from qcut_ai.library.project_db import project_database
             from qcut_ai.library.repository import MediaRepository
 
-            db = open_project_db(project)
-            try:
+            with project_database(project) as db:
                 return fn(MediaRepository(db, project.root))
-            finally:
-                db.close()
 
         return work
 

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from qcut_ai.core.events import AbortFlag, JobEvent
-from qcut_ai.core.jobs import INGEST_STATES, JobRecord, JobState
+from qcut_ai.core.job_state import INGEST_STATES, JobRecord, JobState
 from qcut_ai.jobs.job_items import JobListModel
 from qcut_ai.jobs.tasks import Runners, Task, default_runners
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qcut_ai.core.history import HistoryBatch
+from qcut_ai.core.batches import HistoryBatch
 from qcut_ai.core.media import ProbeInfo
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.core.spend import SpendTotals
+from qcut_ai.core.spend_totals import SpendTotals
 from qcut_ai.core.templates import TemplateLibrary
 
 
@@ -39,6 +39,6 @@ def probe_media(path: str) -> ProbeInfo:
 
 def template_store() -> TemplateLibrary:
     """The user's saved prompt templates (a small JSON file in the config folder)."""
-    from qcut_ai.services.templates import TemplateStore
+    from qcut_ai.services.template_store import TemplateStore
 
     return TemplateStore()

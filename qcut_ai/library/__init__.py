@@ -9,22 +9,18 @@ from __future__ import annotations
 from qcut_ai.core.media import RelinkResult
 from qcut_ai.library.db import open_database
 from qcut_ai.library.ingest import Library
+from qcut_ai.library.media_rows import NewMedia
 from qcut_ai.library.probe import probe, verify_media
 from qcut_ai.library.project_db import open_project_db
-from qcut_ai.library.queries import MediaFilter, SearchOrder, SortOrder
-from qcut_ai.library.records import NewMedia
 from qcut_ai.library.relink import MissingFileError
 from qcut_ai.library.repository import MediaRepository
 
 __all__ = [
     "Library",
-    "MediaFilter",
     "MediaRepository",
     "MissingFileError",
     "NewMedia",
     "RelinkResult",
-    "SearchOrder",
-    "SortOrder",
     "open_database",
     "open_project_db",
     "probe",

@@ -16,9 +16,9 @@ from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenan
 from qcut_ai.library import leases
 from qcut_ai.library import provenance as prov_io
 from qcut_ai.library.layout import ProjectLayout
+from qcut_ai.library.media_rows import NewMedia
 from qcut_ai.library.probe import sha256_file, verify_media
 from qcut_ai.library.project_db import open_project_db
-from qcut_ai.library.records import NewMedia
 from qcut_ai.library.relink import MissingFileError
 from qcut_ai.library.repository import MediaRepository
 from qcut_ai.library.thumbnails import Thumbnails, make_thumbnails

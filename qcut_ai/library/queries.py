@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from qcut_ai.core.media import MediaKind, Origin
-
-SortOrder = Literal["newest", "oldest", "name", "duration"]
-# Searching adds "rank": best FTS5 (bm25) match first, newest first among equals.
-SearchOrder = Literal["rank", "newest", "oldest", "name", "duration"]
-SORT_ORDERS: tuple[str, ...] = ("newest", "oldest", "name", "duration")
-SEARCH_ORDERS: tuple[str, ...] = ("rank", *SORT_ORDERS)
+from qcut_ai.core.media_query import SEARCH_ORDERS, SORT_ORDERS, MediaQuery
 
 ORDER_BY: dict[str, str] = {
     "newest": "m.created_at DESC, m.id DESC",
@@ -23,43 +16,32 @@ ORDER_BY: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class MediaFilter:
-    """Conditions on library rows; None means "any"."""
-
-    kind: MediaKind | str | None = None
-    origin: Origin | str | None = None
-    model: str | None = None  # endpoint, catalogue id or display name
-    tag: str | None = None  # case-insensitive
-    min_rating: int | None = None
-    favourite: bool | None = None
-
-    def clause(self) -> tuple[list[str], list[Any]]:
-        """SQL conditions on the `media` table aliased `m`, with their parameters."""
-        where: list[str] = []
-        params: list[Any] = []
-        if self.kind is not None:
-            where.append("m.kind = ?")
-            params.append(str(self.kind))
-        if self.origin is not None:
-            where.append("m.origin = ?")
-            params.append(str(self.origin))
-        if self.model is not None:
-            where.append("(m.endpoint = ? OR m.model_id = ? OR m.model_name = ?)")
-            params += [self.model, self.model, self.model]
-        if self.tag is not None:
-            where.append(
-                "EXISTS (SELECT 1 FROM media_tag mt JOIN tag t ON t.id = mt.tag_id "
-                "WHERE mt.media_id = m.id AND t.name = ?)"
-            )
-            params.append(self.tag.strip())
-        if self.min_rating is not None:
-            where.append("m.rating >= ?")
-            params.append(self.min_rating)
-        if self.favourite is not None:
-            where.append("m.favourite = ?")
-            params.append(int(self.favourite))
-        return where, params
+def where_clause(query: MediaQuery) -> tuple[list[str], list[Any]]:
+    """SQL conditions on the `media` table aliased `m` for the query's filters."""
+    where: list[str] = []
+    params: list[Any] = []
+    if query.kind is not None:
+        where.append("m.kind = ?")
+        params.append(str(query.kind))
+    if query.origin is not None:
+        where.append("m.origin = ?")
+        params.append(str(query.origin))
+    if query.model is not None:
+        where.append("(m.endpoint = ? OR m.model_id = ? OR m.model_name = ?)")
+        params += [query.model, query.model, query.model]
+    if query.tag is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM media_tag mt JOIN tag t ON t.id = mt.tag_id "
+            "WHERE mt.media_id = m.id AND t.name = ?)"
+        )
+        params.append(query.tag.strip())
+    if query.min_rating is not None:
+        where.append("m.rating >= ?")
+        params.append(query.min_rating)
+    if query.favourite is not None:
+        where.append("m.favourite = ?")
+        params.append(int(query.favourite))
+    return where, params
 
 
 def order_by(sort: str, *, searching: bool = False) -> str:

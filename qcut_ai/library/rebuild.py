@@ -29,7 +29,7 @@ from qcut_ai.library.db import (
     open_database,
 )
 from qcut_ai.library.layout import ProjectLayout
-from qcut_ai.library.project_db import open_project_db
+from qcut_ai.library.project_db import project_database
 from qcut_ai.library.schema import library_schema
 
 if TYPE_CHECKING:
@@ -128,11 +128,8 @@ def rebuild_library(
                 hint="Add --force to rebuild anyway; the current file is kept as a copy.",
             )
         copy = project.database.with_name(f"{project.database.name}.before-rebuild-{stamp}.bak")
-        db = open_project_db(project)
-        try:
+        with project_database(project) as db:
             backup_live(db, copy)
-        finally:
-            db.close()
         result.backup = copy.name
     elif state in ("empty", "damaged"):
         damaged(project.database)  # copies it aside once, if not already done

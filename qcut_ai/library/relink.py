@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from qcut_ai.core.errors import LibraryError, MediaError
 from qcut_ai.core.media import MediaItem, RelinkResult
 from qcut_ai.library.probe import probe, sha256_file
 
-if TYPE_CHECKING:
-    from qcut_ai.library.repository import MediaRepository
+
+class MissingItems(Protocol):
+    """What relinking needs of the library (MediaRepository has it)."""
+
+    def check_missing(self) -> int: ...
+
+    def missing_items(self) -> list[MediaItem]: ...
+
+    def set_path(self, media_id: int, path: Path) -> MediaItem: ...
+
 
 _DURATION_TOLERANCE_S = 0.1
 
@@ -28,7 +36,7 @@ class MissingFileError(MediaError):
         self.path = item.path
 
 
-def relink(repo: MediaRepository, folder: Path) -> RelinkResult:
+def relink(repo: MissingItems, folder: Path) -> RelinkResult:
     """Point missing items at files found under `folder` (recursively)."""
     if not folder.is_dir():
         raise LibraryError(f"{folder} is not a folder.", hint="Pass the folder the media moved to.")

@@ -17,16 +17,10 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from qcut_ai.core.errors import LibraryError
-from qcut_ai.core.media import MediaItem, MediaKind, Origin
+from qcut_ai.core.media import MediaItem, Origin, RelinkResult
+from qcut_ai.core.media_query import MediaQuery
 from qcut_ai.library.db import write_transaction
-from qcut_ai.library.queries import (
-    MediaFilter,
-    SearchOrder,
-    SortOrder,
-    order_by,
-    ranked_ids,
-)
-from qcut_ai.library.records import (
+from qcut_ai.library.media_rows import (
     INSERT_SQL,
     TAG_SEPARATOR,
     NewMedia,
@@ -35,6 +29,8 @@ from qcut_ai.library.records import (
     relative_to,
     rows_to_items,
 )
+from qcut_ai.library.queries import order_by, ranked_ids, where_clause
+from qcut_ai.library.relink import relink
 from qcut_ai.library.tags import drop_unused_tags, link_tags, normalise_tags
 
 if TYPE_CHECKING:
@@ -115,51 +111,45 @@ class MediaRepository:
     def count(self) -> int:
         return int(self._scalar("SELECT count(*) FROM media"))
 
-    def list_recent(
-        self,
-        limit: int = 50,
-        offset: int = 0,
-        *,
-        kind: MediaKind | str | None = None,
-        origin: Origin | str | None = None,
-        model: str | None = None,
-        tag: str | None = None,
-        min_rating: int | None = None,
-        favourite: bool | None = None,
-        sort: SortOrder = "newest",
-    ) -> list[MediaItem]:
-        """A page of items, newest first unless `sort` says otherwise."""
-        where, params = MediaFilter(kind, origin, model, tag, min_rating, favourite).clause()
-        order = order_by(sort)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        sql = f"SELECT m.* FROM media m {clause} ORDER BY {order} LIMIT ? OFFSET ?"
-        return self._rows(sql, [*params, limit, offset])
+    def find(self, query: MediaQuery, offset: int = 0) -> list[MediaItem]:
+        """A page of the items `query` selects: searched (best match first unless its
+        sort says otherwise) when it has words, else listed (newest first by default)."""
+        if query.searching:
+            return self._search(query, offset)
+        return self._list(query.with_(sort=query.order()), offset)
 
-    def search(
-        self,
-        text: str,
-        limit: int = 50,
-        offset: int = 0,
-        *,
-        kind: MediaKind | str | None = None,
-        origin: Origin | str | None = None,
-        model: str | None = None,
-        tag: str | None = None,
-        min_rating: int | None = None,
-        favourite: bool | None = None,
-        sort: SearchOrder = "rank",
-    ) -> list[MediaItem]:
+    def list_recent(self, limit: int = 50, offset: int = 0, **query: Any) -> list[MediaItem]:
+        """A page of items, newest first unless `sort` says otherwise (MediaQuery's filters)."""
+        return self._list(MediaQuery.of(limit=limit, **query), offset)
+
+    def search(self, text: str, limit: int = 50, offset: int = 0, **query: Any) -> list[MediaItem]:
         """Items whose name, prompt, model or tags contain every word (the last as a prefix).
 
         Takes the same filters as `list_recent`. The default order is by
         relevance (FTS5 bm25), newest first among equally good matches.
         """
-        order = order_by(sort, searching=True)
-        query = fts_query(text)
-        if query is None:
+        return self._search(
+            MediaQuery.of(text=text, limit=limit, sort="rank").with_(
+                **{k: v for k, v in query.items() if v is not None}
+            ),
+            offset,
+        )
+
+    def _list(self, query: MediaQuery, offset: int) -> list[MediaItem]:
+        where, params = where_clause(query)
+        order = order_by(query.sort)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        sql = f"SELECT m.* FROM media m {clause} ORDER BY {order} LIMIT ? OFFSET ?"
+        return self._rows(sql, [*params, query.limit, offset])
+
+    def _search(self, query: MediaQuery, offset: int) -> list[MediaItem]:
+        order = order_by(query.sort, searching=True)
+        match = fts_query(query.text)
+        if match is None:
             return []
-        where, params = MediaFilter(kind, origin, model, tag, min_rating, favourite).clause()
+        where, params = where_clause(query)
         extra = "".join(f" AND {w}" for w in where)
+        limit = query.limit
         # Ids first, rows second: sorting thousands of matches with their full
         # rows (provenance JSON included) costs ~5x more than sorting ids.
         sql = (
@@ -167,12 +157,12 @@ class MediaRepository:
             f"WHERE media_fts MATCH ?{extra} ORDER BY {order} LIMIT ? OFFSET ?"
         )
         try:
-            if sort == "rank" and not where and limit >= 0 and offset >= 0:
+            if query.sort == "rank" and not where and limit >= 0 and offset >= 0:
                 # Nothing to filter on: rank from the index alone, without a `media` row
                 # lookup per match (about 3x faster at 1,000 matches).
-                ids = ranked_ids(self.db.conn, query, limit, offset)
+                ids = ranked_ids(self.db.conn, match, limit, offset)
             else:
-                ids = [r[0] for r in self.db.conn.execute(sql, [query, *params, limit, offset])]
+                ids = [r[0] for r in self.db.conn.execute(sql, [match, *params, limit, offset])]
         except sqlite3.Error as exc:
             raise LibraryError(f"The media library could not be searched: {exc}.") from exc
         return self._by_ids(ids)
@@ -338,8 +328,6 @@ class MediaRepository:
 
     def relink(self, folder: Path) -> RelinkResult:
         """Find missing files under `folder` by hash, then by name and duration."""
-        from qcut_ai.library.relink import relink
-
         return relink(self, folder)
 
     # --- helpers -----------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from qcut_ai.library.records import TAG_SEPARATOR
+from qcut_ai.library.media_rows import TAG_SEPARATOR
 
 
 def normalise_tags(tags: Iterable[str]) -> list[str]:

@@ -22,7 +22,7 @@ from qcut_ai.core.errors import QcutError
 from qcut_ai.core.settings import Settings
 from qcut_ai.services.logs import LOG_BACKUPS, known_secrets, log_file, redact
 from qcut_ai.services.paths import HOME_ENV, app_dirs
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 
 # Distributions worth naming in a bug report, in the order shown.
 PACKAGES = (

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import httpx
     from httpx_sse import EventSource
 
-    from qcut_ai.services.fal_gateway import PollPolicy, RemoteStatus
+    from qcut_ai.services.fal_status import PollPolicy, RemoteStatus
 
 log = logging.getLogger(__name__)
 

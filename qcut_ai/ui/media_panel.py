@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from qcut_ai.core.catalog import Category, ModelSpec, load_catalog
 from qcut_ai.core.derive import plan_derive
 from qcut_ai.core.errors import QcutError
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.pricing import batch_total, needs_confirmation
 from qcut_ai.core.project import ProjectPaths
@@ -42,13 +42,13 @@ from qcut_ai.jobs.generation import (
     LibraryCheck,
 )
 from qcut_ai.jobs.tasks import Runners
-from qcut_ai.ui.generate_tab import GenerateTab
-from qcut_ai.ui.history_view import HistoryView
-from qcut_ai.ui.job_list import JobListWidget
-from qcut_ai.ui.library_panel import LibraryPanel
-from qcut_ai.ui.preview_player import PreviewPlayer
-from qcut_ai.ui.prompt_builder import PromptBuilder
-from qcut_ai.ui.spend_summary import SpendSummary
+from qcut_ai.ui.generate.prompt_builder import PromptBuilder
+from qcut_ai.ui.generate.tab import GenerateTab
+from qcut_ai.ui.jobs.history_view import HistoryView
+from qcut_ai.ui.jobs.job_list import JobListWidget
+from qcut_ai.ui.jobs.spend import SpendSummary
+from qcut_ai.ui.library.panel import LibraryPanel
+from qcut_ai.ui.player.preview_player import PreviewPlayer
 
 TAB_TITLES = (
     (Category.TEXT_TO_VIDEO, "Text to Video", "Text"),

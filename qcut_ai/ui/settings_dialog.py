@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from qcut_ai.core.errors import KeyStoreError, QcutError
 from qcut_ai.core.keys import ENV_KEY, KeyCheck, KeyStatus, KeyStore, validate_key
 from qcut_ai.core.settings import Settings, SettingsSaver
-from qcut_ai.jobs import keys as key_work
+from qcut_ai.jobs import key_tasks as key_work
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 
 

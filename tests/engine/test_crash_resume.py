@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from qcut_ai.cli import main
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.settings import Settings
 from qcut_ai.engine.crashpoints import CRASH_ENV, POINTS
@@ -27,7 +27,7 @@ from qcut_ai.engine.journal import JobJournal
 from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.repository import MediaRepository
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 
 # Short stand-in queue and generation phases so each point is reached for real.
 PROMPT = "a red fox crossing fresh snow [queue:0.4] [generate:0.4]"

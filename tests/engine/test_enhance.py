@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from qcut_ai.core.catalog import load_catalog
-from qcut_ai.core.enhance import ENHANCER_ENDPOINT, enhance_price
+from qcut_ai.core.enhance_prompt import ENHANCER_ENDPOINT, enhance_price
 from qcut_ai.core.errors import AuthError, InvalidRequestError
 from qcut_ai.core.prompt_builder import LengthVerdict
 from qcut_ai.core.settings import Settings

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.events import JobEvent
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.batch import journal_batch, plan
 from qcut_ai.engine.journal import JobJournal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qcut_ai.core.catalog import load_catalog
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.engine.batch import BatchRunner, journal_batch, plan

@@ -13,7 +13,7 @@ import pytest
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.errors import BudgetError
 from qcut_ai.core.events import JobEvent
-from qcut_ai.core.jobs import JobRecord, JobState
+from qcut_ai.core.job_state import JobRecord, JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.settings import Settings

@@ -21,14 +21,14 @@ from typing import ClassVar
 import pytest
 
 from qcut_ai.cli import main
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.settings import Settings
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.library.project_db import open_project_db
 from qcut_ai.services.fal_http_guard import KeyScope
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 
 
 class _Recorder(BaseHTTPRequestHandler):

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.events import JobEvent
-from qcut_ai.core.jobs import JobRecord, JobState
+from qcut_ai.core.job_state import JobRecord, JobState
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest

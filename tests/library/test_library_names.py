@@ -17,8 +17,8 @@ from qcut_ai.core.media import (
     generated_label,
 )
 from qcut_ai.core.project import ProjectPaths
+from qcut_ai.library.media_rows import NewMedia
 from qcut_ai.library.project_db import open_project_db
-from qcut_ai.library.records import NewMedia
 from qcut_ai.library.repository import MediaRepository
 from qcut_ai.services.download import media_file_name
 

@@ -13,8 +13,8 @@ from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library.db import BUSY_TIMEOUT_MS, open_database
+from qcut_ai.library.media_rows import NewMedia
 from qcut_ai.library.project_db import open_project_db
-from qcut_ai.library.records import NewMedia
 from qcut_ai.library.repository import MediaRepository
 
 
@@ -477,8 +477,8 @@ def _join_order(
     repo: MediaRepository, text: str, order: str, where: str = "", params: tuple[object, ...] = ()
 ) -> list[int]:
     """The reference: every match, through the join with `media`, ordered in SQL."""
+    from qcut_ai.library.media_rows import fts_query
     from qcut_ai.library.queries import order_by
-    from qcut_ai.library.records import fts_query
 
     sql = (
         "SELECT m.id FROM media_fts f JOIN media m ON m.id = f.rowid "

@@ -21,7 +21,7 @@ import pytest
 
 from qcut_ai.core.settings import Settings
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 
 CHILD_TIMEOUT_S = 180
 # Words that must never reach a user for ordinary contention between processes.

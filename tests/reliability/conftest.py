@@ -23,7 +23,7 @@ from qcut_ai.services.download import AllowedHosts
 from qcut_ai.services.fal_endpoints import apply_base_url, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 
 
 @pytest.fixture

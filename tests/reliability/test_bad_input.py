@@ -39,7 +39,7 @@ from reliability_support import (
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.events import JobEvent
-from qcut_ai.core.jobs import TERMINAL_STATES, JobRecord, JobState
+from qcut_ai.core.job_state import TERMINAL_STATES, JobRecord, JobState
 from qcut_ai.core.requests import GenerationRequest, build_arguments
 from qcut_ai.services.rehearsal.state import Job
 from qcut_ai.services.uploads import check_local_input

@@ -38,7 +38,7 @@ from reliability_support import (
 import qcut_ai.library.db as library_db
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.events import JobEvent
-from qcut_ai.core.jobs import TERMINAL_STATES, JobRecord, JobState
+from qcut_ai.core.job_state import TERMINAL_STATES, JobRecord, JobState
 from qcut_ai.services.fal_gateway import PollPolicy
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn, files_api, queue_api
 from qcut_ai.services.secrets import SERVICE, USERNAME

@@ -37,7 +37,7 @@ from reliability_support import (
 from qcut_ai.library import provenance
 from qcut_ai.services.logs import setup_logging, shutdown_logging
 from qcut_ai.services.rehearsal import StandIn
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 
 
 def _leaks(data: bytes | str) -> list[str]:

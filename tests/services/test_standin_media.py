@@ -15,7 +15,7 @@ from qcut_ai.services.rehearsal.arguments import (
     scaled_size,
     video_ask,
 )
-from qcut_ai.services.rehearsal.media import Renderer, RenderSpec
+from qcut_ai.services.rehearsal.renderer import Renderer, RenderSpec
 from qcut_ai.services.rehearsal.state import PROFILES, job_timing, typical_seconds
 
 

@@ -23,7 +23,7 @@ from qcut_ai.core.errors import (
 from qcut_ai.services.fal_endpoints import apply_base_url, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy, RemoteStatus
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn, queue_api
-from qcut_ai.services.rehearsal.events import EventStream
+from qcut_ai.services.rehearsal.sse import EventStream
 
 KLING = "fal-ai/kling-video/v2.5-turbo/pro/text-to-video"
 ARGS = {"prompt": "a fox in snow", "duration": "5"}

@@ -14,7 +14,7 @@ from qcut_ai.core.templates import (
     template_variables,
 )
 from qcut_ai.services.paths import app_dirs
-from qcut_ai.services.templates import TemplateStore
+from qcut_ai.services.template_store import TemplateStore
 
 FOX = "A {subject} walking through {place} at dawn, {subject} looks back"
 

@@ -17,7 +17,7 @@ from qcut_ai.core.media import Provenance
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library.ingest import Library
 from qcut_ai.services.ffmpeg_tools import run_ffmpeg
-from qcut_ai.ui.library_panel import LibraryPanel
+from qcut_ai.ui.library.panel import LibraryPanel
 
 
 class MemoryKeyring(KeyringBackend):

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from qcut_ai.app.main import build_window
 from qcut_ai.app.shell import MainWindow
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 from qcut_ai.ui.mime import MEDIA_MIME
 
 

@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 from qcut_ai.app.main import build_window
 from qcut_ai.app.shell import MainWindow
 from qcut_ai.core.catalog import Category
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.settings import Settings
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 
 KEY = "abcd1234:panel-flow-secret"
 

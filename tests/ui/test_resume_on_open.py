@@ -13,7 +13,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.catalog import load_catalog
-from qcut_ai.core.jobs import JobState
+from qcut_ai.core.job_state import JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.settings import Settings

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from qcut_ai.core.settings import Settings
 from qcut_ai.services.rehearsal import StandIn
 from qcut_ai.services.secrets import KeyringStore
-from qcut_ai.services.settings import SettingsStore
+from qcut_ai.services.settings_store import SettingsStore
 from qcut_ai.ui.settings_dialog import SettingsDialog
 
 SECRET = "abcd1234:topsecretvalue9"

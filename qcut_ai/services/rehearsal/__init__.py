@@ -7,7 +7,7 @@ Start one with `StandIn(...)` (a context manager), point fal-client at its
 from __future__ import annotations
 
 from qcut_ai.services.rehearsal.faults import FAULTS, FAULTS_ENV, FaultSpec
-from qcut_ai.services.rehearsal.records import CancelRecord, SubmissionRecord
+from qcut_ai.services.rehearsal.recorder import CancelRecord, SubmissionRecord
 from qcut_ai.services.rehearsal.server import OFFLINE_KEY, StandIn
 from qcut_ai.services.rehearsal.state import PROFILES, LatencyProfile
 from qcut_ai.services.rehearsal.storage import DownloadRecord, UploadRecord

@@ -10,7 +10,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from qcut_ai.services.rehearsal import events, outcomes
+from qcut_ai.services.rehearsal import outcomes, sse
 from qcut_ai.services.rehearsal.faults import (
     ACCESS_DENIED_DETAIL,
     ACCOUNT_LOCKED_DETAIL,
@@ -187,7 +187,7 @@ def status_stream(h: StandInHandler, app_path: str, request_id: str, query: dict
     if fault is not None and fault.name != "status-unknown":
         _status_fault(h, fault, request_id)
         return
-    stream = events.EventStream(h, {"x-fal-request-id": request_id})
+    stream = sse.EventStream(h, {"x-fal-request-id": request_id})
     if fault is not None:  # status-unknown: a well-formed stream with an unknown status
         stream.send({"status": "FAILED", "request_id": request_id})
         stream.end()

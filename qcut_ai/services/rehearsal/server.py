@@ -31,8 +31,8 @@ from qcut_ai.services.rehearsal.faults import (
     parse_fault_list,
 )
 from qcut_ai.services.rehearsal.handler import StandInHTTPServer
-from qcut_ai.services.rehearsal.media import Renderer
-from qcut_ai.services.rehearsal.records import CancelRecord, Recorder, SubmissionRecord
+from qcut_ai.services.rehearsal.recorder import CancelRecord, Recorder, SubmissionRecord
+from qcut_ai.services.rehearsal.renderer import Renderer
 from qcut_ai.services.rehearsal.state import (
     Job,
     JobStore,
@@ -41,7 +41,7 @@ from qcut_ai.services.rehearsal.state import (
     profile_named,
 )
 from qcut_ai.services.rehearsal.storage import DownloadRecord, FileStore, UploadRecord
-from qcut_ai.services.rehearsal.worker import JobRunner, RenderCap
+from qcut_ai.services.rehearsal.worker import RenderCap, StandInWorker
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class StandIn:
         self._server: StandInHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._files: FileStore | None = None
-        self._runner: JobRunner | None = None
+        self._runner: StandInWorker | None = None
         # When set, submit and status answers point their URLs at this base
         # instead of the stand-in: an answer leading to another host.
         self.answer_base: str | None = None
@@ -116,7 +116,7 @@ class StandIn:
             self._own_dir = tempfile.mkdtemp(prefix="qcut-standin-")
             self._media_dir = Path(self._own_dir)
         self._files = FileStore(self._media_dir / "files")
-        self._runner = JobRunner(
+        self._runner = StandInWorker(
             Renderer(self._media_dir / "renders"),
             self._files,
             lambda: self.base_url,
@@ -320,7 +320,7 @@ class StandIn:
         """Finish a job at once (sync runs, a cancel that loses the race)."""
         self._runner_or_fail().complete_now(job)
 
-    def _runner_or_fail(self) -> JobRunner:
+    def _runner_or_fail(self) -> StandInWorker:
         if self._runner is None:
             raise RuntimeError("The stand-in is not running; call start() first.")
         return self._runner

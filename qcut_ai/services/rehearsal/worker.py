@@ -19,7 +19,7 @@ from typing import Literal
 from qcut_ai.services.rehearsal import outcomes
 from qcut_ai.services.rehearsal.arguments import scaled_size, video_ask
 from qcut_ai.services.rehearsal.faults import ANSWER_FAULTS
-from qcut_ai.services.rehearsal.media import Renderer, RenderSpec
+from qcut_ai.services.rehearsal.renderer import Renderer, RenderSpec
 from qcut_ai.services.rehearsal.state import Job
 from qcut_ai.services.rehearsal.storage import FileStore
 
@@ -29,7 +29,7 @@ _CONTROL_TAGS = re.compile(r"\s*\[(?:fault|profile|queue|generate):[^\]]*\]")
 RenderCap = int | Literal["profile"] | None
 
 
-class JobRunner:
+class StandInWorker:
     """Schedules and performs the work of jobs. Thread-safe."""
 
     def __init__(

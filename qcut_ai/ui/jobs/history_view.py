@@ -1,0 +1,217 @@
+"""HistoryView: the project's recent generations, one row per batch, with "Run again".
+
+The journal is read in a worker (the project database may be large or busy);
+a batch is the one prompt and settings sent to one or more models, and each
+model's row says how its job ended.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qcut_ai.core.batches import HistoryBatch, money_text, settings_text, when_text
+from qcut_ai.core.project import ProjectPaths
+from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.jobs.reads import load_history
+from qcut_ai.jobs.tasks import TaskRunner, default_runners
+
+_COLUMNS = ("Generation", "State", "Details", "When", "Cost")
+_WHERE = Qt.ItemDataRole.UserRole + 1
+
+
+class HistoryView(QWidget):
+    """Recent generations of the open project, grouped by batch.
+
+    Select a batch to act on all its models, or one model's row for just that model.
+
+    Signals:
+        run_again_requested(list, object): model ids and the GenerationRequest to run as is
+        edit_requested(list, object): model ids and the GenerationRequest to edit first
+        history_loaded(int): the number of batches now shown
+        load_failed(str): the history could not be read, in one sentence
+    """
+
+    run_again_requested = Signal(list, object)
+    edit_requested = Signal(list, object)
+    history_loaded = Signal(int)
+    load_failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, runner: TaskRunner | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self.setAccessibleName("Generation history")
+        self.project: ProjectPaths | None = None
+        self.batches: list[HistoryBatch] = []
+        self._runner = runner or default_runners().database
+
+        self.status = QLabel(self)
+        self.status.setObjectName("historyStatus")
+        self.status.setWordWrap(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("historyTree")
+        self.tree.setAccessibleName("Recent generations")
+        self.tree.setHeaderLabels(list(_COLUMNS))
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setColumnWidth(0, 260)
+        self.tree.setColumnWidth(2, 180)
+        header = self.tree.header()
+        for column in (1, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.run_again_button = QPushButton("Run again", self)
+        self.run_again_button.setObjectName("historyRunAgain")
+        self.run_again_button.setToolTip("Run the same prompt and settings on the same models.")
+        self.run_again_button.clicked.connect(self.run_again)
+        self.edit_button = QPushButton("Edit and run…", self)
+        self.edit_button.setObjectName("historyEditRun")
+        self.edit_button.setToolTip("Load the prompt and settings into the form to change them.")
+        self.edit_button.clicked.connect(self.edit_and_run)
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.setObjectName("historyRefresh")
+        self.refresh_button.clicked.connect(self.refresh)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_again_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        self.set_project(None)
+
+    # -- public API ------------------------------------------------------------------
+    def set_project(self, project: ProjectPaths | None) -> None:
+        self.project = project
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the history in a worker; answers for an older project are dropped."""
+        if self.project is None:
+            self._runner.cancel(("history", id(self)))
+            self._show([], "Open a project to see its generations.")
+            return
+        self.status.setText("Loading history…")
+        self.refresh_button.setEnabled(False)
+        project = self.project
+        self._runner.start(
+            lambda _abort, _progress: load_history(project),
+            self._on_loaded,
+            self._on_failed,
+            key=("history", id(self)),  # newest answer wins
+            receiver=self,
+            name="load history",
+        )
+
+    def loading(self) -> bool:
+        """True while a history load has not answered."""
+        return self._runner.has(("history", id(self)))
+
+    def selection(self) -> tuple[list[str], GenerationRequest] | None:
+        """Model ids and request of the selected batch (or model row), if it can be run."""
+        items = self.tree.selectedItems()
+        if not items:
+            return None
+        batch_index, job_index = items[0].data(0, _WHERE)
+        batch = self.batches[batch_index]
+        if batch.request is None:
+            return None
+        ids = batch.model_ids if job_index is None else [batch.jobs[job_index].model_id]
+        return ids, batch.request.model_copy(deep=True)
+
+    def run_again(self) -> None:
+        chosen = self.selection()
+        if chosen is not None:
+            self.run_again_requested.emit(*chosen)
+
+    def edit_and_run(self) -> None:
+        chosen = self.selection()
+        if chosen is not None:
+            self.edit_requested.emit(*chosen)
+
+    # -- answers from the worker -----------------------------------------------------------
+    def _on_loaded(self, batches: list[HistoryBatch]) -> None:
+        self._show(batches, "" if batches else "No generations yet in this project.")
+        self.history_loaded.emit(len(batches))
+
+    def _on_failed(self, message: str) -> None:
+        self._show([], message)
+        self.load_failed.emit(message)
+
+    # -- drawing -------------------------------------------------------------------------------
+    def _show(self, batches: list[HistoryBatch], note: str) -> None:
+        # A refresh keeps the selected batch (or model row) selected.
+        kept = self._selected_place()
+        self.batches = batches
+        self.tree.clear()
+        current: QTreeWidgetItem | None = None
+        for index, batch in enumerate(batches):
+            item = self._batch_item(index, batch)
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(True)
+            if kept is not None and kept[0] == batch.batch_id:
+                row = kept[1]
+                current = item.child(row) if row is not None else item
+        current = current or self.tree.topLevelItem(0)
+        if current is not None:
+            self.tree.setCurrentItem(current)
+        self.status.setText(note)
+        self.status.setVisible(bool(note))
+        self.refresh_button.setEnabled(self.project is not None)
+        self._update_buttons()
+
+    def _selected_place(self) -> tuple[str, int | None] | None:
+        items = self.tree.selectedItems()
+        if not items:
+            return None
+        batch_index, job_index = items[0].data(0, _WHERE)
+        return self.batches[batch_index].batch_id, job_index
+
+    def _batch_item(self, index: int, batch: HistoryBatch) -> QTreeWidgetItem:
+        request = batch.request
+        prompt = (request.prompt or "").strip() if request else ""
+        counts = Counter(job.state.label.lower() for job in batch.jobs)
+        state = " · ".join(f"{n} {label}" for label, n in counts.items())
+        item = QTreeWidgetItem(
+            [
+                prompt or "(no prompt)",
+                state,
+                settings_text(request),
+                when_text(batch.created_at),
+                batch.cost_text,
+            ]
+        )
+        item.setData(0, _WHERE, (index, None))
+        names = ", ".join(job.model_name for job in batch.jobs)
+        item.setToolTip(0, f"{prompt}\n\nModels: {names}" if prompt else f"Models: {names}")
+        for position, job in enumerate(batch.jobs):
+            detail = job.error or (Path(job.download_path).name if job.download_path else "")
+            child = QTreeWidgetItem(
+                [job.model_name, job.state.label, detail, "", money_text(job.estimate_usd)]
+            )
+            child.setData(0, _WHERE, (index, position))
+            child.setToolTip(2, detail)
+            item.addChild(child)
+        return item
+
+    def _update_buttons(self) -> None:
+        runnable = self.selection() is not None
+        self.run_again_button.setEnabled(runnable)
+        self.edit_button.setEnabled(runnable)
