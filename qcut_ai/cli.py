@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
 from qcut_ai import __version__
 from qcut_ai.core.errors import QcutError
+
+log = logging.getLogger(__name__)
 
 # Sub-command modules, each with `register(subparsers)`. They import their
 # heavy dependencies inside the handler so `--help` and `models` stay fast.
@@ -87,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("qcut-ai: interrupted.", file=sys.stderr)
         return 130
     except Exception as exc:  # boundary: a bug, reported as one line plus where to look
+        log.exception("internal error in %r", args.command)
         print(
             f"qcut-ai: internal error ({type(exc).__name__}: {exc}). "
             "Please report it with the log file.",

@@ -89,7 +89,8 @@ def timed_run(cmd: Sequence[str], **kwargs: Any) -> tuple[float, float]:
 
 def child(url: str, dest: str, host: str) -> None:
     """Runs in the child process: one download() and its timings as a JSON line."""
-    from qcut_ai.services.download import AllowedHosts, download
+    from qcut_ai.services.download import download
+    from qcut_ai.services.media_hosts import AllowedHosts
 
     allowed = AllowedHosts(override=host)
     peak_reset = reset_peak_rss()

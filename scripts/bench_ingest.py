@@ -221,7 +221,7 @@ class Project:
 
     def __init__(self, root: Path, url: str, host: str) -> None:
         from qcut_ai.core.project import ProjectPaths
-        from qcut_ai.services.download import AllowedHosts
+        from qcut_ai.services.media_hosts import AllowedHosts
 
         self.project = ProjectPaths.at(root / "project").ensure()
         self.thumbs = root / "thumbnails"
@@ -277,7 +277,8 @@ def phases(root: Path, url: str, host: str, runs: int) -> dict[str, dict[str, fl
     from qcut_ai.library import provenance as prov_io
     from qcut_ai.library.probe import sha256_file, verify_media
     from qcut_ai.library.thumbnails import filmstrip, poster_frame
-    from qcut_ai.services.download import AllowedHosts, download
+    from qcut_ai.services.download import download
+    from qcut_ai.services.media_hosts import AllowedHosts
 
     samples: dict[str, list[float]] = {}
     proj = Project(root, url, host)

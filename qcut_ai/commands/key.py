@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.check:
         return 0
     from qcut_ai.services.fal_endpoints import base_url_from_env
-    from qcut_ai.services.fal_gateway import check_key
+    from qcut_ai.services.key_check import check_key
 
     checked = check_key(key.value, base_url_from_env())
     print(checked.message)

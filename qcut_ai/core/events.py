@@ -63,3 +63,17 @@ class AbortFlag:
 
     def __call__(self) -> bool:
         return self._event.is_set()
+
+
+class AnyOf:
+    """Asks to stop when either flag does (e.g. a service's own, or its runner's at shutdown)."""
+
+    def __init__(self, first: AbortFlag, second: AbortFlag) -> None:
+        self._first, self._second = first, second
+
+    def __call__(self) -> bool:
+        return self._first() or self._second()
+
+    @property
+    def shutdown(self) -> bool:
+        return self._first.shutdown or self._second.shutdown

@@ -13,10 +13,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from qcut_ai.core.settings import Settings
-from qcut_ai.services.download import AllowedHosts
 from qcut_ai.services.fal_endpoints import apply_base_url, base_url_from_env, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
 from qcut_ai.services.logs import remember_secret
+from qcut_ai.services.media_hosts import AllowedHosts
 from qcut_ai.services.secrets import FalKey, KeyringStore, require_key
 
 STANDIN_PROFILE_ENV = "QCUT_AI_STANDIN_PROFILE"

@@ -9,13 +9,11 @@ runs a fresh job and resumes one after a crash, exactly once.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from qcut_ai import __version__
 from qcut_ai.core.catalog import ModelSpec, load_catalog
 from qcut_ai.core.errors import (
     AccountError,
@@ -37,27 +35,27 @@ from qcut_ai.core.job_state import (
     monotonic_at,
     now_iso,
 )
-from qcut_ai.core.media import MediaItem, ProbeInfo, Provenance
+from qcut_ai.core.media import MediaItem, ProbeInfo
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.crashpoints import crash_point
+from qcut_ai.engine.delivery import (
+    already_downloaded,
+    fetch_result,
+    named_by_content,
+    plan_target,
+    provenance_of,
+)
 from qcut_ai.engine.journal import JobJournal, LeaseLostError
 from qcut_ai.library import leases
 from qcut_ai.library.ingest import Library
-from qcut_ai.library.probe import container_suffix, sha256_file, verify_media
+from qcut_ai.library.probe import sha256_file
 from qcut_ai.library.project_db import open_project_db, project_database
-from qcut_ai.services.download import (
-    PART_SUFFIX,
-    AllowedHosts,
-    download,
-    media_file_name,
-    unique_path,
-)
 from qcut_ai.services.fal_gateway import FalGateway, RemoteStatus, Submission
+from qcut_ai.services.file_names import PART_SUFFIX
+from qcut_ai.services.media_hosts import AllowedHosts
 from qcut_ai.services.uploads import check_local_input
 
 log = logging.getLogger(__name__)
-
-_EXTENSIONS = {"video/webm": ".webm", "video/quicktime": ".mov", "image/gif": ".gif"}
 
 Abort = Callable[[], bool]
 
@@ -83,16 +81,6 @@ def _new_logs(logs: list[dict[str, Any]], last_seen: dict[str, Any] | None) -> l
         if logs[index] == last_seen:
             return logs[index + 1 :]
     return logs  # the window moved past it: everything here is new
-
-
-def _named_by_content(path: Path) -> Path:
-    """Give a downloaded result the extension of what it holds: servers mislabel types."""
-    actual = container_suffix(path)
-    if actual is None or actual == path.suffix.lower():
-        return path
-    renamed = unique_path(path.parent, path.stem + actual)
-    os.replace(path, renamed)
-    return renamed
 
 
 class JobRunner:
@@ -345,21 +333,23 @@ class JobRunner:
                 return self._done(journal, job, existing, emit)
             target = Path(job.download_path) if job.download_path else None
             if job.state is JobState.COMPLETED or target is None:
-                target = self._plan_target(job, spec)
+                target = plan_target(job, spec, self.project.media)
                 job = journal.update(job.id, JobState.DOWNLOADING, download_path=str(target))
             checked: list[ProbeInfo] = []  # the download's own check, not repeated
             if job.state is JobState.DOWNLOADING:
-                if not self._already_downloaded(target):
+                if not already_downloaded(target):
                     # A .part left by a crash is this job's own (its name was journaled);
                     # it may not have been flushed, so it is fetched again from the start.
                     target.with_name(target.name + PART_SUFFIX).unlink(missing_ok=True)
-                    fetched = self._download(job, spec, target, emit, abort, checked)
-                    target = _named_by_content(fetched)  # same bytes: the check holds
+                    fetched = fetch_result(
+                        job, spec, target, self.allowed_hosts, emit, abort, checked
+                    )
+                    target = named_by_content(fetched)  # same bytes: the check holds
                 job = journal.update(job.id, JobState.INGESTING, download_path=str(target))
             crash_point("after-download")
             emit(JobEvent(job.id, job.state, job.model_name, job.request_id))
             info = checked[-1] if checked else None
-            item = library.add_generated(target, self._provenance(job, spec), info, finish=False)
+            item = library.add_generated(target, provenance_of(job, spec), info, finish=False)
             crash_point("after-library-row")
             job = self._done(journal, job, item, emit)
             crash_point("before-finish")
@@ -398,83 +388,6 @@ class JobRunner:
         job = journal.update(job.id, JobState.DONE, media_id=item.id, error=None)
         emit(JobEvent(job.id, job.state, job.model_name, job.request_id, media=item))
         return job
-
-    def _plan_target(self, job: JobRecord, spec: ModelSpec) -> Path:
-        video = (job.result or {}).get("video") or {}
-        ext = _EXTENSIONS.get(str(video.get("content_type", "")), ".mp4")
-        short = (job.request_id or job.id)[:8]
-        name = media_file_name(spec.name, str(job.request.get("prompt") or ""), short, ext)
-        return unique_path(self.project.media, name)
-
-    @staticmethod
-    def _already_downloaded(target: Path) -> bool:
-        if not target.is_file():
-            return False
-        try:
-            verify_media(target)  # decoded: a resumed file gets the full check
-        except QcutError:
-            return False
-        return True
-
-    def _download(
-        self,
-        job: JobRecord,
-        spec: ModelSpec,
-        target: Path,
-        emit: EventSink,
-        abort: Abort,
-        checked: list[ProbeInfo],
-    ) -> Path:
-        url = spec.result_video_url(job.result or {})
-        assert url is not None
-        last = [0.0]
-
-        def progress(done: int, total: int | None) -> None:
-            if done:
-                crash_point("mid-download")
-            now = time.monotonic()
-            if now - last[0] >= 0.2 or (total is not None and done >= total):
-                last[0] = now
-                emit(
-                    JobEvent(
-                        job.id,
-                        JobState.DOWNLOADING,
-                        job.model_name,
-                        job.request_id,
-                        bytes_done=done,
-                        bytes_total=total,
-                    )
-                )
-
-        return download(
-            url,
-            target.parent,
-            target.name,
-            allowed=self.allowed_hosts,
-            verify=lambda path: checked.append(verify_media(path, decode=False)),
-            progress=progress,
-            abort=abort,
-        )
-
-    @staticmethod
-    def _provenance(job: JobRecord, spec: ModelSpec) -> Provenance:
-        result = job.result or {}
-        seed = result.get("seed", job.arguments.get("seed"))
-        return Provenance(
-            endpoint=job.endpoint,
-            model_id=job.model_id,
-            model_name=spec.name,
-            request_id=job.request_id or "",
-            prompt=str(job.request.get("prompt") or ""),
-            negative_prompt=str(job.request.get("negative_prompt") or ""),
-            arguments=job.arguments,
-            seed=seed if isinstance(seed, int) else None,
-            inputs=list(job.inputs),
-            cost_estimate_usd=job.estimate_usd,
-            submitted_at=job.submitted_at,
-            completed_at=job.completed_at,
-            app_version=__version__,
-        )
 
     # -- both ------------------------------------------------------------
     def run(self, job_id: str, emit: EventSink = ignore_event, abort: Abort = _never) -> JobRecord:

@@ -20,7 +20,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from qcut_ai.core.catalog import ModelSpec
+from qcut_ai.core.derive import DerivePlan, plan_derive
 from qcut_ai.core.enhance_prompt import Enhancer, EnhanceResult
+from qcut_ai.core.errors import QcutError
 from qcut_ai.core.events import JobEvent
 from qcut_ai.core.job_state import JobRecord, JobState
 from qcut_ai.core.media import MediaItem
@@ -44,21 +46,6 @@ class ConnectionInfo:
 
     offline: bool
     backend: str
-
-
-@dataclass(frozen=True)
-class LibraryCheck:
-    """What opening a project found: the database's state, generated clips, items."""
-
-    state: str  # "missing" | "empty" | "damaged" | "healthy"
-    clips: int
-    items: int
-
-    @property
-    def rebuild_offered(self) -> bool:
-        if self.state == "missing":
-            return False
-        return self.state != "healthy" or (self.items == 0 and self.clips > 0)
 
 
 class GenerationService(QObject):
@@ -106,6 +93,7 @@ class GenerationService(QObject):
         self.manager.batch_progress.connect(self._on_batch_progress)
         self.manager.error_reported.connect(self.error_reported)
         self.manager.job_busy.connect(self.watch_elsewhere)
+        self.manager.job_retried.connect(self._retried)
         self.foreign = ForeignJobWatcher(runners.database, self)
         self.foreign.job_event.connect(self.model.apply_event)
         self.foreign.orphaned.connect(self._run_orphans)
@@ -237,6 +225,11 @@ class GenerationService(QObject):
     def retry(self, job_id: str, *, accept_unknown: bool = False) -> None:
         self.manager.retry(job_id, accept_unknown=accept_unknown)
 
+    def _retried(self, old_id: str, new_id: str) -> None:
+        if new_id != old_id:
+            old = self.model.item(old_id)
+            self.model.add(new_id, old.model_name if old is not None else "Retry")
+
     # -- resuming ---------------------------------------------------------------------------
     def resume(self) -> None:
         """Read the journal in a worker; jobs fal may still hold are polled, never resent."""
@@ -323,33 +316,22 @@ class GenerationService(QObject):
 
         self.runners.media.start(work, done, self._failed, receiver=self, name="finish clips")
 
-    def check_library(self, project: ProjectPaths, done: Callable[[LibraryCheck], None]) -> None:
-        """Whether the project's library should be offered a rebuild (checked in a worker)."""
+    def derive(self, action: str, item: MediaItem, done: Callable[[DerivePlan], None]) -> None:
+        """What a library action asks of the tabs (a remix first looks up the video id
+        fal kept, in the journal); a refusal is reported in one sentence."""
 
-        def work(_abort: object, _progress: object) -> LibraryCheck:
-            from qcut_ai.library.project_db import project_database, sidecars_in
-            from qcut_ai.library.rebuild import database_state
-            from qcut_ai.library.repository import MediaRepository
+        def plan(video_id: str | None) -> None:
+            try:
+                found = plan_derive(action, item, video_id)
+            except QcutError as exc:
+                self.error_reported.emit(exc.user_text())
+                return
+            done(found)
 
-            state, clips = database_state(project), sidecars_in(project)
-            if state != "healthy":
-                return LibraryCheck(state, clips, 0)
-            with project_database(project) as db:
-                return LibraryCheck(state, clips, MediaRepository(db, project.root).count())
-
-        self.runners.database.start(work, done, self._failed, receiver=self, name="check library")
-
-    def rebuild_library(
-        self, project: ProjectPaths, force: bool, done: Callable[[int], None]
-    ) -> None:
-        thumbs = self.thumbnails_dir
-
-        def work(_abort: object, _progress: object) -> int:
-            from qcut_ai.library.rebuild import rebuild_library
-
-            return rebuild_library(project, thumbs, force=force).restored
-
-        self.runners.media.start(work, done, self._failed, receiver=self, name="rebuild library")
+        if action == "remix" and self.project is not None and item.request_id:
+            self.remix_video_id(item.request_id, plan)
+        else:
+            plan(None)
 
     def remix_video_id(self, request_id: str, done: Callable[[str | None], None]) -> None:
         """The video id fal kept for a result (Sora's remix needs it), from the journal."""

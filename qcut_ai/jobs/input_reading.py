@@ -144,3 +144,16 @@ def read_input(path: str, role: MediaRole) -> Preview:
     except Exception as exc:  # worker boundary: a decoder bug becomes a line beside the slot
         name = Path(path).name
         return Preview(path, error=f"{name} could not be read ({type(exc).__name__}: {exc}).")
+
+
+def decode_picture(path: str, size: QSize) -> QImage | None:
+    """A thumbnail or filmstrip decoded at the shown size (QImage is safe off the GUI thread)."""
+    reader = QImageReader(path)
+    original = reader.size()
+    if size.isValid() and original.isValid():
+        wanted = original.scaled(size, Qt.AspectRatioMode.KeepAspectRatio)
+        if wanted.width() < original.width():
+            # Decoding at the shown size is ~2x cheaper than decode-then-scale.
+            reader.setScaledSize(wanted)
+    image = reader.read()
+    return None if image.isNull() else image

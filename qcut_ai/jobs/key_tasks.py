@@ -30,7 +30,7 @@ def forget_key(store: KeyStore) -> tuple[bool, KeyStatus]:
 def test_key(store: KeyStore, typed: str) -> KeyCheck:
     """Test the typed key, else the key in use, with one free request to fal."""
     from qcut_ai.services.fal_endpoints import base_url_from_env
-    from qcut_ai.services.fal_gateway import check_key
+    from qcut_ai.services.key_check import check_key
     from qcut_ai.services.secrets import resolve_key
 
     key = typed.strip() or (found.value if (found := resolve_key(store)) else "")

@@ -8,12 +8,12 @@ keeps the query worker's database connection open between queries.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qcut_ai.core.errors import LibraryError
+from qcut_ai.core.errors import LibraryError, QcutError
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.media_query import PAGE_SIZE, MediaQuery
 from qcut_ai.core.project import ProjectPaths
@@ -108,3 +108,47 @@ def load_facets(repo: Any) -> LibraryFacets:
             raise LibraryError(f"The media library could not be read: {exc}.") from exc
         models = [r[0] for r in rows]
     return LibraryFacets(models=models, tags=list(repo.all_tags()))
+
+
+def added_since(repo: Any, known: int | None, state: dict[str, int]) -> tuple[int, list[MediaItem]]:
+    """(newest id, items added after `known`), cheap when nothing changed: SQLite's
+    data_version (kept in `state`) moves only when another connection committed."""
+    version = repo.db.conn.execute("PRAGMA data_version").fetchone()[0]
+    if known is not None and state.get("version") == version:
+        return known, []
+    state["version"] = version
+    newest = int(repo.db.conn.execute("SELECT coalesce(max(id), 0) FROM media").fetchone()[0])
+    if known is None or newest <= known:
+        return newest, []
+    return newest, repo.added_after(known)
+
+
+def import_media(
+    project: ProjectPaths,
+    thumbnails: Path,
+    dropped: list[Path],
+    abort: Callable[[], bool],
+    progress: Callable[[int, int], None],
+) -> ImportOutcome:
+    """Import dropped files and folders one file at a time (workers only); a bad file
+    gives one sentence and the rest go on."""
+    from qcut_ai.library.ingest import Library
+
+    items: list[MediaItem] = []
+    errors: list[str] = []
+    files = media_files(dropped)
+    progress(0, len(files))
+    try:
+        with Library(project, thumbnails) as library:
+            for done, path in enumerate(files, start=1):
+                if abort():
+                    break
+                for result in library.import_files([path]):
+                    if isinstance(result, QcutError):
+                        errors.append(result.message)  # one sentence per file
+                    else:
+                        items.append(result)
+                progress(done, len(files))
+    except QcutError as exc:  # the library itself failed: report it, keep what was added
+        errors.append(exc.user_text())
+    return ImportOutcome(items, errors)

@@ -7,23 +7,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QImageReader
+from PySide6.QtCore import QObject, QSize, QTimer, Signal
+from PySide6.QtGui import QImage
 
-from qcut_ai.core.errors import QcutError
-from qcut_ai.core.events import AbortFlag
+from qcut_ai.core.events import AbortFlag, AnyOf
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.media_query import MediaQuery
 from qcut_ai.core.project import ProjectPaths
+from qcut_ai.jobs.input_reading import decode_picture
 from qcut_ai.jobs.library_queries import (
-    MEDIA_SUFFIXES,
     PAGE_SIZE,
-    QUERY_LIMIT,
     ImportOutcome,
-    LibraryFacets,
     QueryConnection,
+    added_since,
+    import_media,
     load_facets,
-    media_files,
     run_query,
 )
 from qcut_ai.jobs.tasks import Runners, TaskRunner, default_runners
@@ -36,48 +34,9 @@ MISSING_CHECK_DELAY_MS = 250
 EXTERNAL_CHECK_MS = 2000
 Progress = Callable[[int, int], None]
 Work = Callable[[Callable[[], bool], Progress], Any]
-__all__ = [
-    "MEDIA_SUFFIXES",
-    "PAGE_SIZE",
-    "QUERY_LIMIT",
-    "ImportOutcome",
-    "LibraryFacets",
-    "LibraryService",
-    "QueryConnection",
-    "load_facets",
-    "media_files",
-    "run_query",
-]
 
 
 _SKIPPED = object()  # the answer of a query superseded before it ran
-
-
-def _decode(path: str, size: QSize) -> QImage | None:
-    """A thumbnail or filmstrip decoded at the shown size (QImage is safe off the GUI thread)."""
-    reader = QImageReader(path)
-    original = reader.size()
-    if size.isValid() and original.isValid():
-        wanted = original.scaled(size, Qt.AspectRatioMode.KeepAspectRatio)
-        if wanted.width() < original.width():
-            # Decoding at the shown size is ~2x cheaper than decode-then-scale.
-            reader.setScaledSize(wanted)
-    image = reader.read()
-    return None if image.isNull() else image
-
-
-class _Either:
-    """Asked to stop when either flag is: the service's own, or its runner's at shutdown."""
-
-    def __init__(self, first: AbortFlag, second: AbortFlag) -> None:
-        self._first, self._second = first, second
-
-    def __call__(self) -> bool:
-        return self._first() or self._second()
-
-    @property
-    def shutdown(self) -> bool:
-        return self._first.shutdown or self._second.shutdown
 
 
 class LibraryService(QObject):
@@ -228,7 +187,7 @@ class LibraryService(QObject):
                 self.thumbnail_ready.emit(path, image)
 
         self._runners.media.start(
-            lambda _abort, _progress: _decode(path, wanted),
+            lambda _abort, _progress: decode_picture(path, wanted),
             shown,
             receiver=self,
             priority=-1,  # behind imports and ingest: a thumbnail can wait a moment
@@ -243,20 +202,7 @@ class LibraryService(QObject):
         if self.project is None or self._look is not None:
             return
         known, state = self._known_max_id, self._look_state
-
-        def look(repo: Any) -> tuple[int, list[MediaItem]]:
-            version = repo.db.conn.execute("PRAGMA data_version").fetchone()[0]
-            if known is not None and state.get("version") == version:
-                return known, []
-            state["version"] = version
-            newest = int(
-                repo.db.conn.execute("SELECT coalesce(max(id), 0) FROM media").fetchone()[0]
-            )
-            if known is None or newest <= known:
-                return newest, []
-            return newest, repo.added_after(known)
-
-        self._look = self._query(look, self._looked)
+        self._look = self._query(lambda repo: added_since(repo, known, state), self._looked)
 
     def _looked(self, answer: tuple[int, list[MediaItem]]) -> None:
         self._look = None
@@ -321,26 +267,7 @@ class LibraryService(QObject):
         project, thumbs, dropped = self.project, self.thumbnail_dir, [Path(p) for p in paths]
 
         def work(abort: Callable[[], bool], progress: Progress) -> ImportOutcome:
-            from qcut_ai.library.ingest import Library
-
-            items: list[MediaItem] = []
-            errors: list[str] = []
-            files = media_files(dropped)
-            progress(0, len(files))
-            try:
-                with Library(project, thumbs) as library:
-                    for done, path in enumerate(files, start=1):
-                        if abort():
-                            break
-                        for result in library.import_files([path]):
-                            if isinstance(result, QcutError):
-                                errors.append(result.message)  # one sentence per file
-                            else:
-                                items.append(result)
-                        progress(done, len(files))
-            except QcutError as exc:  # the library itself failed: report it, keep what was added
-                errors.append(exc.user_text())
-            return ImportOutcome(items, errors)
+            return import_media(project, thumbs, dropped, abort, progress)
 
         self._start(self._runners.media, work, self._imported)
 
@@ -396,7 +323,7 @@ class LibraryService(QObject):
         self._aborts.add(abort)
 
         def run(task_abort: AbortFlag, progress: Callable[[Any], None]) -> Any:
-            return work(_Either(abort, task_abort), lambda done, total: progress((done, total)))
+            return work(AnyOf(abort, task_abort), lambda done, total: progress((done, total)))
 
         def finish(result: Any) -> None:
             self._forget(abort)

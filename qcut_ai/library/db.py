@@ -257,9 +257,16 @@ def apply_migrations(db: Database, migrations: Migrations) -> None:
     """
     if not migrations.pending(db):
         return
-    with _MIGRATION_LOCK, write_transaction(db):
-        if migrations.pending(db):
-            migrations.apply(db)
+    try:
+        with _MIGRATION_LOCK, write_transaction(db):
+            if migrations.pending(db):
+                migrations.apply(db)
+    except sqlite3.OperationalError as exc:
+        # An upgrade that cannot take the write lock (or the disk) is a state of
+        # the project the user can act on, not a bug.
+        if not_writable(exc):
+            raise write_error(exc) from exc
+        raise
 
 
 # -- damaged files ------------------------------------------------------------------

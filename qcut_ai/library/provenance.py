@@ -10,6 +10,7 @@ dropped before writing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from qcut_ai.core.errors import MediaError
-from qcut_ai.core.media import Provenance, provenance_from_json
+from qcut_ai.core.media import MediaItem, Origin, Provenance, provenance_from_json
 
 SIDECAR_SUFFIX = ".qcut.json"
 TAG_KEY = "qcut_ai_provenance"
@@ -204,3 +205,25 @@ def read(path: Path) -> Provenance | None:
     """A file's provenance: from its own tags first, then from its sidecar."""
     found = read_embedded(path) if can_embed(path) else None
     return found or read_sidecar(path)
+
+
+def library_fields(item: MediaItem) -> dict[str, Any]:
+    """The user's edits of an item, as its sidecar keeps them."""
+    fields: dict[str, Any] = {
+        "tags": list(item.tags),
+        "rating": item.rating,
+        "favourite": item.favourite,
+    }
+    if item.name.strip() and item.display_name == item.name.strip():
+        fields["name"] = item.name.strip()
+    return fields
+
+
+def remember_edits(item: MediaItem) -> None:
+    """Write the user's edits of a generated item into its sidecar (when it has one).
+
+    The row holds the edit; when the sidecar cannot be written it catches up on the
+    next edit."""
+    if item.origin is Origin.AI and not item.missing:
+        with contextlib.suppress(OSError):
+            remember_library_fields(Path(item.path), library_fields(item))

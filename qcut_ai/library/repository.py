@@ -29,6 +29,7 @@ from qcut_ai.library.media_rows import (
     relative_to,
     rows_to_items,
 )
+from qcut_ai.library.provenance import remember_edits
 from qcut_ai.library.queries import order_by, ranked_ids, where_clause
 from qcut_ai.library.relink import relink
 from qcut_ai.library.tags import drop_unused_tags, link_tags, normalise_tags
@@ -334,12 +335,7 @@ class MediaRepository:
 
     @staticmethod
     def _remembered(item: MediaItem) -> MediaItem:
-        from qcut_ai.library.provenance import remember_library_fields
-
-        if item.origin is Origin.AI and not item.missing:
-            # The row holds the edit; on failure the sidecar catches up on the next one.
-            with contextlib.suppress(OSError):
-                remember_library_fields(Path(item.path), library_fields(item))
+        remember_edits(item)
         return item
 
     @contextlib.contextmanager
@@ -389,15 +385,3 @@ class MediaRepository:
             return rows_to_items([d[0] for d in cursor.description], cursor, self.root)
         except sqlite3.Error as exc:
             raise LibraryError(f"The media library could not be read: {exc}.") from exc
-
-
-def library_fields(item: MediaItem) -> dict[str, Any]:
-    """The user's edits of an item, as its sidecar keeps them."""
-    fields: dict[str, Any] = {
-        "tags": list(item.tags),
-        "rating": item.rating,
-        "favourite": item.favourite,
-    }
-    if item.name.strip() and item.display_name == item.name.strip():
-        fields["name"] = item.name.strip()
-    return fields

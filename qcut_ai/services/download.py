@@ -5,7 +5,7 @@ not a web page, the caller's `verify`), fsynced and only then renamed to its
 final name, so a half-written file never looks like a finished one. Dropped
 connections resume with HTTP Range. Only fal's media hosts (plus the host of
 `QCUT_AI_FAL_URL`) are contacted, and redirects are followed by hand so every
-hop is checked. File names always come from us, never from the server.
+hop is checked. File names always come from us (`file_names`), never from the server.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ import os
 import re
 import ssl
 import time
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
@@ -27,15 +25,15 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from qcut_ai.core.errors import CancelledError, DownloadError, QcutError
+from qcut_ai.services.file_names import (
+    PART_SUFFIX,
+    unique_path,
+)
+from qcut_ai.services.media_hosts import AllowedHosts, short_url
 
-FAL_URL_ENV = "QCUT_AI_FAL_URL"
-# Where fal serves generated media: its CDN (v3.fal.media, v3b.fal.media, ...)
-# and the Google Cloud Storage bucket some older endpoints still answer with.
-FAL_MEDIA_HOSTS: tuple[str, ...] = ("fal.media", "*.fal.media", "storage.googleapis.com")
 DEFAULT_MAX_BYTES = 2 * 1024**3
 MAX_REDIRECTS = 5
 DEFAULT_RETRIES = 4
-PART_SUFFIX = ".part"
 
 # Written bytes are handed to the kernel for writeback every this many bytes,
 # so the fsync before the rename waits for the last slice only (~12 ms instead
@@ -50,123 +48,6 @@ _HTTPCORE_READ_BYTES = 1024**2
 ProgressFn = Callable[[int, int | None], None]
 AbortFn = Callable[[], bool]
 VerifyFn = Callable[[Path], object]  # the result is ignored; raising refuses
-
-
-@dataclass(frozen=True)
-class AllowedHosts:
-    """The hosts a result may be downloaded from.
-
-    `patterns` are host names, `*.example.com` matching any sub-domain; they
-    are reached over https only. `override` is the host (and port) of
-    QCUT_AI_FAL_URL: a loopback stand-in or a company proxy, which may use http.
-    """
-
-    patterns: tuple[str, ...] = FAL_MEDIA_HOSTS
-    override: str | None = None  # "host" or "host:port", lower case
-
-    @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> AllowedHosts:
-        source = os.environ if env is None else env
-        base = source.get(FAL_URL_ENV, "").strip()
-        return cls(override=_netloc(base) if base else None)
-
-    def is_override(self, url: str) -> bool:
-        return self.override is not None and _netloc(url) == self.override
-
-    def check(self, url: str) -> None:
-        """Raise DownloadError unless `url` may be fetched."""
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        host = (parts.hostname or "").lower()
-        if scheme not in ("http", "https") or not host:
-            raise DownloadError(f"Refused to download from {_short(url)}: not an http(s) address.")
-        if self.is_override(url):
-            return
-        if scheme != "https":
-            raise DownloadError(f"Refused to download from {_short(url)}: only https is allowed.")
-        if not any(_host_matches(host, p) for p in self.patterns):
-            raise DownloadError(
-                f"Refused to download from {host}: it is not one of fal's media hosts.",
-                hint=f"Set {FAL_URL_ENV} if results come through a proxy.",
-            )
-
-
-def _netloc(url: str) -> str:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    if port is None or port == {"http": 80, "https": 443}.get(parts.scheme.lower()):
-        return host
-    return f"{host}:{port}"
-
-
-def _host_matches(host: str, pattern: str) -> bool:
-    pattern = pattern.lower()
-    if pattern.startswith("*."):
-        return host.endswith(pattern[1:])
-    return host == pattern
-
-
-def _short(url: str, limit: int = 80) -> str:
-    return url if len(url) <= limit else url[: limit - 1] + "…"
-
-
-# --- file names ---------------------------------------------------------------
-
-# Path separators, Windows' reserved characters, control characters, and the
-# direction controls that make "clip\u202egnp.exe" display as "clipexe.png".
-_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
-_WINDOWS_RESERVED = frozenset(
-    {"CON", "PRN", "AUX", "NUL"}
-    | {f"COM{i}" for i in range(1, 10)}
-    | {f"LPT{i}" for i in range(1, 10)}
-)
-MAX_NAME_CHARS = 120
-
-
-def sanitize_file_name(name: str, *, max_chars: int = MAX_NAME_CHARS) -> str:
-    """A file name that is valid on Windows, macOS and Linux."""
-    name = unicodedata.normalize("NFC", name)
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem or len(ext) > 8 or not ext.isalnum():
-        stem, ext = name, ""
-    ext = ext.lower()
-    stem = _FORBIDDEN.sub(" ", stem)
-    stem = re.sub(r"\s+", " ", stem).strip(" .")
-    if not stem:
-        stem = "media"
-    if stem.split(".")[0].upper() in _WINDOWS_RESERVED:
-        stem = "_" + stem
-    room = max_chars - (len(ext) + 1 if ext else 0)
-    stem = stem[:room].rstrip(" .") or "media"
-    return f"{stem}.{ext}" if ext else stem
-
-
-def media_file_name(model_name: str, prompt: str, short_id: str, ext: str) -> str:
-    """`AI (Model) - prompt words - short id.ext`, safe for every OS, ≤120 chars."""
-    ext = re.sub(r"[^0-9a-z]", "", ext.lower()) or "mp4"
-    model = _FORBIDDEN.sub(" ", model_name).replace("(", "[").replace(")", "]").strip() or "fal"
-    sid = _FORBIDDEN.sub("", short_id).strip(" .")[:16] or "result"
-    head = f"AI ({' '.join(model.split())})"
-    tail = f" - {sid}.{ext}"
-    words = " ".join(_FORBIDDEN.sub(" ", prompt).split())
-    room = MAX_NAME_CHARS - len(head) - len(tail) - 3
-    if words and room >= 8:
-        if len(words) > room:
-            words = words[:room].rsplit(" ", 1)[0] if " " in words[:room] else words[:room]
-        return sanitize_file_name(f"{head} - {words.strip(' .')}{tail}")
-    return sanitize_file_name(f"{head}{tail}")
-
-
-def unique_path(directory: Path, name: str) -> Path:
-    """`directory/name`, or `name (2)`, `name (3)`… when that is taken (also by a .part)."""
-    candidate = directory / name
-    stem, suffix = candidate.stem, candidate.suffix
-    n = 2
-    while candidate.exists() or candidate.with_name(candidate.name + PART_SUFFIX).exists():
-        candidate = directory / f"{stem} ({n}){suffix}"
-        n += 1
-    return candidate
 
 
 # --- the download ---------------------------------------------------------------
@@ -318,7 +199,7 @@ def _fetch(
             return
         except (httpx.TransportError, _Incomplete) as exc:
             if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-                raise DownloadError(f"Refused to download from {_short(url)}.") from exc
+                raise DownloadError(f"Refused to download from {short_url(url)}.") from exc
             written = fh.tell()
             failures += 1
             if failures > retries:

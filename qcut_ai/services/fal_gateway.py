@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from qcut_ai.core.errors import (
-    AccountError,
     AmbiguousSubmitError,
-    AuthError,
     CancelledError,
     FalError,
     ModelFailedError,
@@ -32,15 +29,13 @@ from qcut_ai.core.errors import (
     StuckJobError,
     UntrustedAnswerError,
 )
-from qcut_ai.core.keys import KeyCheck
 from qcut_ai.services import status_stream
-from qcut_ai.services.fal_errors import DASHBOARD_BILLING, map_exception, model_failure
+from qcut_ai.services.fal_errors import map_exception, model_failure
 from qcut_ai.services.fal_http_guard import (
     MAX_ANSWER_BYTES,
     AnswerTooLargeError,
     KeyScope,
     guard_client,
-    netloc_of,
 )
 from qcut_ai.services.fal_status import (
     AbortCheck,
@@ -49,6 +44,7 @@ from qcut_ai.services.fal_status import (
     StatusCallback,
     Submission,
 )
+from qcut_ai.services.media_hosts import netloc_of
 
 __all__ = [
     "AbortCheck",
@@ -57,7 +53,6 @@ __all__ = [
     "RemoteStatus",
     "StatusCallback",
     "Submission",
-    "check_key",
 ]
 
 SUBMIT_TIMEOUT_S = 60.0
@@ -352,52 +347,3 @@ def _remote_status(st: Any) -> RemoteStatus:
         error_type=st.error_type,
         metrics=dict(st.metrics or {}),
     )
-
-
-# Any real app works: fal checks the key before it looks up the request.
-KEY_CHECK_APP = "fal-ai/kling-video"
-
-
-def check_key(key: str, base_url: str | None = None) -> KeyCheck:
-    """Ask fal about a request that does not exist: free, and authenticated.
-
-    fal answers 401 for a key it does not know and 404 once the key has passed.
-    With `base_url` (QCUT_AI_FAL_URL, not applied to fal-client yet) the probe
-    goes there; otherwise through fal-client's own call for a stored request id.
-    """
-    rid = str(uuid.uuid4())
-    gateway = FalGateway(key)
-    try:
-        if base_url:
-            root = f"{base_url}/{KEY_CHECK_APP}/requests/{rid}"
-            gateway.result(Submission(KEY_CHECK_APP, rid, root + "/status", root, root + "/cancel"))
-        else:
-            try:
-                gateway.client.status(KEY_CHECK_APP, rid)
-            except Exception as exc:
-                raise map_exception(exc, stage="checking the key", request_id=rid) from exc
-    except AuthError:
-        return KeyCheck(
-            False,
-            "The key was refused: fal does not know it. Copy it again from fal.ai/dashboard/keys.",
-        )
-    except AccountError:
-        return KeyCheck(
-            False,
-            "The key was refused: fal says the account is locked or out of credit. "
-            f"Check billing at {DASHBOARD_BILLING}.",
-        )
-    except FalError as exc:
-        if exc.status_code == 404:
-            return KeyCheck(True, "fal accepted the key.")
-        if exc.status_code is None:
-            cause = type(exc.__cause__).__name__ if exc.__cause__ else "no answer"
-            return KeyCheck(
-                False,
-                f"The key could not be tested: fal could not be reached ({cause}). "
-                "Check your internet connection or proxy and try again.",
-            )
-        return KeyCheck(False, f"The key could not be confirmed: {exc.user_text()}")
-    finally:
-        gateway.close()
-    return KeyCheck(True, "fal accepted the key.")

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from qcut_ai.services.media_hosts import host_matches, netloc_of
+
 log = logging.getLogger(__name__)
 
 FAL_URL_ENV = "QCUT_AI_FAL_URL"
@@ -36,26 +38,6 @@ FAL_KEY_HOSTS: tuple[str, ...] = (
     "*.fal.media",
 )
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def netloc_of(url: str) -> str:
-    """`host` or `host:port` (lower case, default ports dropped)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:
-        return host
-    if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()):
-        return host
-    return f"{host}:{port}"
-
-
-def _matches(host: str, pattern: str) -> bool:
-    if pattern.startswith("*."):
-        return host.endswith(pattern[1:])
-    return host == pattern
 
 
 @dataclass(frozen=True)
@@ -75,7 +57,7 @@ class KeyScope:
 
         for base in (str(getattr(fc, "QUEUE_URL_FORMAT", "")), os.environ.get(FAL_URL_ENV, "")):
             host = (urlsplit(base.strip()).hostname or "").lower()
-            if host and not any(_matches(host, p) for p in FAL_KEY_HOSTS):
+            if host and not any(host_matches(host, p) for p in FAL_KEY_HOSTS):
                 return cls(netloc_of(base.strip()), urlsplit(base.strip()).scheme.lower())
         return cls()
 
@@ -89,7 +71,7 @@ class KeyScope:
             if scheme == "https":
                 return True
             return scheme == "http" and host in LOOPBACK_HOSTS
-        return scheme == "https" and any(_matches(host, p) for p in FAL_KEY_HOSTS)
+        return scheme == "https" and any(host_matches(host, p) for p in FAL_KEY_HOSTS)
 
 
 class AnswerTooLargeError(Exception):

@@ -9,9 +9,9 @@ import pytest
 
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.runner import JobRunner
-from qcut_ai.services.download import AllowedHosts
 from qcut_ai.services.fal_endpoints import apply_base_url, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
+from qcut_ai.services.media_hosts import AllowedHosts
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
 
 POLL = PollPolicy(interval_s=0.05, max_interval_s=0.1)

@@ -21,9 +21,9 @@ from qcut_ai.engine.journal import JobJournal
 from qcut_ai.engine.runner import JobRunner
 from qcut_ai.jobs.manager import JobManager
 from qcut_ai.library.project_db import open_project_db
-from qcut_ai.services.download import AllowedHosts
 from qcut_ai.services.fal_endpoints import apply_base_url, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway, PollPolicy
+from qcut_ai.services.media_hosts import AllowedHosts
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
 
 MODELS = ["kling-2.5-turbo-pro", "hailuo-2.3-standard", "wan-2.2-turbo"]

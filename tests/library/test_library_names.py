@@ -20,7 +20,7 @@ from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library.media_rows import NewMedia
 from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.repository import MediaRepository
-from qcut_ai.services.download import media_file_name
+from qcut_ai.services.file_names import media_file_name
 
 PROMPT = "A paper boat drifting down a rainy street at dusk, macro lens, shallow focus"
 

@@ -19,9 +19,9 @@ from reliability_support import FAST_POLL, FAST_SETTINGS, Engine
 
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.runner import JobRunner
-from qcut_ai.services.download import AllowedHosts
 from qcut_ai.services.fal_endpoints import apply_base_url, restore_constants
 from qcut_ai.services.fal_gateway import FalGateway
+from qcut_ai.services.media_hosts import AllowedHosts
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
 from qcut_ai.services.settings_store import SettingsStore
 

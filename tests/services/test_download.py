@@ -13,13 +13,9 @@ import httpx
 import pytest
 
 from qcut_ai.core.errors import CancelledError, DownloadError
-from qcut_ai.services.download import (
-    AllowedHosts,
-    download,
-    media_file_name,
-    sanitize_file_name,
-    unique_path,
-)
+from qcut_ai.services.download import download
+from qcut_ai.services.file_names import media_file_name, sanitize_file_name, unique_path
+from qcut_ai.services.media_hosts import AllowedHosts
 
 BODY = bytes(range(256)) * 4096  # 1 MiB of predictable bytes
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTreeView,
@@ -22,6 +23,17 @@ from PySide6.QtWidgets import (
 from qcut_ai.core.events import JobEvent
 from qcut_ai.core.job_state import JobState
 from qcut_ai.jobs.job_items import PROGRESS_ROLE, JobListModel
+
+
+def confirm_uncertain_retry(parent: QWidget) -> bool:
+    """An uncertain submit may already run at fal: retry only on the user's word."""
+    answer = QMessageBox.question(
+        parent,
+        "Retry an uncertain job?",
+        "fal may already be running this job (check fal.ai/dashboard/requests). "
+        "Retrying may pay for it twice. Retry anyway?",
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class JobListWidget(QWidget):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.media_query import MediaQuery
-from qcut_ai.jobs.library_service import LibraryFacets
+from qcut_ai.jobs.library_queries import LibraryFacets
 
 SEARCH_DELAY_MS = 200  # one query per pause in typing, not one per key
 _KINDS = (("All types", None), ("Videos", "video"), ("Images", "image"), ("Audio", "audio"))

@@ -14,7 +14,8 @@ from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
 from qcut_ai.core.media import MediaItem, MediaKind, Origin
-from qcut_ai.jobs.library_service import MEDIA_SUFFIXES, LibraryService
+from qcut_ai.jobs.library_queries import MEDIA_SUFFIXES
+from qcut_ai.jobs.library_service import LibraryService
 from qcut_ai.ui.library.item_text import model_label
 
 DERIVE_LABELS: dict[str, str] = {

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QSplitter, QVBoxLayout, QWid
 
 from qcut_ai.core.media import MediaItem, RelinkResult
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.jobs.library_service import ImportOutcome, LibraryFacets, LibraryService
+from qcut_ai.jobs.library_queries import ImportOutcome, LibraryFacets
+from qcut_ai.jobs.library_service import LibraryService
 from qcut_ai.jobs.tasks import Runners
 from qcut_ai.ui.library.details_pane import MediaDetailsPane
 from qcut_ai.ui.library.filters import LibraryFilterBar
@@ -38,6 +39,8 @@ class LibraryPanel(QWidget):
         error_reported(str): a one-sentence error for the user
         items_imported(object): list[MediaItem] an import added (or found already present)
         items_appeared(object): list[MediaItem] another process added, now shown
+        item_entered(object): a MediaItem new to this panel's library, once per item
+            however it came (a generation, an import, another process)
     """
 
     item_selected = Signal(object)
@@ -48,6 +51,7 @@ class LibraryPanel(QWidget):
     error_reported = Signal(str)
     items_imported = Signal(object)
     items_appeared = Signal(object)
+    item_entered = Signal(object)
 
     def __init__(
         self,
@@ -75,6 +79,7 @@ class LibraryPanel(QWidget):
         self.progress.setFormat("Importing %v of %m…")
         self.progress.hide()
         self._imports = 0
+        self._announced: set[int] = set()
 
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.setObjectName("librarySplit")
@@ -126,6 +131,7 @@ class LibraryPanel(QWidget):
 
     # -- public API -------------------------------------------------------------
     def open(self, project: ProjectPaths) -> None:
+        self._announced.clear()
         """Show `project`'s library (missing files are flagged in the background)."""
         self.project = project
         self.model.set_items([])
@@ -135,11 +141,17 @@ class LibraryPanel(QWidget):
 
     def add_item(self, item: MediaItem) -> None:
         """A new generation: shown at once when no filter hides it, else by a re-query."""
+        self._entered(item)
         if self.service.query.is_default():
             self.model.add_item(item)
         else:
             self.service.refresh()
         self.service.load_facets()
+
+    def _entered(self, item: MediaItem) -> None:
+        if item.id not in self._announced:
+            self._announced.add(item.id)
+            self.item_entered.emit(item)
 
     def _on_appeared(self, items: list[MediaItem]) -> None:
         new = [item for item in items if self.model.row_of(item.id) is None]
@@ -242,6 +254,8 @@ class LibraryPanel(QWidget):
         for error in outcome.errors:
             self.error_reported.emit(error)
         if outcome.items:
+            for item in outcome.items:
+                self._entered(item)
             self.items_imported.emit(outcome.items)
 
     def _show_details(self, *_args: Any) -> None:

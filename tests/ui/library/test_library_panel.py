@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
+from qcut_ai.core.media_query import PAGE_SIZE
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.jobs.library_service import PAGE_SIZE
 from qcut_ai.library.ingest import Library
 from qcut_ai.library.media_rows import NewMedia
 from qcut_ai.library.project_db import open_project_db
