@@ -22,7 +22,8 @@ from sqlite_utils.migrations import Migrations
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.job_state import TERMINAL_STATES, JobRecord, JobState, now_iso
 from qcut_ai.library import leases
-from qcut_ai.library.db import apply_migrations, write_error, write_transaction
+from qcut_ai.library.db import apply_migrations, write_transaction
+from qcut_ai.library.db_errors import write_error
 
 log = logging.getLogger(__name__)
 migrations = Migrations("qcut_ai.journal")

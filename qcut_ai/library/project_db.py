@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from sqlite_utils import Database
 
 from qcut_ai.core.errors import DamagedLibraryError, LibraryError
-from qcut_ai.library.db import SIDE_FILES, create_database, not_writable, open_database, write_error
+from qcut_ai.library.db import SIDE_FILES, create_database, open_database
+from qcut_ai.library.db_errors import not_writable, write_error
 from qcut_ai.library.layout import ProjectLayout
 from qcut_ai.library.schema import apply_library_migrations, library_schema
 
