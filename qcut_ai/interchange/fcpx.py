@@ -13,6 +13,10 @@ what breaks on our clips (pinned version, checked by the adapter canary test):
   that 30000/1001 never equals, leaving `frameDuration=""`; here every exact
   rate gets its exact frame duration (1001/30000s).
 
+- a clip on another track is connected to the primary storyline item above
+  it, and one with nothing above it (a sound after the last picture) made
+  the writer fail; the storyline is padded with a gap to the timeline's end.
+
 Each clip's asset-clip in the browser also gets a note (model, seed, request,
 prompt) and the keywords "qcut-ai" and the model's name.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 import opentimelineio as otio
+from opentimelineio.opentime import RationalTime, TimeRange
 from otio_fcpx_xml_adapter import fcpx_xml
 
 from qcut_ai.core.frame_rate import frame_rate
@@ -95,9 +100,26 @@ def _annotate(clip: otio.schema.Clip) -> None:
     }
 
 
+def _storyline_to_the_end(timeline: otio.schema.Timeline) -> None:
+    """Give every connected clip a storyline item above it (FCPXML needs one)."""
+    total = timeline.duration()
+    video = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Video]
+    if not video:
+        video = [otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)]
+        timeline.tracks.insert(0, video[0])
+    spine = video[0]
+    short = total - spine.duration()
+    if short.value > 0:
+        rate = timeline.global_start_time.rate if timeline.global_start_time else total.rate
+        zero = RationalTime(0, rate)
+        spine.append(otio.schema.Gap(source_range=TimeRange(zero, short.rescaled_to(rate))))
+
+
 def write_fcpx(obj: otio.schema.Timeline | otio.schema.SerializableCollection) -> str:
     """FCPXML 1.8 for a timeline (a project) or a bin (clips in the browser)."""
     copy = obj.deepcopy()
+    if isinstance(copy, otio.schema.Timeline):
+        _storyline_to_the_end(copy)
     for clip in copy.find_clips():
         _annotate(clip)
     return str(_FcpxWriter(copy).to_xml())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -14,6 +15,8 @@ from qcut_ai.core.media import MediaItem
 from qcut_ai.core.timeline import InOut
 from qcut_ai.interchange import ByIds, ExportFormat, export_selection, selection_to_otio
 from qcut_ai.library.repository import MediaRepository
+from qcut_ai.services.ffmpeg_tools import run_ffmpeg
+from qcut_ai.services.paths import ProjectPaths
 
 # How OpenTimelineIO reads each format back (the EDL needs to be told its rate).
 _ADAPTERS = {
@@ -138,3 +141,31 @@ def test_a_bin_export_holds_the_clips_without_a_timeline(
     back = otio.adapters.read_from_file(str(out), adapter_name="fcpx_xml")
     assert isinstance(back, otio.schema.SerializableCollection)
     assert [c.name for c in back] == [i.display_name for i in clips]
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_a_still_and_a_sound_join_the_clips(
+    fmt: ExportFormat,
+    clips: list[MediaItem],
+    project: ProjectPaths,
+    repo: MediaRepository,
+    tmp_path: Path,
+    import_file: Callable[[Path], MediaItem],
+) -> None:
+    still = project.media / "poster.png"
+    sound = project.media / "tone.wav"
+    run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=64x36", "-frames:v", "1", str(still)])
+    run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=1.5", str(sound)])
+    picture, tone = import_file(still), import_file(sound)
+    ids = (clips[0].id, picture.id, tone.id)
+    out = tmp_path / f"mixed{fmt.suffix}"
+
+    result = export_selection(repo, ByIds(ids), fmt, out, marks={picture.id: InOut(0, 2)})
+
+    # A still lasts as marked; a sound plays on A1 after the pictures.
+    assert result.duration_s == pytest.approx(clips[0].probe.duration + 2 + 1.5, abs=0.05)
+    back = _read(out, fmt, Fraction(24))
+    names = [c.name for c in back.find_clips()]
+    assert clips[0].display_name in names and picture.display_name in names
+    if fmt is not ExportFormat.EDL:  # an EDL holds the picture track only
+        assert tone.display_name in names
