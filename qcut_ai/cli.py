@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "qcut_ai.commands.generate",
     "qcut_ai.commands.models",
     "qcut_ai.commands.library",
+    "qcut_ai.commands.export",
     "qcut_ai.commands.jobs",
     "qcut_ai.commands.key",
     "qcut_ai.commands.standin",

@@ -1,9 +1,10 @@
 """The layers, as docs/architecture.md draws them, checked on every import in the package.
 
-app > ui > jobs > commands > engine > services | library > core
+app > ui > jobs > commands > engine | interchange > services | library > core
 
 Each layer may import the layers listed for it below and nothing else (the
-two in the middle row not each other); only app, ui and jobs may import Qt.
+layers sharing a row not each other); only app, ui and jobs may import Qt, and
+only interchange imports OpenTimelineIO.
 Imports inside functions and under TYPE_CHECKING count too: they are as much
 a dependency as any other. EXCEPTIONS is the list of known breaches; it may
 only shrink: an entry that is no longer needed fails the test as well.
@@ -21,12 +22,17 @@ ALLOWED: dict[str, set[str]] = {
     "library": {"library", "core"},
     "services": {"services", "core"},
     "engine": {"engine", "services", "library", "core"},
-    "commands": {"commands", "engine", "services", "library", "core"},
-    "jobs": {"jobs", "engine", "services", "library", "core"},
+    "interchange": {"interchange", "services", "library", "core"},
+    "commands": {"commands", "engine", "interchange", "services", "library", "core"},
+    "jobs": {"jobs", "engine", "interchange", "services", "library", "core"},
     "ui": {"ui", "jobs", "core"},
-    "app": {"app", "ui", "jobs", "commands", "engine", "services", "library", "core"},
+    "app": {
+        *("app", "ui", "jobs", "commands", "engine", "interchange"),
+        *("services", "library", "core"),
+    },
 }
 QT_LAYERS = {"app", "ui", "jobs"}
+OTIO_LAYERS = {"interchange"}
 # Modules at the package's top: the entry points belong to app, the version to core.
 TOP_LEVEL = {"cli": "app", "__main__": "app", "__init__": "core"}
 
@@ -71,6 +77,9 @@ def _breaches() -> tuple[list[str], set[tuple[str, str]]]:
             if imported.split(".")[0] == "PySide6" or imported == "shiboken6":
                 if layer not in QT_LAYERS:
                     breaches.append(f"{module}:{line} imports Qt ({imported})")
+                continue
+            if imported.split(".")[0] == "opentimelineio" and layer not in OTIO_LAYERS:
+                breaches.append(f"{module}:{line} imports OpenTimelineIO ({imported})")
                 continue
             target = _layer_of(imported)
             if target is None or target in ALLOWED[layer]:

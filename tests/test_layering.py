@@ -1,4 +1,5 @@
-"""core, services, library, engine and the CLI commands must work where Qt cannot be imported."""
+"""core, services, library, engine, interchange and the CLI commands work without Qt;
+core works without OpenTimelineIO too (only interchange imports it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import importlib, pkgutil, sys
 sys.modules["PySide6"] = None  # any `import PySide6...` now raises ImportError
 import qcut_ai
 names = []
-for pkg in ("core", "services", "library", "engine", "commands"):
+for pkg in ("core", "services", "library", "engine", "interchange", "commands"):
     mod = importlib.import_module(f"qcut_ai.{pkg}")
     names.append(mod.__name__)
     for info in pkgutil.walk_packages(mod.__path__, prefix=f"qcut_ai.{pkg}."):
@@ -28,6 +29,19 @@ def test_lower_layers_import_without_qt() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout.strip()) > 20  # the walk really found the modules
+
+
+def test_core_does_not_need_opentimelineio() -> None:
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "sys.modules['opentimelineio'] = None\n"
+        "import qcut_ai.core as core\n"
+        "for info in pkgutil.walk_packages(core.__path__, prefix='qcut_ai.core.'):\n"
+        "    importlib.import_module(info.name)\n"
+        "import qcut_ai.core.timeline\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_models_command_does_not_load_qt() -> None:

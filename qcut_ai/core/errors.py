@@ -146,3 +146,11 @@ class StuckJobError(FalError):
 
 class CancelledError(QcutError):
     """The user cancelled the job."""
+
+
+class TimelineError(QcutError):
+    """Clip times that do not fit together: an Out before its In, clips that overlap."""
+
+
+class InterchangeError(QcutError):
+    """A timeline that cannot be exported to, or imported from, an editor's file as asked."""

@@ -109,6 +109,16 @@ class MediaRepository:
         rows = self._rows("SELECT m.* FROM media m WHERE m.path = ?", [str(path)])
         return rows[0] if rows else None
 
+    def get_by_sha256(self, sha256: str) -> list[MediaItem]:
+        """Items whose file has this content (copies of one file), oldest first."""
+        if not sha256:
+            return []
+        return self._rows("SELECT m.* FROM media m WHERE m.sha256 = ? ORDER BY m.id", [sha256])
+
+    def get_many(self, ids: Sequence[int]) -> list[MediaItem]:
+        """The items with these ids, in the order given; unknown ids are left out."""
+        return self._by_ids(ids)
+
     def count(self) -> int:
         return int(self._scalar("SELECT count(*) FROM media"))
 
