@@ -115,6 +115,13 @@ def _check_spending(
     from qcut_ai.engine.spend import check_budget
 
     check_budget(project, planned, settings, unknown_confirmed=confirmed)
+    moved = [p.spec.name for p in planned if p.spec.needs_price_confirmation]
+    if moved and not confirmed:
+        raise BudgetError(
+            f"fal's price for {', '.join(moved)} changed since qcut-ai's price table was "
+            "made, so the estimate may be wrong and needs confirmation.",
+            hint="Check the price at fal.ai, then run again with --yes.",
+        )
     known, unknown = batch_total(p.estimate for p in planned)
     if confirmed or (float(known) <= settings.confirm_above_usd and not unknown):
         return
