@@ -21,23 +21,34 @@ from dataclasses import dataclass
 from typing import Any
 
 from qcut_ai.core.catalog_fields import FieldSpec, FieldType, Role, Scalar
-from qcut_ai.core.errors import QcutError
+from qcut_ai.core.schema_refs import (
+    MAX_NODES,
+    MAX_REF_DEPTH,
+    Resolver,
+    SchemaError,
+    listed,
+    resolver_for,
+)
 from qcut_ai.core.schema_roles import media_kind_of, role_for
+
+__all__ = [
+    "MAX_ENUM_VALUES",
+    "MAX_NODES",
+    "MAX_PROPERTIES",
+    "MAX_REF_DEPTH",
+    "ImportedSchema",
+    "SchemaError",
+    "import_schema",
+]
 
 MAX_PROPERTIES = 300
 MAX_ENUM_VALUES = 1_000
-MAX_REF_DEPTH = 32
-MAX_NODES = 50_000  # schema nodes visited per document: bounds anyOf/allOf blow-ups
 MAX_TEXT = 100_000  # characters in one default or enum value
 # The fields a price commonly depends on: always sent, so the shown price is billed.
 PRICED_ROLES = frozenset({Role.DURATION, Role.RESOLUTION, Role.GENERATE_AUDIO})
 
 _JSON_SCALARS = (str, int, float, bool)
 _VIDEO_FILE_HINTS = frozenset({"fps", "num_frames", "duration"})
-
-
-class SchemaError(QcutError):
-    """fal's schema for an endpoint cannot be used; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -51,78 +62,7 @@ class ImportedSchema:
     notes: tuple[str, ...]  # what was kept as advanced, or left out, and why
 
 
-class _Resolver:
-    """Follows local `$ref`s with loop and depth guards, counting every node."""
-
-    def __init__(self, document: Mapping[str, Any], endpoint_id: str) -> None:
-        self.document = document
-        self.endpoint_id = endpoint_id
-        self.nodes = 0
-
-    def fail(self, why: str) -> SchemaError:
-        return SchemaError(
-            f"fal's schema for {self.endpoint_id} was refused: {why}.",
-            hint="The rest of the catalogue was updated; this model keeps its last known form.",
-        )
-
-    def count(self) -> None:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise self.fail(f"it has more than {MAX_NODES:,} schema parts")
-
-    def lookup(self, ref: str) -> Mapping[str, Any]:
-        if not isinstance(ref, str) or not ref.startswith("#/"):
-            raise self.fail(f"it refers to {str(ref)[:80]!r}, outside the document")
-        node: Any = self.document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if not isinstance(node, Mapping) or part not in node:
-                raise self.fail(f"it refers to {ref[:80]!r}, which does not exist")
-            node = node[part]
-        if not isinstance(node, Mapping):
-            raise self.fail(f"{ref[:80]!r} is not a schema")
-        return node
-
-    def resolve(self, schema: Any, seen: tuple[str, ...] = ()) -> dict[str, Any]:
-        """The schema with `$ref` and `allOf` merged in (siblings of a `$ref` win)."""
-        self.count()
-        if not isinstance(schema, Mapping):
-            raise self.fail("a property's schema is not an object")
-        if len(seen) > MAX_REF_DEPTH:
-            raise self.fail(f"its references nest deeper than {MAX_REF_DEPTH}")
-        merged: dict[str, Any] = {}
-        ref = schema.get("$ref")
-        if ref is not None:
-            if ref in seen:
-                raise self.fail(f"{ref[:80]!r} refers back to itself")
-            merged.update(self.resolve(self.lookup(ref), (*seen, ref)))
-        for part in _listed(schema.get("allOf"), self):
-            merged = _merge(merged, self.resolve(part, seen))
-        merged.update({k: v for k, v in schema.items() if k not in ("$ref", "allOf")})
-        return merged
-
-
-def _listed(value: Any, resolver: _Resolver) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise resolver.fail("an allOf/anyOf/oneOf is not a list")
-    return value
-
-
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for key, value in extra.items():
-        if key == "properties" and isinstance(out.get(key), Mapping) and isinstance(value, Mapping):
-            out[key] = {**out[key], **value}
-        elif key == "required" and isinstance(out.get(key), list) and isinstance(value, list):
-            out[key] = [*out[key], *(v for v in value if v not in out[key])]
-        else:
-            out[key] = value
-    return out
-
-
-def _post_schema(document: Mapping[str, Any], endpoint_id: str, r: _Resolver) -> Any:
+def _post_schema(document: Mapping[str, Any], endpoint_id: str, r: Resolver) -> Any:
     paths = document.get("paths")
     if not isinstance(paths, Mapping):
         raise r.fail("it has no paths")
@@ -150,12 +90,12 @@ def _output_schema(document: Mapping[str, Any], endpoint_id: str) -> Any:
     return None
 
 
-def _without_null(schema: dict[str, Any], r: _Resolver) -> tuple[list[dict[str, Any]], bool]:
+def _without_null(schema: dict[str, Any], r: Resolver) -> tuple[list[dict[str, Any]], bool]:
     """The non-null alternatives of an anyOf/oneOf, and whether null was one of them."""
     options = schema.get("anyOf", schema.get("oneOf"))
     if options is None:
         return [schema], False
-    variants = [r.resolve(o) for o in _listed(options, r)]
+    variants = [r.resolve(o) for o in listed(options, r)]
     real = [v for v in variants if v.get("type") != "null"]
     base = {k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}
     return [{**v, **base} for v in real], len(real) < len(variants)
@@ -197,7 +137,7 @@ class _Draft:
     note: str = ""
 
 
-def _enum(values: Any, name: str, r: _Resolver) -> list[Any]:
+def _enum(values: Any, name: str, r: Resolver) -> list[Any]:
     if not isinstance(values, list) or not values:
         raise r.fail(f"the choices of {name!r} are not a list")
     if len(values) > MAX_ENUM_VALUES:
@@ -222,7 +162,7 @@ def _count(value: Any) -> int | None:
     return value
 
 
-def _draft(name: str, schema: dict[str, Any], r: _Resolver) -> _Draft:
+def _draft(name: str, schema: dict[str, Any], r: Resolver) -> _Draft:
     variants, _ = _without_null(schema, r)
     if len(variants) > 1:
         return _alternatives(name, variants, r)
@@ -263,7 +203,7 @@ def _draft(name: str, schema: dict[str, Any], r: _Resolver) -> _Draft:
     return _Draft(name, FieldType.JSON, note=f"{name}: a structured input, kept as JSON")
 
 
-def _alternatives(name: str, variants: list[dict[str, Any]], r: _Resolver) -> _Draft:
+def _alternatives(name: str, variants: list[dict[str, Any]], r: Resolver) -> _Draft:
     """anyOf with several real alternatives: scalar enums merge; an object is set aside."""
     scalars = [v for v in variants if "enum" in v or "const" in v]
     others = [v for v in variants if v not in scalars]
@@ -295,7 +235,7 @@ def _default(draft: _Draft, schema: dict[str, Any], notes: list[str]) -> Scalar 
 
 def import_schema(document: Any, endpoint_id: str) -> ImportedSchema:
     """The wire fields, output kind and support status fal's document states."""
-    r = _Resolver(document if isinstance(document, Mapping) else {}, endpoint_id)
+    r = resolver_for(document, endpoint_id)
     if not isinstance(document, Mapping) or "openapi" not in document:
         raise r.fail("it is not an OpenAPI document")
     body = r.resolve(_post_schema(document, endpoint_id, r))
@@ -388,7 +328,7 @@ def _spec(
         return FieldSpec(**values)
 
 
-def _output(document: Mapping[str, Any], endpoint_id: str, r: _Resolver) -> tuple[str, str | None]:
+def _output(document: Mapping[str, Any], endpoint_id: str, r: Resolver) -> tuple[str, str | None]:
     """("video" or "video+audio", the property holding the video file)."""
     raw = _output_schema(document, endpoint_id)
     if raw is None:

@@ -18,25 +18,26 @@ because a short or broken listing must never empty the panel.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, ValidationError
 
 from qcut_ai.core.catalog import build_catalog, load_overlay
 from qcut_ai.core.catalog_diff import field_changes, price_change
 from qcut_ai.core.catalog_listing import catalog_rows
-from qcut_ai.core.catalog_placement import place
 from qcut_ai.core.catalog_records import CatalogChange, EndpointRecord, SyncFile
-from qcut_ai.core.catalog_schema import FalPrice
 from qcut_ai.core.errors import QcutError
-from qcut_ai.core.schema_import import SchemaError, import_schema
+from qcut_ai.core.schema_import import SchemaError
 from qcut_ai.services.catalog_listing_cache import write_listing
 from qcut_ai.services.catalog_store import CatalogStore, SyncState
+from qcut_ai.services.fal_listing import (
+    ListedModel,
+    fal_price_of,
+    listed_entry,
+    record_from,
+    valid_endpoint_id,
+)
 from qcut_ai.services.fal_platform import FalPlatformClient, PlatformError
 
 log = logging.getLogger(__name__)
@@ -44,35 +45,6 @@ log = logging.getLogger(__name__)
 VIDEO_CATEGORIES = ("text-to-video", "image-to-video", "video-to-video", "audio-to-video")
 SCHEMA_BATCH = 10  # OpenAPI documents per find call; a too-large answer is split
 RETIRE_LIMIT = 0.10  # more than this share retired at once needs --force
-MAX_NAME = 200
-_ENDPOINT_ID = re.compile(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){1,6}$"
-)
-
-
-class _Group(BaseModel):
-    model_config = ConfigDict(extra="ignore", strict=True)
-    key: str = ""
-    label: str = ""
-
-
-class _Metadata(BaseModel):
-    model_config = ConfigDict(extra="ignore", strict=True)
-    display_name: str = ""
-    category: str = ""
-    status: Literal["active", "deprecated"]
-    updated_at: str | None = None
-    group: _Group | None = None
-    duration_estimate: float | None = None
-
-
-class _Listed(BaseModel):
-    """One model object of fal's listing, as much of it as a sync reads."""
-
-    model_config = ConfigDict(extra="ignore", strict=True)
-    endpoint_id: str
-    metadata: _Metadata
-    openapi: dict[str, Any] | None = None
 
 
 @dataclass
@@ -113,65 +85,6 @@ class SyncReport:
         }
 
 
-def valid_endpoint_id(value: object) -> bool:
-    return isinstance(value, str) and ".." not in value and bool(_ENDPOINT_ID.match(value))
-
-
-def _listed(item: Any, refused: list[str]) -> _Listed | None:
-    """One listing entry, or None (refused with a sentence) when it is not usable."""
-    raw_id = item.get("endpoint_id") if isinstance(item, dict) else None
-    shown = repr(raw_id)[:80] if raw_id is not None else "without an id"
-    if not valid_endpoint_id(raw_id):
-        refused.append(f"fal's listing entry {shown} was refused: it is not a fal endpoint id.")
-        return None
-    try:
-        return _Listed.model_validate(item)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        refused.append(f"fal's listing entry {shown} was refused: {where} {first['msg'].lower()}.")
-        return None
-
-
-def _vendor(listed: _Listed) -> tuple[str, str]:
-    group = listed.metadata.group
-    family = group.label[:MAX_NAME] if group else ""
-    owner, _, rest = listed.endpoint_id.partition("/")
-    vendor = owner if owner != "fal-ai" else rest.split("/", 1)[0]
-    return vendor, family
-
-
-def _record(
-    listed: _Listed, document: Any, previous: EndpointRecord | None, now: str
-) -> EndpointRecord:
-    """A fresh record from fal's entry and its OpenAPI document (SchemaError if unusable)."""
-    if isinstance(document, dict) and isinstance(document.get("error"), dict):
-        message = str(document["error"].get("message", "no reason given"))[:200]
-        raise SchemaError(f"fal could not give the schema of {listed.endpoint_id}: {message}.")
-    imported = import_schema(document, listed.endpoint_id)
-    vendor, family = _vendor(listed)
-    minutes = listed.metadata.duration_estimate
-    return EndpointRecord(
-        endpoint_id=listed.endpoint_id,
-        display_name=listed.metadata.display_name[:MAX_NAME],
-        category=listed.metadata.category[:60],
-        vendor=vendor,
-        family=family,
-        status="active",
-        updated_at=listed.metadata.updated_at,
-        synced_at=now,
-        fields=imported.fields,
-        output=imported.output,
-        result_key=imported.result_key,
-        unsupported=imported.unsupported,
-        notes=imported.notes,
-        placement=place(imported.fields, listed.metadata.category, listed.endpoint_id),
-        typical_seconds=round(minutes * 60) if minutes and minutes > 0 else None,
-        price_text=previous.price_text if previous else None,
-        fal_price=previous.fal_price if previous else None,
-    )
-
-
 class _Sync:
     """One run of a sync over a client and the records the catalogue stands on."""
 
@@ -188,7 +101,7 @@ class _Sync:
         self.report = SyncReport(synced_at=self.stamp)
         self.unreadable: set[str] = set()  # refused already: no second sentence
 
-    def listing(self, endpoints: Sequence[str]) -> dict[str, _Listed]:
+    def listing(self, endpoints: Sequence[str]) -> dict[str, ListedModel]:
         refused = self.report.refused
         items: list[Any] = []
         if endpoints:
@@ -200,9 +113,9 @@ class _Sync:
         else:
             for category in VIDEO_CATEGORIES:
                 items += list(self.client.models(category=category))
-        listed: dict[str, _Listed] = {}
+        listed: dict[str, ListedModel] = {}
         for item in items:
-            entry = _listed(item, refused)
+            entry = listed_entry(item, refused)
             if entry is not None:
                 listed[entry.endpoint_id] = entry
         self.report.listed = len(listed)
@@ -266,7 +179,9 @@ class _Sync:
                     )
                 continue
             try:
-                updated[endpoint] = _record(listed[endpoint], documents[endpoint], old, self.stamp)
+                updated[endpoint] = record_from(
+                    listed[endpoint], documents[endpoint], old, self.stamp
+                )
             except SchemaError as exc:
                 if "holds no video" in exc.message and old is None:
                     continue  # not a video model: nothing for this catalogue
@@ -277,7 +192,7 @@ class _Sync:
 
     def statuses(
         self,
-        listed: dict[str, _Listed],
+        listed: dict[str, ListedModel],
         updated: dict[str, EndpointRecord],
         endpoints: Sequence[str],
     ) -> None:
@@ -291,9 +206,9 @@ class _Sync:
             unseen = [e for e, r in updated.items() if not r.retired and e not in listed]
         if not unseen:
             return
-        known: dict[str, _Listed] = {}
+        known: dict[str, ListedModel] = {}
         for item in self.client.find_models(unseen):
-            found = _listed(item, self.report.refused)
+            found = listed_entry(item, self.report.refused)
             if found is not None:
                 known[found.endpoint_id] = found
         for endpoint in unseen:
@@ -324,24 +239,11 @@ class _Sync:
         for answer in answers:
             endpoint = answer.get("endpoint_id") if isinstance(answer, dict) else None
             record = updated.get(endpoint) if isinstance(endpoint, str) else None
-            price = _fal_price(answer)
+            price = fal_price_of(answer)
             if record is None or price is None:
                 continue
             updated[record.endpoint_id] = record.model_copy(update={"fal_price": price})
             self.report.priced += 1
-
-
-def _fal_price(answer: Any) -> FalPrice | None:
-    unit_price, unit = answer.get("unit_price"), answer.get("unit")
-    currency = answer.get("currency", "USD")
-    if isinstance(unit_price, bool) or not isinstance(unit_price, int | float) or unit_price < 0:
-        return None
-    if not isinstance(unit, str) or not isinstance(currency, str) or currency.upper() != "USD":
-        return None
-    try:
-        return FalPrice(unit_price=Decimal(str(unit_price)), unit=unit[:40], currency="USD")
-    except (InvalidOperation, ValidationError):
-        return None
 
 
 def _changes(
