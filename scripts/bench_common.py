@@ -272,7 +272,8 @@ def new_media(row: dict[str, Any]) -> Any:
 
 # --- the offline stand-in -------------------------------------------------------
 
-BATCH_MODELS = ("veo3.1-fast", "veo3-fast", "sora-2-pro", "seedance-pro", "veo3.1")
+# Five live models of 2026 (their default settings render at 720p-1080p).
+BATCH_MODELS = ("veo3.1-fast", "veo3.1-lite", "kling-3-pro", "seedance-pro", "veo3.1")
 PROMPT = "a lighthouse on a cliff in a storm, waves crashing, slow push in"
 
 

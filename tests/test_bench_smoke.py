@@ -92,3 +92,12 @@ def test_batch_bench_runs_every_job(tmp_path: Path) -> None:
     assert res["jobs_done"] == len(summary["params"]["models"])
     assert all(job["state"] == "done" and job["status_requests"] > 0 for job in res["jobs"])
     assert res["wall_s"] > 0 and res["max_requests_per_min_per_job"] > 0
+
+
+def test_catalog_bench_imports_and_lists_every_model(tmp_path: Path) -> None:
+    summary = run_bench("catalog", tmp_path)
+    res = summary["results"]
+    assert res["schemas_imported"] == summary["params"]["schemas"] > 0
+    assert res["models_listed"] >= res["sync_listed"] > 0
+    assert res["import_ms"]["median"] > 0 and res["json_load_ms"]["median"] > 0
+    assert res["models_json_ms"]["median"] > res["python_pass_ms"]["median"] > 0

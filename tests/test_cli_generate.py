@@ -103,7 +103,7 @@ def test_without_a_key_generate_says_what_to_do(tmp_path: Path) -> None:
     proc = _cli(
         "generate",
         "--model",
-        "sora-2",
+        "kling-3-std",
         "--prompt",
         PROMPT,
         "--yes",

@@ -62,14 +62,14 @@ def test_build_json_gives_aspect_duration_and_length_verdicts(
         "--platform",
         "youtube",
         "--model",
-        "sora-2,wan-2.5",
+        "veo3.1,wan-2.5",
         "--json",
     )
     assert code == 0
     data = json.loads(out)
     assert data["aspect_ratio"] == "16:9" and data["duration"] == 10
     verdicts = {v["model"]: v["verdict"] for v in data["lengths"]}
-    assert verdicts == {"sora-2": "fits", "wan-2.5": "truncated"}
+    assert verdicts == {"veo3.1": "fits", "wan-2.5": "truncated"}
 
 
 def test_build_refuses_an_unknown_platform_and_an_empty_prompt(
@@ -84,7 +84,7 @@ def test_build_refuses_an_unknown_platform_and_an_empty_prompt(
 
 
 def test_enhance_refuses_a_paid_call_without_yes(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, "prompt", "enhance", "--model", "sora-2", "--prompt", "a fox")
+    code, out, err = _run(capsys, "prompt", "enhance", "--model", "veo3.1", "--prompt", "a fox")
     assert code == EXIT_USER_ERROR and out == ""
     assert "$0.001" in err and "--yes" in err
 

@@ -134,7 +134,7 @@ def test_unknown_price_needs_yes_when_a_budget_is_set(
     fal: StandIn, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _settings(daily_budget_usd=100.0, confirm_above_usd=50.0)
-    code, _, err = _generate(capsys, tmp_path / "P", "veo3-fast")
+    code, _, err = _generate(capsys, tmp_path / "P", "seedance-2.0")
     assert code == 2 and "without a published price" in err and "--yes" in err
     assert fal.submissions == []
 

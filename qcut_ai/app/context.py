@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from qcut_ai.core.app_dirs import AppDirs, app_dirs
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.settings import Settings
 from qcut_ai.engine.connection import FalConnection, connect
-from qcut_ai.services.paths import AppDirs, app_dirs
 from qcut_ai.services.secrets import KeyringStore, resolve_key
 from qcut_ai.services.settings_store import SettingsStore
 

@@ -49,7 +49,7 @@ def run_app(args: argparse.Namespace) -> int:
     if screenshot and not getattr(args, "project", None):
         # Real clips, made once through the offline preview pipeline, for the picture.
         from qcut_ai.app.sample import sample_project
-        from qcut_ai.services.paths import app_dirs
+        from qcut_ai.core.app_dirs import app_dirs
 
         args.project = str(sample_project(app_dirs().ensure()))
         args.offline = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from qcut_ai.core.app_dirs import AppDirs
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
@@ -15,7 +16,6 @@ from qcut_ai.engine.launch import launch_batch
 from qcut_ai.engine.runner import JobRunner
 from qcut_ai.library.project_db import project_database
 from qcut_ai.library.repository import MediaRepository
-from qcut_ai.services.paths import AppDirs
 
 SAMPLES = (
     ("kling-2.5-turbo-pro", "a lighthouse in a storm at night, waves breaking, slow push in"),

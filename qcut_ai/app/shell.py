@@ -7,9 +7,9 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QScrollArea
 
 from qcut_ai.app.context import AppContext
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.settings import Settings
-from qcut_ai.services.paths import app_dirs
 from qcut_ai.ui.media_panel import MediaPanel
 from qcut_ai.ui.settings_dialog import SettingsDialog
 from qcut_ai.ui.timeline import TimelineWidget

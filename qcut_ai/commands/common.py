@@ -7,8 +7,8 @@ import json
 import sys
 from typing import Any
 
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.services.paths import app_dirs
 
 
 def add_project_arg(parser: argparse.ArgumentParser) -> None:

@@ -75,6 +75,7 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from qcut_ai.core.app_dirs import app_dirs
     from qcut_ai.interchange import (
         ByIds,
         ExportFormat,
@@ -85,7 +86,6 @@ def run(args: argparse.Namespace) -> int:
         import_timeline,
     )
     from qcut_ai.library.ingest import Library
-    from qcut_ai.services.paths import app_dirs
 
     fmt = ExportFormat(_format(args))
     if args.as_bin and args.timeline:

@@ -106,26 +106,19 @@ class _Progress:
 
 
 def _check_threshold(planned: Sequence[PlannedJob], settings: Settings, *, confirmed: bool) -> None:
-    """Above the confirmation threshold (or with an unknown price) only with --yes.
-
-    Budgets are checked by launch_batch; --yes cannot lift them."""
+    """Above the confirmation threshold, at an unknown price, or at a price fal changed only
+    with --yes. Budgets are checked by launch_batch; --yes cannot lift them."""
     from qcut_ai.core.errors import BudgetError
-    from qcut_ai.core.pricing import batch_total, format_usd, needs_confirmation
+    from qcut_ai.core.pricing import why_confirm
 
-    estimates = [p.estimate for p in planned]
-    if confirmed or not needs_confirmation(estimates, settings.confirm_above_usd):
+    moved = [p.spec.name for p in planned if p.spec.needs_price_confirmation]
+    question = why_confirm(
+        [p.estimate for p in planned], settings.confirm_above_usd, price_moved=moved
+    )
+    if confirmed or not question:
         return
-    known, unknown = batch_total(estimates)
-    unpriced = f"{unknown} model(s) with unknown price"
-    if float(known) > settings.confirm_above_usd:
-        extra = f" plus {unpriced}" if unknown else ""
-        message = (
-            f"This batch costs an estimated ${format_usd(known)}{extra}, above the "
-            f"${settings.confirm_above_usd:.2f} confirmation threshold."
-        )
-    else:
-        message = f"This batch has {unpriced}, so its cost needs confirmation."
-    raise BudgetError(message, hint="Run again with --yes to confirm.")
+    hint = "Check the price at fal.ai, then run" if moved else "Run"
+    raise BudgetError(question, hint=f"{hint} again with --yes to confirm.")
 
 
 def _apply_template(args: argparse.Namespace) -> None:
@@ -152,6 +145,7 @@ def _apply_template(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from qcut_ai.commands.interrupts import cancel_at_fal, run_detachable
+    from qcut_ai.core.app_dirs import app_dirs
     from qcut_ai.core.catalog import load_catalog
     from qcut_ai.core.job_state import JobState
     from qcut_ai.core.requests import GenerationRequest
@@ -161,7 +155,6 @@ def run(args: argparse.Namespace) -> int:
     from qcut_ai.engine.runner import JobRunner
     from qcut_ai.library.project_db import project_database
     from qcut_ai.library.repository import MediaRepository
-    from qcut_ai.services.paths import app_dirs
     from qcut_ai.services.settings_store import SettingsStore
 
     catalog = load_catalog()

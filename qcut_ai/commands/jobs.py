@@ -76,8 +76,8 @@ def cancel(args: argparse.Namespace) -> int:
 
 def finish_library(project: ProjectPaths) -> int:
     """Finish the library items a crash left unfinished (tags, hash, filmstrip)."""
+    from qcut_ai.core.app_dirs import app_dirs
     from qcut_ai.library.ingest import Library
-    from qcut_ai.services.paths import app_dirs
 
     with Library(project, app_dirs().ensure().thumbnails) as library:
         return len(library.finish_pending())
@@ -86,13 +86,13 @@ def finish_library(project: ProjectPaths) -> int:
 def resume(args: argparse.Namespace) -> int:
     from qcut_ai.commands.generate import _Progress
     from qcut_ai.commands.interrupts import cancel_at_fal, run_detachable
+    from qcut_ai.core.app_dirs import app_dirs
     from qcut_ai.engine.batch import BatchRunner
     from qcut_ai.engine.connection import connect
     from qcut_ai.engine.journal import JobJournal
     from qcut_ai.engine.resume import busy_text, plan_resume, waiting_text
     from qcut_ai.engine.runner import JobRunner
     from qcut_ai.library.project_db import project_database
-    from qcut_ai.services.paths import app_dirs
     from qcut_ai.services.settings_store import SettingsStore
 
     project = project_from(args)

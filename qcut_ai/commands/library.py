@@ -77,9 +77,9 @@ def _query(args: argparse.Namespace, text: str = "") -> MediaQuery:
 
 
 def run(args: argparse.Namespace) -> int:
+    from qcut_ai.core.app_dirs import app_dirs
     from qcut_ai.core.project import ProjectPaths
     from qcut_ai.library.ingest import Library
-    from qcut_ai.services.paths import app_dirs
 
     dirs = app_dirs()
     project = ProjectPaths.at(args.project) if args.project else ProjectPaths(dirs.default_project)

@@ -41,10 +41,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _projects(args: argparse.Namespace) -> list[ProjectPaths]:
+    from qcut_ai.core.app_dirs import app_dirs
     from qcut_ai.core.errors import ConfigError
     from qcut_ai.core.project import ProjectPaths
     from qcut_ai.engine.spend_registry import registered_projects
-    from qcut_ai.services.paths import app_dirs
 
     if args.project:
         project = ProjectPaths.at(args.project)

@@ -30,6 +30,7 @@ class Role(StrEnum):
     ASPECT_RATIO = "aspect_ratio"
     GENERATE_AUDIO = "generate_audio"
     SEED = "seed"
+    REFERENCE_IMAGES = "reference_images"
 
 
 class FieldType(StrEnum):
@@ -40,6 +41,11 @@ class FieldType(StrEnum):
     NUMBER = "number"
     BOOLEAN = "boolean"
     STRING_LIST = "string_list"
+    # One of the listed choices, each sent with its own JSON type (fal mixes
+    # integers and "auto" in some duration enums: [6, 8, 10, "auto"]).
+    ENUM = "enum"
+    # An object or array payload (LoRA lists, multi-shot prompts): sent as given.
+    JSON = "json"
 
 
 _TYPE_WORDS = {
@@ -48,6 +54,8 @@ _TYPE_WORDS = {
     FieldType.NUMBER: "a number",
     FieldType.BOOLEAN: "true or false",
     FieldType.STRING_LIST: "a list of texts",
+    FieldType.ENUM: "one of the listed values",
+    FieldType.JSON: "a JSON object or list",
 }
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
@@ -56,6 +64,16 @@ _STRICT = ConfigDict(frozen=True, extra="forbid")
 def seconds_of(wire_duration: Any) -> int:
     """Seconds meant by a wire duration: 8, "8" and "8s" all mean 8."""
     return int(str(wire_duration).removesuffix("s"))
+
+
+def seconds_or_none(wire_duration: Any) -> int | None:
+    """Like `seconds_of`, but None for a choice such as "auto" that names no length."""
+    if isinstance(wire_duration, bool):
+        return None
+    try:
+        return seconds_of(wire_duration)
+    except ValueError:
+        return None
 
 
 def show(value: Any) -> str:
@@ -79,6 +97,10 @@ def is_wire_type(value: Any, type_: FieldType) -> bool:
         return isinstance(value, int)
     if type_ is FieldType.NUMBER:
         return isinstance(value, int | float) and math.isfinite(value)
+    if type_ is FieldType.ENUM:
+        return isinstance(value, str | int | float)
+    if type_ is FieldType.JSON:
+        return isinstance(value, dict | list)
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
@@ -93,9 +115,8 @@ class Bound(BaseModel):
 
     def holds(self, value: Any) -> bool:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            try:
-                value = seconds_of(value)
-            except ValueError:
+            value = seconds_or_none(value)
+            if value is None:
                 return False
         checks = (
             (self.gt, lambda b: value > b),
@@ -129,6 +150,8 @@ class FieldSpec(BaseModel):
     `priced` fields are always sent (their default when the caller sets none),
     so the price we show is the price fal bills. `send` is the catalogue's own
     choice, sent when the caller sets nothing (e.g. keep the sound when upscaling).
+    `advanced` fields are fal inputs qcut-ai has no control for (structured
+    payloads, masks): shown with the model's other fields, never guessed at.
     """
 
     model_config = _STRICT
@@ -145,6 +168,7 @@ class FieldSpec(BaseModel):
     max_items: int | None = None
     priced: bool = False
     send: Scalar | None = None
+    advanced: bool = False
 
     @model_validator(mode="after")
     def _wire_types_agree(self) -> FieldSpec:

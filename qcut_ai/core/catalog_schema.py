@@ -1,12 +1,15 @@
 """The shape of one catalogue entry, validated by pydantic when the catalogue loads.
 
 A model is data: its wire fields (names, wire types, choices, limits), which
-request option each field carries (its role), and how fal bills it. Adding a
-model means adding an entry to `resources/models.json`.
+request option each field carries (its role), how fal bills it, and where it
+stands at fal (active, or retired with named successors). The wire fields come
+from fal's schema (`catalog_records`), the rest from our curated overlay
+(`catalog_overlay`); `catalog.load_catalog` puts the two together.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
@@ -24,6 +27,7 @@ from qcut_ai.core.catalog_fields import (
     condition_holds,
     is_wire_type,
     seconds_of,
+    seconds_or_none,
     show,
 )
 from qcut_ai.core.errors import ModelFailedError
@@ -32,10 +36,12 @@ __all__ = [
     "Category",
     "Condition",
     "Constraint",
+    "FalPrice",
     "FieldSpec",
     "FieldType",
     "MediaRole",
     "ModelSpec",
+    "PriceCheck",
     "PriceSpec",
     "PriceUnit",
     "Role",
@@ -44,6 +50,7 @@ __all__ = [
     "condition_holds",
     "is_wire_type",
     "seconds_of",
+    "seconds_or_none",
     "show",
 ]
 
@@ -52,13 +59,18 @@ if TYPE_CHECKING:
 
 
 class Category(StrEnum):
-    """What a model makes, and from what."""
+    """What a model makes, and from what (the panel's tabs and derive actions)."""
 
     TEXT_TO_VIDEO = "text-to-video"
     IMAGE_TO_VIDEO = "image-to-video"
-    FRAME_TO_VIDEO = "frame-to-video"
-    AVATAR = "avatar"
-    UPSCALE = "upscale"
+    FRAME_TO_VIDEO = "frame-to-video"  # first and last frame
+    REFERENCE_TO_VIDEO = "reference-to-video"  # characters, products, styles from images
+    EXTEND = "extend"  # continue a clip: the result starts where the source ends
+    VIDEO_EDIT = "video-edit"  # restyle or edit a clip by prompt, keeping its length
+    AVATAR = "avatar"  # a portrait image speaks or moves to audio
+    LIPSYNC = "lipsync"  # a clip's mouth follows new audio
+    MOTION_TRANSFER = "motion-transfer"  # a character image performs a driving video
+    UPSCALE = "upscale"  # upscale, restore, interpolate
 
 
 class MediaRole(StrEnum):
@@ -68,6 +80,7 @@ class MediaRole(StrEnum):
     END_IMAGE = "end_image"
     AUDIO = "audio"
     VIDEO = "video"
+    REFERENCE_IMAGES = "reference_images"  # a list of image URLs
 
 
 MEDIA_ROLES = {
@@ -75,6 +88,7 @@ MEDIA_ROLES = {
     Role.END_IMAGE: MediaRole.END_IMAGE,
     Role.AUDIO: MediaRole.AUDIO,
     Role.VIDEO: MediaRole.VIDEO,
+    Role.REFERENCE_IMAGES: MediaRole.REFERENCE_IMAGES,
 }
 
 
@@ -86,6 +100,8 @@ class Tier(StrEnum):
 
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")
+_NUMERIC = (FieldType.INTEGER, FieldType.NUMBER)
+_MAX_RANGE_CHOICES = 120
 
 
 class PriceUnit(StrEnum):
@@ -97,12 +113,17 @@ class PriceUnit(StrEnum):
 
 
 class PriceRule(BaseModel):
-    """A rate that applies when `when` holds; `usd` None means fal's rate is unknown."""
+    """A rate that applies when `when` holds; `usd` None means fal's rate is unknown.
+
+    `fee_usd` is a fixed charge per request on top of the rate (Vidu at 1080p:
+    $0.20 per request plus $0.05 per second).
+    """
 
     model_config = _STRICT
     when: Condition = Field(default_factory=dict)
     usd: Decimal | None
     extra_usd: Decimal | None = None
+    fee_usd: Decimal | None = None
 
 
 class PriceAdjustment(BaseModel):
@@ -130,18 +151,39 @@ class PriceSpec(BaseModel):
     rates: tuple[PriceRule, ...]
     adjustments: tuple[PriceAdjustment, ...] = ()
     base_seconds: int | None = None
+    round_up_seconds: int | None = None  # billed in steps, e.g. 5: 3 s is billed as 5 s
     tokens: TokenSizing | None = None
-    grade: Literal["fal", "fal-sibling", "third-party", "unknown"]
+    grade: Literal["fal", "fal-unit", "fal-sibling", "third-party", "unknown"]
     source: tuple[str, ...] = ()
 
 
+class FalPrice(BaseModel):
+    """fal's unit price for an endpoint, as its pricing API stated it at the last sync."""
+
+    model_config = _STRICT
+    unit_price: Decimal
+    unit: str
+    currency: str = "USD"
+
+
+PriceCheck = Literal["ok", "changed", "unknown"]
+Status = Literal["active", "retired"]
+
+
 class ModelSpec(BaseModel):
-    """One fal video model: what it is for, what it accepts, what it costs."""
+    """One fal video model: what it is for, what it accepts, what it costs.
+
+    A retired model (fal deprecated it or no longer knows it) keeps its last
+    known fields, so History, the library and a job already at fal still work;
+    pickers leave it out and `successors` names what to use instead. A model
+    with `unsupported` set has inputs qcut-ai cannot build yet.
+    """
 
     model_config = _STRICT
     id: str
     name: str
     vendor: str
+    family: str = ""
     category: Category
     also_in: tuple[Category, ...] = ()
     endpoint: str
@@ -157,6 +199,13 @@ class ModelSpec(BaseModel):
     constraints: tuple[Constraint, ...] = ()
     price: PriceSpec
     result_key: str = "video"
+    status: Status = "active"
+    retired_on: str | None = None  # ISO date fal retired it (or we first saw it gone)
+    successors: tuple[str, ...] = ()  # model ids, best first
+    unsupported: str | None = None  # why qcut-ai cannot send requests to it yet
+    curated: bool = True  # False: known only from fal's listing, no overlay entry
+    synced_at: str | None = None  # when fal's facts for it were fetched
+    fal_price: FalPrice | None = None
 
     @model_validator(mode="after")
     def _fields_are_consistent(self) -> ModelSpec:
@@ -171,6 +220,38 @@ class ModelSpec(BaseModel):
             if unknown:
                 raise ValueError(f"{self.id}: constraint names unknown fields {unknown}")
         return self
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def offered(self) -> bool:
+        """Listed in pickers: active at fal and supported by qcut-ai."""
+        return self.status == "active" and self.unsupported is None
+
+    @property
+    def successor(self) -> str | None:
+        return self.successors[0] if self.successors else None
+
+    @property
+    def retired_text(self) -> str:
+        """ "retired by fal (2026-09-24)", or "" for an active model."""
+        if self.active:
+            return ""
+        return f"retired by fal ({self.retired_on})" if self.retired_on else "retired by fal"
+
+    @property
+    def price_check(self) -> PriceCheck:
+        """Whether our price rule still matches fal's unit price (see core.price_check)."""
+        from qcut_ai.core.price_check import price_check
+
+        return price_check(self)
+
+    @property
+    def needs_price_confirmation(self) -> bool:
+        """True when fal's price moved away from ours: confirm whatever the threshold."""
+        return self.price_check == "changed"
 
     @property
     def categories(self) -> tuple[Category, ...]:
@@ -200,9 +281,18 @@ class ModelSpec(BaseModel):
     def durations(self) -> tuple[int, ...]:
         """Selectable lengths in seconds; empty when the length is fixed or follows the input."""
         field = self.field_for(Role.DURATION)
-        if field is None or field.choices is None:
+        if field is None:
             return ()
-        return tuple(seconds_of(c) for c in field.choices)
+        if field.choices is None:
+            # A whole-second range (fal: integer 1-15) offers every second in it.
+            low, high = field.min, field.max
+            if field.type in _NUMERIC and low is not None and high is not None:
+                first, last = math.ceil(low), math.floor(high)
+                if 0 < first <= last and last - first <= _MAX_RANGE_CHOICES:
+                    return tuple(range(first, last + 1))
+            return ()
+        seconds = (seconds_or_none(c) for c in field.choices)
+        return tuple(s for s in seconds if s is not None)
 
     def options(self, role: Role) -> tuple[str, ...]:
         """Choices of a text option such as resolution or aspect ratio."""

@@ -13,9 +13,9 @@ the same pixel count at other aspect ratios) and the frame rate (24 fps).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from qcut_ai.core.catalog_schema import (
@@ -24,11 +24,12 @@ from qcut_ai.core.catalog_schema import (
     PriceUnit,
     Role,
     condition_holds,
-    seconds_of,
+    seconds_or_none,
 )
 
 _GRADE_TEXT = {
     "fal": "fal's published price",
+    "fal-unit": "fal's unit price",
     "fal-sibling": "fal's price for a sibling model",
     "third-party": "estimated from third-party data",
     "unknown": "price unknown",
@@ -81,6 +82,15 @@ def _money(value: Decimal) -> str:
 
 
 def _rate_text(unit: PriceUnit, rule: PriceRule, base_seconds: int | None) -> str:
+    if rule.fee_usd and rule.usd == 0:
+        return f"{_money(rule.fee_usd)} per request"
+    text = _unit_rate_text(unit, rule, base_seconds)
+    if rule.fee_usd:
+        text += f" + {_money(rule.fee_usd)} per request"
+    return text
+
+
+def _unit_rate_text(unit: PriceUnit, rule: PriceRule, base_seconds: int | None) -> str:
     assert rule.usd is not None
     rate = _money(rule.usd)
     if unit is PriceUnit.PER_SECOND:
@@ -108,7 +118,8 @@ def _values(
         factor = values.get("upscale_factor", 1)
         values["output_height"] = height * factor
         target = values.get("target_fps")
-        values["output_fps"] = target if isinstance(target, int) else fps
+        numeric = isinstance(target, int | float) and not isinstance(target, bool)
+        values["output_fps"] = target if numeric else fps
     return values
 
 
@@ -120,7 +131,9 @@ def _seconds(
 ) -> Decimal | None:
     duration = spec.field_for(Role.DURATION)
     if duration is not None and duration.name in values:
-        return Decimal(seconds_of(values[duration.name]))
+        seconds = seconds_or_none(values[duration.name])
+        # "auto" lets the model choose the length: the price is known afterwards only.
+        return None if seconds is None else Decimal(seconds)
     if spec.fixed_seconds:
         return Decimal(spec.fixed_seconds)
     if media_seconds is not None:
@@ -165,7 +178,8 @@ def estimate(
     usd = _amount(spec, rule, values, media_seconds, source_video)
     if isinstance(usd, str):
         return unknown(rate_text, usd)
-    return Estimate(spec.id, usd * factor, price.unit.value, rate_text, price.grade)
+    total = usd * factor + (rule.fee_usd or Decimal(0))
+    return Estimate(spec.id, total, price.unit.value, rate_text, price.grade)
 
 
 def _amount(
@@ -190,8 +204,14 @@ def _amount(
         return rule.usd * pixels / Decimal(1_000_000)
     seconds = _seconds(spec, values, media_seconds, source_video)
     if seconds is None:
+        duration = spec.field_for(Role.DURATION)
+        if duration is not None and duration.name in values:
+            return "a set duration (with auto the model picks the length)"
         needs = "the source video's length" if spec.field_for(Role.VIDEO) else "the input length"
         return needs
+    step = spec.price.round_up_seconds
+    if step:
+        seconds = (seconds / step).to_integral_value(rounding=ROUND_CEILING) * step
     if unit is PriceUnit.PER_SECOND:
         return rule.usd * seconds
     if unit is PriceUnit.PER_5S_PLUS_PER_EXTRA_SECOND:
@@ -221,7 +241,35 @@ def batch_total(estimates: Iterable[Estimate]) -> tuple[Decimal, int]:
     return total, unknown
 
 
-def needs_confirmation(estimates: Iterable[Estimate], threshold_usd: float) -> bool:
-    """The user must confirm a batch above the threshold, or with a price nobody knows."""
+def why_confirm(
+    estimates: Sequence[Estimate],
+    threshold_usd: float,
+    *,
+    price_moved: Sequence[str] = (),
+    rehearsal: bool = False,
+) -> str:
+    """Why the user must confirm this batch before it is sent, or "" when it may go.
+
+    A batch above the threshold, with a price nobody knows, or with a model
+    whose price fal changed since our table was made (whatever the threshold)
+    is asked about. The command line and the panel both ask with this text; an
+    offline rehearsal asks the same question in the conditional ("would cost").
+    """
+    reasons: list[str] = []
+    if price_moved:
+        reasons.append(
+            f"fal's price for {', '.join(price_moved)} changed since qcut-ai's price table "
+            "was made, so the estimate may be wrong."
+        )
     known, unknown = batch_total(estimates)
-    return bool(unknown) or float(known) > threshold_usd
+    unpriced = f"{unknown} model(s) with unknown price"
+    costs = "would cost at fal" if rehearsal else "costs"
+    if float(known) > threshold_usd:
+        extra = f" plus {unpriced}" if unknown else ""
+        reasons.append(
+            f"This batch {costs} an estimated ${format_usd(known)}{extra}, above the "
+            f"${threshold_usd:.2f} confirmation threshold."
+        )
+    elif unknown:
+        reasons.append(f"This batch has {unpriced}, so its cost needs confirmation.")
+    return " ".join(reasons)

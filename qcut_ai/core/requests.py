@@ -19,7 +19,7 @@ from qcut_ai.core.catalog_schema import (
     ModelSpec,
     Role,
     condition_holds,
-    seconds_of,
+    seconds_or_none,
     show,
 )
 from qcut_ai.core.errors import FieldError, InvalidRequestError
@@ -59,6 +59,7 @@ class GenerationRequest(BaseModel):
     aspect_ratio: str | None = None
     generate_audio: bool | None = None
     seed: int | None = None
+    reference_images: list[str] | None = None
     extras: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -66,8 +67,9 @@ def default_request(spec: ModelSpec) -> GenerationRequest:
     """Each option the model has, at the model's documented default."""
     values: dict[str, Any] = {}
     duration = spec.field_for(Role.DURATION)
-    if duration is not None and duration.default is not None:
-        values["duration"] = seconds_of(duration.default)
+    seconds = seconds_or_none(duration.default) if duration is not None else None
+    if seconds is not None:  # a default such as "auto" names no length: sent as it is
+        values["duration"] = seconds
     for role in (Role.RESOLUTION, Role.ASPECT_RATIO, Role.GENERATE_AUDIO):
         field = spec.field_for(role)
         if field is not None and field.default is not None:
@@ -77,11 +79,16 @@ def default_request(spec: ModelSpec) -> GenerationRequest:
 
 def _duration_to_wire(field: FieldSpec, seconds: int) -> tuple[Any, str | None]:
     if field.choices is None:
-        return (seconds if field.type is FieldType.INTEGER else str(seconds)), None
+        if field.type in (FieldType.INTEGER, FieldType.NUMBER):
+            return seconds, None
+        # A free-text length is written the way fal's own default is ("7s" or "7").
+        suffix = "s" if isinstance(field.default, str) and field.default.endswith("s") else ""
+        return f"{seconds}{suffix}", None
     for choice in field.choices:
-        if seconds_of(choice) == seconds:
+        if seconds_or_none(choice) == seconds:
             return choice, None
-    offered = ", ".join(str(seconds_of(c)) for c in field.choices)
+    lengths = (seconds_or_none(c) for c in field.choices)
+    offered = ", ".join(str(s) for s in lengths if s is not None)
     return seconds, f"{seconds} s is not offered; choose {offered} s"
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qcut_ai.core.catalog import ModelSpec, Role
+from qcut_ai.core.catalog import ModelSpec, RetiredModelError, Role, refuse_unusable
 from qcut_ai.core.errors import FieldError, InvalidRequestError
 from qcut_ai.core.options import CombinedOptions, combined_options
 from qcut_ai.core.pricing import Estimate, estimate
@@ -31,6 +31,7 @@ _DROPPABLE = (
     Role.VIDEO,
     Role.GENERATE_AUDIO,
     Role.SEED,
+    Role.REFERENCE_IMAGES,
 )
 
 
@@ -186,6 +187,10 @@ def plan_model(
     fitted, notes = fit_request(spec, options, request, extras)
     sizes = {"image_size": facts.image_size, "end_image_size": facts.end_image_size}
     problems = _errors(lambda: build_arguments(spec, fitted, require_inputs=False, **sizes))
+    try:
+        refuse_unusable(spec)
+    except RetiredModelError as exc:
+        problems.insert(0, FieldError("model", spec.id, exc.message))
     built: list[dict[str, Any]] = []
     every = _errors(
         lambda: built.append(build_arguments(spec, fitted, require_inputs=True, **sizes))

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
-from qcut_ai.core.catalog import ModelSpec
+from qcut_ai.core.catalog import ModelSpec, refuse_unusable
 from qcut_ai.core.events import AbortFlag, EventSink, ignore_event
 from qcut_ai.core.job_state import INGEST_STATES, JobRecord
 from qcut_ai.core.options import combined_options
@@ -63,6 +63,8 @@ def plan_pairs(
 ) -> list[PlannedJob]:
     """Plan one request per model; `estimates` (from a form that read the inputs'
     lengths) replace the argument-only estimate when given."""
+    for spec, _ in pairs:
+        refuse_unusable(spec)  # a retired model is refused before anything is journaled
     planned = []
     for index, (spec, request) in enumerate(pairs):
         arguments = build_arguments(

@@ -14,9 +14,9 @@ import tempfile
 import threading
 from pathlib import Path
 
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.errors import ConfigError
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.services.paths import app_dirs
 
 log = logging.getLogger(__name__)
 

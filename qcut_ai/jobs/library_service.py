@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QImage
 
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.events import AbortFlag, AnyOf
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.media_query import MediaQuery
@@ -25,7 +26,6 @@ from qcut_ai.jobs.library_queries import (
     run_query,
 )
 from qcut_ai.jobs.tasks import Runners, TaskRunner, default_runners
-from qcut_ai.services.paths import app_dirs
 
 # The file check waits this long after the first page arrives, so the stat of
 # every file never competes with painting the first screen.

@@ -1,7 +1,8 @@
 """What the library needs to know about a project folder.
 
-`qcut_ai.services.paths.ProjectPaths` satisfies this Protocol; the library
-takes it structurally so it never imports the services layer.
+`qcut_ai.core.project.ProjectPaths` satisfies this Protocol. The library takes
+it structurally because a rebuild imports clips into a database under a
+temporary name, beside the project's media, before it replaces the old file.
 """
 
 from __future__ import annotations

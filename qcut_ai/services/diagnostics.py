@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from qcut_ai import APP_NAME, __version__
+from qcut_ai.core.app_dirs import HOME_ENV, app_dirs
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.settings import Settings
 from qcut_ai.services.logs import LOG_BACKUPS, known_secrets, log_file, redact
-from qcut_ai.services.paths import HOME_ENV, app_dirs
 from qcut_ai.services.settings_store import SettingsStore
 
 # Distributions worth naming in a bug report, in the order shown.

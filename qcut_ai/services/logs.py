@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from qcut_ai.services.paths import AppDirs, app_dirs
+from qcut_ai.core.app_dirs import AppDirs, app_dirs
 
 LOG_FILE_NAME = "qcut-ai.log"
 MAX_LOG_BYTES = 1024 * 1024

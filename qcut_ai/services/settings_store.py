@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from qcut_ai.core.app_dirs import AppDirs, app_dirs
 from qcut_ai.core.errors import ConfigError
 from qcut_ai.core.settings import Settings
-from qcut_ai.services.paths import AppDirs, app_dirs
 
 SETTINGS_FILE = "settings.json"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from qcut_ai.core.app_dirs import AppDirs, app_dirs
 from qcut_ai.core.errors import ConfigError, FieldError, InvalidRequestError
 from qcut_ai.core.templates import (
     MAX_NAME_LENGTH,
@@ -24,7 +25,6 @@ from qcut_ai.core.templates import (
     UnknownTemplateError,
     render_prompt,
 )
-from qcut_ai.services.paths import AppDirs, app_dirs
 
 TEMPLATES_FILE = "templates.json"
 

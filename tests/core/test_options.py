@@ -33,27 +33,31 @@ def test_shared_resolutions_and_aspect_ratios() -> None:
 
 
 def test_strictest_prompt_limit_and_who_sets_it() -> None:
-    options = combined_options(specs("veo3.1", "kling-2.1-master", "sora-2"))
+    options = combined_options(specs("veo3.1", "kling-2.1-master", "grok-imagine"))
     assert options.prompt_max_length == 2500
     assert options.prompt_limit_model == "Kling 2.1 Master"
     assert combined_options(specs("seedance-pro")).prompt_max_length is None
 
 
 def test_fit_maps_each_model_to_its_nearest_value_with_a_note() -> None:
-    options = combined_options(specs("kling-2.1-master", "veo3.1", "sora-2", "hailuo-2.3-pro"))
+    options = combined_options(
+        specs("kling-2.1-master", "veo3.1", "grok-imagine", "hailuo-2.3-pro")
+    )
     fits = {f.model_id: f for f in options.fit(duration=8, resolution="1080p", aspect_ratio="1:1")}
     assert fits["kling-2.1-master"].duration == 10
     assert "Kling 2.1 Master: 8 s → 10 s" in fits["kling-2.1-master"].notes
     assert fits["veo3.1"].duration == 8 and fits["veo3.1"].aspect_ratio in ("16:9", "9:16")
-    assert fits["sora-2"].resolution == "720p"
-    assert "Sora 2: resolution 1080p → 720p" in fits["sora-2"].notes
+    assert fits["grok-imagine"].resolution == "720p"
+    assert "Grok Imagine: resolution 1080p → 720p" in fits["grok-imagine"].notes
     assert fits["hailuo-2.3-pro"].duration is None
     assert "Hailuo 2.3 Pro: no duration choice" in fits["hailuo-2.3-pro"].notes
     assert fits["kling-2.1-master"].resolution is None
 
 
 def test_fitted_requests_are_valid_for_every_model() -> None:
-    selection = specs("kling-2.1-master", "veo3.1-fast", "ltx-2", "seedance-lite", "wan-2.2-turbo")
+    selection = specs(
+        "kling-2.1-master", "veo3.1-fast", "ltx-2.3", "seedance-pro-fast", "wan-2.2-turbo"
+    )
     base = GenerationRequest(prompt="a kite over a beach", duration=7, resolution="4k")
     for spec, fitted in zip(
         selection,

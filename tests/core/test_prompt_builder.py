@@ -29,7 +29,7 @@ from qcut_ai.core.prompt_presets import (
 
 CATALOG = load_catalog()
 HAILUO = CATALOG.get("hailuo-2.3-pro")
-SORA = CATALOG.get("sora-2")
+VEO = CATALOG.get("veo3.1")
 WAN = CATALOG.get("wan-2.5")
 SEEDANCE = CATALOG.get("seedance-pro")
 
@@ -109,11 +109,11 @@ def test_platform_durations_exist_on_common_models() -> None:
 def test_hailuo_gets_bracket_camera_commands_and_other_models_get_words() -> None:
     parts = PromptParts(subject="a lighthouse on a cliff", camera=("pan_left", "Zoom in"))
     assert build_prompt(parts, [HAILUO]).startswith("[Pan left, Zoom in] A lighthouse")
-    worded = build_prompt(parts, [SORA])
+    worded = build_prompt(parts, [VEO])
     assert "[" not in worded
     assert "the camera pans left, then the lens zooms in" in worded.lower()
     # One model that would read brackets literally is enough to use words for all.
-    assert "[" not in build_prompt(parts, [HAILUO, SORA])
+    assert "[" not in build_prompt(parts, [HAILUO, VEO])
     assert "[" not in build_prompt(parts)
 
 
@@ -133,9 +133,10 @@ def test_free_camera_words_and_moves_without_a_command() -> None:
 
 def test_keyword_buttons_only_for_models_that_read_them() -> None:
     assert {m.keyword for m in keyword_moves_for([HAILUO])} >= {"[Pan left]", "[Zoom in]"}
-    assert keyword_moves_for([SORA, CATALOG.get("kling-2.6-pro")]) == ()
+    assert keyword_moves_for([VEO, CATALOG.get("kling-2.6-pro")]) == ()
     minimax = {s.id for s in CATALOG if understands_camera_keywords(s)}
-    assert minimax == {s.id for s in CATALOG if s.vendor == "MiniMax"}
+    # Hailuo reads them; MiniMax's H3 does not say it does, so it gets no buttons.
+    assert minimax == {s.id for s in CATALOG if "hailuo" in s.endpoint}
     assert "hailuo-2.3-pro" in minimax
     assert camera_move("[Static shot]") is not None
     assert camera_move("Tracking shot") is not None
@@ -143,16 +144,16 @@ def test_keyword_buttons_only_for_models_that_read_them() -> None:
 
 def test_bracket_commands_in_free_text_are_flagged_and_can_be_stripped() -> None:
     prompt = "[Truck left, Pan right] A market at dawn [logo]."
-    misread = models_misreading_keywords(prompt, [HAILUO, SORA, WAN])
-    assert [s.id for s in misread] == ["sora-2", "wan-2.5"]
+    misread = models_misreading_keywords(prompt, [HAILUO, VEO, WAN])
+    assert [s.id for s in misread] == ["veo3.1", "wan-2.5"]
     assert strip_camera_keywords(prompt) == "A market at dawn [logo]."
-    assert models_misreading_keywords("A market [logo].", [SORA]) == []
+    assert models_misreading_keywords("A market [logo].", [VEO]) == []
 
 
 def test_length_check_names_the_model_that_refuses_or_cuts() -> None:
     prompt = "A fox runs through snow. " * 84  # 2,100 characters
-    checks = {c.model_id: c for c in check_lengths(prompt, [SORA, HAILUO, WAN, SEEDANCE])}
-    assert checks["sora-2"].verdict is LengthVerdict.FITS
+    checks = {c.model_id: c for c in check_lengths(prompt, [VEO, HAILUO, WAN, SEEDANCE])}
+    assert checks["veo3.1"].verdict is LengthVerdict.FITS
     assert checks["seedance-pro"].verdict is LengthVerdict.NO_LIMIT
     refused = checks["hailuo-2.3-pro"]
     assert refused.verdict is LengthVerdict.REFUSED and refused.over == len(prompt) - 2000
@@ -160,7 +161,7 @@ def test_length_check_names_the_model_that_refuses_or_cuts() -> None:
     cut = checks["wan-2.5"]
     assert cut.verdict is LengthVerdict.TRUNCATED
     assert "Wan 2.5 Preview reads only the first 1,500 characters" in cut.text()
-    assert [c.model_id for c in length_problems(prompt, [SORA, HAILUO, WAN])] == [
+    assert [c.model_id for c in length_problems(prompt, [VEO, HAILUO, WAN])] == [
         "hailuo-2.3-pro",
         "wan-2.5",
     ]

@@ -34,7 +34,7 @@ def test_duration_goes_out_in_each_familys_wire_type() -> None:
         return build_arguments(CATALOG.get(model), request)["duration"]
 
     assert duration("kling-2.1-master", 10) == "10"
-    assert duration("sora-2", 8) == 8
+    assert duration("happy-horse-1.1", 8) == 8
     assert duration("veo3.1", 6) == "6s"
     assert duration("vidu-q2-turbo-i2v", 7) == 7
 
@@ -75,7 +75,7 @@ def test_option_set_twice_is_refused() -> None:
 
 
 def test_blank_prompt_and_missing_inputs_are_refused() -> None:
-    assert "prompt: is empty" in refused("sora-2", GenerationRequest(prompt="   \n"))
+    assert "prompt: is empty" in refused("kling-2.1-master", GenerationRequest(prompt="   \n"))
     text = refused("veo3.1-flf", GenerationRequest(prompt=PROMPT, image="a.png"))
     assert "end_image: is required by Veo 3.1 (first/last frame)" in text
     assert "prompt: is required" in refused("kling-2.1-master", GenerationRequest())
@@ -104,6 +104,7 @@ def test_first_and_last_frames_must_share_a_shape() -> None:
 
 
 def test_cross_field_rule_on_long_ltx_fast_clips() -> None:
+    # LTX-2 Fast is retired; its rule is kept so its History entries still explain themselves.
     request = GenerationRequest(prompt=PROMPT, duration=16, resolution="1440p")
     assert "need fps 25 and 1080p" in refused("ltx-2-fast", request)
     ok = GenerationRequest(prompt=PROMPT, duration=16)

@@ -17,7 +17,7 @@ from qcut_ai.engine.enhance import enhance, enhancer_for
 
 CATALOG = load_catalog()
 HAILUO = CATALOG.get("hailuo-2.3-pro")
-SORA = CATALOG.get("sora-2")
+VEO = CATALOG.get("veo3.1")
 DRAFT = "a red fox running through snow"
 
 
@@ -28,8 +28,8 @@ def conn() -> Iterator[FalConnection]:
 
 
 def test_the_draft_comes_back_richer_and_the_same_every_time(conn: FalConnection) -> None:
-    first = enhance(conn.gateway(), DRAFT, [SORA])
-    second = enhance(conn.gateway(), DRAFT, [SORA])
+    first = enhance(conn.gateway(), DRAFT, [VEO])
+    second = enhance(conn.gateway(), DRAFT, [VEO])
     assert first.prompt == second.prompt
     assert first.prompt.startswith(DRAFT) and len(first.prompt) > len(DRAFT) + 20
     assert first.draft == DRAFT
@@ -42,28 +42,28 @@ def test_only_the_draft_is_the_prompt_and_the_instructions_fit_the_model(
     conn: FalConnection,
 ) -> None:
     enhance(conn.gateway(), DRAFT, [HAILUO])
-    enhance(conn.gateway(), DRAFT, [SORA])
-    hailuo, sora = conn.standin.submissions
-    assert hailuo.endpoint == sora.endpoint == ENHANCER_ENDPOINT
+    enhance(conn.gateway(), DRAFT, [VEO])
+    hailuo, veo = conn.standin.submissions
+    assert hailuo.endpoint == veo.endpoint == ENHANCER_ENDPOINT
     assert hailuo.arguments["prompt"] == DRAFT
     assert "model" not in hailuo.arguments  # fal's default (standard-priced) LLM
     assert "Hailuo 2.3 Pro" in hailuo.arguments["system_prompt"]
     assert "[Pan left]" in hailuo.arguments["system_prompt"]
     assert "under 2000 characters" in hailuo.arguments["system_prompt"]
-    assert "Sora 2" in sora.arguments["system_prompt"]
-    assert "never use square-bracket" in sora.arguments["system_prompt"]
+    assert "Veo 3.1" in veo.arguments["system_prompt"]
+    assert "never use square-bracket" in veo.arguments["system_prompt"]
 
 
 def test_an_empty_draft_is_refused_before_anything_is_sent(conn: FalConnection) -> None:
     with pytest.raises(InvalidRequestError, match="write a draft"):
-        enhance(conn.gateway(), "   ", [SORA])
+        enhance(conn.gateway(), "   ", [VEO])
     assert conn.standin.submissions == []
 
 
 def test_a_refused_key_is_reported_like_any_fal_call(conn: FalConnection) -> None:
     conn.standin.inject("http-401")
     with pytest.raises(AuthError):
-        enhance(conn.gateway(), DRAFT, [SORA])
+        enhance(conn.gateway(), DRAFT, [VEO])
 
 
 def test_the_gui_enhancer_uses_the_connection_gateway(conn: FalConnection) -> None:

@@ -35,7 +35,7 @@ from qcut_ai.services.rehearsal import StandIn
 
 # Published prices with the default arguments: Wan $0.10, Hailuo $0.28, Kling $0.35.
 WAN, HAILUO, KLING = "wan-2.2-turbo", "hailuo-2.3-standard", "kling-2.5-turbo-pro"
-UNPRICED = "veo3-fast"
+UNPRICED = "seedance-2.0"  # its default length "auto" has no price before it runs
 
 
 def _plan(ids: list[str], prompt: str = "a fox") -> list[PlannedJob]:
@@ -184,8 +184,8 @@ def test_unknown_price_counts_as_exceeding_unless_confirmed(tmp_path: Path) -> N
     planned = _plan([WAN, UNPRICED])
     with pytest.raises(UnknownPriceError) as refused:
         check_budget(project, planned, Settings(daily_budget_usd=50.0))
-    assert "1 model without a published price (Veo 3 Fast)" in str(refused.value)
-    assert refused.value.models == ["Veo 3 Fast"]
+    assert "1 model without a published price (Seedance 2.0)" in str(refused.value)
+    assert refused.value.models == ["Seedance 2.0"]
     check_budget(project, planned, Settings(daily_budget_usd=50.0), unknown_confirmed=True)
     # Confirming an unknown price never lifts a budget the known part already exceeds.
     with pytest.raises(BudgetError, match=r"\$0\.10 but only \$0\.05"):

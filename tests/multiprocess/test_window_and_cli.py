@@ -18,9 +18,9 @@ import pytest
 from PIL import Image
 from pytestqt.qtbot import QtBot
 
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.settings import Settings
 from qcut_ai.engine.connection import connect
-from qcut_ai.services.paths import app_dirs
 from qcut_ai.services.rehearsal import StandIn
 from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 

@@ -207,12 +207,12 @@ def _(ctx: Ctx) -> str | None:
 
 @case("prompt-missing", "required")
 def _(ctx: Ctx) -> str | None:
-    return ctx.generate("--model", "sora-2")
+    return ctx.generate("--model", "veo3.1")
 
 
 @case("prompt-over-long", "over the limit")
 def _(ctx: Ctx) -> str | None:
-    return ctx.generate("--model", "veo3", "--prompt", "a" * 20_001)
+    return ctx.generate("--model", "veo3.1", "--prompt", "a" * 20_001)
 
 
 @case("prompt-over-long-words", "over the limit")
@@ -224,7 +224,7 @@ def _(ctx: Ctx) -> str | None:
 
 @case("prompt-over-long-one-of-a-batch", "Kling")
 def _(ctx: Ctx) -> str | None:
-    error = ctx.generate("--model", "veo3,kling-2.5-turbo-pro", "--prompt", "dunes " * 500)
+    error = ctx.generate("--model", "veo3.1,kling-2.5-turbo-pro", "--prompt", "dunes " * 500)
     assert journal_rows(ctx.project) == []  # all or nothing: Veo was not sent either
     return error
 
@@ -289,7 +289,7 @@ def _(ctx: Ctx) -> str | None:
 
 @case("duration-absurd", "not offered")
 def _(ctx: Ctx) -> str | None:
-    return ctx.build("veo3", prompt="x", duration=10**12)
+    return ctx.build("veo3.1", prompt="x", duration=10**12)
 
 
 @case("duration-on-a-model-without-one", "no duration option")
@@ -299,22 +299,22 @@ def _(ctx: Ctx) -> str | None:
 
 @case("duration-raw-field-negative", "not allowed")
 def _(ctx: Ctx) -> str | None:
-    return ctx.generate("--model", "sora-2", "--prompt", "x", "--set", "duration=-4")
+    return ctx.generate("--model", "happy-horse-1.1", "--prompt", "x", "--set", "duration=-4")
 
 
 @case("duration-raw-field-wrong-type", "must be")
 def _(ctx: Ctx) -> str | None:
-    return ctx.generate("--model", "sora-2", "--prompt", "x", "--set", 'duration="eight"')
+    return ctx.generate("--model", "happy-horse-1.1", "--prompt", "x", "--set", 'duration="eight"')
 
 
 @case("resolution-unknown", "not allowed")
 def _(ctx: Ctx) -> str | None:
-    return ctx.generate("--model", "sora-2", "--prompt", "x", "--resolution", "16k")
+    return ctx.generate("--model", "happy-horse-1.1", "--prompt", "x", "--resolution", "16k")
 
 
 @case("field-unknown", "no such field")
 def _(ctx: Ctx) -> str | None:
-    return ctx.generate("--model", "sora-2", "--prompt", "x", "--set", "duraton=8")
+    return ctx.generate("--model", "happy-horse-1.1", "--prompt", "x", "--set", "duraton=8")
 
 
 # -- model ids ---------------------------------------------------------------------------------
@@ -429,7 +429,7 @@ def _(ctx: Ctx) -> str | None:
 @case("end-image-on-a-model-without-one", "no end_image option")
 def _(ctx: Ctx) -> str | None:
     picture = png(ctx.file("p.png"))
-    return ctx.build("sora-2-i2v", prompt="x", image=str(picture), end_image=str(picture))
+    return ctx.build("happy-horse-1.1-i2v", prompt="x", image=str(picture), end_image=str(picture))
 
 
 @case("frames-of-different-shapes", "does not match")

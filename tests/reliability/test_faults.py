@@ -150,7 +150,7 @@ def test_dropped_upload_sends_nothing(
     for route in ("cdn_upload", "multipart_create", "storage_initiate"):
         drop_answers(monkeypatch, files_api, route, times=None)
     picture = png(tmp_path / "first.png")
-    record = engine.run(engine.journal("sora-2-i2v", prompt="waves", image=str(picture)))
+    record = engine.run(engine.journal("kling-3-std-i2v", prompt="waves", image=str(picture)))
     assert record.state is JobState.FAILED
     assert_clear_sentence(record.error)
     assert engine.standin.submissions == []  # nothing was paid for

@@ -125,7 +125,7 @@ def test_generate_resume_list_cycle_never_writes_the_key(
         [
             "generate",
             "--model",
-            "sora-2-i2v",
+            "kling-3-std-i2v",
             "--prompt",
             "the waves roll in",
             "--image",

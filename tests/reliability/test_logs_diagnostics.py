@@ -15,11 +15,11 @@ import pytest
 from reliability_support import MARKER_KEY, MARKER_PARTS, cli
 
 from qcut_ai import __version__
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.settings import Settings
 from qcut_ai.services import logs
 from qcut_ai.services.diagnostics import collect_diagnostics, gather_diagnostics
 from qcut_ai.services.logs import redact, remember_secret, setup_logging, shutdown_logging
-from qcut_ai.services.paths import app_dirs
 from qcut_ai.services.rehearsal import StandIn
 
 log = logging.getLogger("qcut_ai.reliability")

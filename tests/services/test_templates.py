@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.errors import ConfigError, InvalidRequestError, QcutError
 from qcut_ai.core.templates import (
     MissingTemplateValueError,
@@ -13,7 +14,6 @@ from qcut_ai.core.templates import (
     parse_vars,
     template_variables,
 )
-from qcut_ai.services.paths import app_dirs
 from qcut_ai.services.template_store import TemplateStore
 
 FOX = "A {subject} walking through {place} at dawn, {subject} looks back"

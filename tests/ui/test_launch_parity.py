@@ -14,13 +14,13 @@ from pytestqt.qtbot import QtBot
 
 from qcut_ai.app.sample import make_samples
 from qcut_ai.cli import main
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.settings import Settings
 from qcut_ai.engine.connection import connect
 from qcut_ai.engine.spend_registry import registered_projects
-from qcut_ai.services.paths import app_dirs
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
 from qcut_ai.services.settings_store import SettingsStore
 from qcut_ai.ui.media_panel import MediaPanel, PanelServices

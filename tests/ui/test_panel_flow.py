@@ -16,6 +16,7 @@ from qcut_ai.app.shell import MainWindow
 from qcut_ai.core.catalog import Category
 from qcut_ai.core.job_state import JobState
 from qcut_ai.core.media import MediaItem
+from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.settings import Settings
 from qcut_ai.services.settings_store import SettingsStore
 
@@ -110,38 +111,25 @@ def test_copy_diagnostics_puts_a_redacted_report_on_the_clipboard(
     window.close()
 
 
-def test_a_sora_clip_is_remixed_with_the_video_id_fal_kept(qtbot: QtBot, tmp_path: Path) -> None:
-    from qcut_ai.engine.journal import JobJournal
+def test_running_a_retired_models_clip_again_is_refused_naming_its_successor(
+    qtbot: QtBot, library_project: ProjectPaths
+) -> None:
+    # Sora 2 made this clip before fal retired it (2026-09-24): the clip, its
+    # history and its provenance stay; a new request to Sora would go nowhere.
     from qcut_ai.library.project_db import open_project_db
+    from qcut_ai.library.repository import MediaRepository
 
-    window = _window(qtbot, tmp_path / "P")
+    window = _window(qtbot, library_project.root)
     panel = window.panel
-    tab = panel.text_tab
-    tab.picker.select_ids(["sora-2"])
-    added: list[MediaItem] = []
-    panel.media_added.connect(added.append)
-    tab.set_prompt("a paper lantern drifting over a night market")
-    tab.request_generate()
-    qtbot.waitUntil(lambda: len(added) == 1, timeout=60_000)
-
-    panel.derive("remix", added[0])
-    remix_tab = panel.generate_tabs[Category.AVATAR]
-    qtbot.waitUntil(lambda: panel.tabs.currentWidget() is remix_tab, timeout=10_000)
-    video_id = remix_tab.current_request().extras.get("video_id")
-    assert isinstance(video_id, str) and video_id.startswith("video_")
-    remix_tab.set_prompt("the same market, now in falling snow")
-    remix_tab.request_generate()
-    qtbot.waitUntil(lambda: len(added) == 2, timeout=60_000)
-
-    db = open_project_db(panel.project)  # type: ignore[arg-type]
+    db = open_project_db(library_project)
     try:
-        jobs = {job.model_id: job for job in JobJournal(db).recent()}
+        item = MediaRepository(db, library_project.root).get_by_request_id("req-sora-1")
     finally:
         db.close()
-    # fal keeps a Sora video only when asked; without that, Remix has nothing to work on.
-    assert jobs["sora-2"].arguments["delete_video"] is False
-    assert jobs["sora-2"].result is not None
-    assert jobs["sora-2"].result["video_id"] == video_id
-    assert jobs["sora-2-remix"].arguments["video_id"] == video_id
-    assert added[1].model_name == "Sora 2 Remix"
+    assert item is not None and item.model_name == "Sora 2"
+    assert "sora-2" not in {s.id for s in panel.text_tab.picker.specs()}
+    with qtbot.waitSignal(panel.error_reported, timeout=10_000) as reported:
+        panel.derive("regenerate", item)
+    assert reported.args[0].startswith("Sora 2 was retired by fal (2026-09-24); use Veo 3.1")
+    assert panel.job_list.job_ids() == []  # nothing was sent
     window.close()

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.settings import Settings
 from qcut_ai.engine.connection import connect
-from qcut_ai.services.paths import app_dirs
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
 from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 

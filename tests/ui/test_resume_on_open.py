@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.job_state import JobState
 from qcut_ai.core.project import ProjectPaths
@@ -22,7 +23,6 @@ from qcut_ai.engine.connection import connect
 from qcut_ai.engine.crashpoints import CRASH_ENV
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.library.project_db import open_project_db
-from qcut_ai.services.paths import app_dirs
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
 from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 

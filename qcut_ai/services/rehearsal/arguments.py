@@ -9,6 +9,7 @@ size comes as `resolution` ("720p", "4k"), `aspect_ratio` ("16:9", "auto"),
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -131,7 +132,7 @@ def _duration_of(args: dict[str, Any]) -> float:
     return DEFAULT_DURATION
 
 
-def wants_audio(args: dict[str, Any]) -> bool:
+def wants_audio(args: Mapping[str, Any]) -> bool:
     """Audio when asked for (`generate_audio`) or when an audio input drives the model."""
     if _truthy(args.get("generate_audio", False)):
         return True

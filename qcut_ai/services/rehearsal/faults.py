@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 FAULTS_ENV = "QCUT_AI_STANDIN_FAULTS"
 
-Phase = Literal["submit", "status", "job", "cancel", "file"]
+Phase = Literal["submit", "status", "job", "cancel", "file", "platform", "schema"]
 
 # fal's wording for a locked account as reported on its issue tracker (403).
 ACCOUNT_LOCKED_DETAIL = (
@@ -78,6 +78,11 @@ _SPECS = (
     FaultSpec("redirect-host", "file", False, "the result URL redirects to another host"),
     FaultSpec("redirect-file", "file", False, "the result URL redirects to file://"),
     FaultSpec("drop-download", "file", True, "the download is cut off part-way"),
+    FaultSpec("platform-401", "platform", False, "a Platform API call answers 401"),
+    FaultSpec("platform-429", "platform", True, "a Platform API call answers 429 (retried)"),
+    FaultSpec("platform-500", "platform", True, "a Platform API call answers 500"),
+    FaultSpec("platform-truncated", "platform", True, "a model list page is cut off mid-body"),
+    FaultSpec("malformed-schema", "schema", False, "an endpoint's OpenAPI document is garbage"),
 )
 FAULTS: dict[str, FaultSpec] = {spec.name: spec for spec in _SPECS}
 # "job" faults that change what a successful job answers instead of failing it.

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from qcut_ai.services.rehearsal import files_api, queue_api
+from qcut_ai.services.rehearsal import files_api, platform_api, queue_api
 
 if TYPE_CHECKING:
     from qcut_ai.services.rehearsal.server import StandIn
@@ -61,7 +61,7 @@ class StandInHTTPServer(ThreadingHTTPServer):
 
 
 class StandInHandler(BaseHTTPRequestHandler):
-    """Routes fal's queue, run, storage and CDN requests to the stand-in."""
+    """Routes fal's queue, run, storage, CDN and Platform API requests to the stand-in."""
 
     protocol_version = "HTTP/1.1"
     server_version = "qcut-ai-standin/1"
@@ -160,6 +160,8 @@ class StandInHandler(BaseHTTPRequestHandler):
         path = parts.path
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         try:
+            if platform_api.route(self, self.command, path, parts.query, body):
+                return
             self._route(self.command, path, query, body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True

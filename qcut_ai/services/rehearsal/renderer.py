@@ -47,14 +47,14 @@ class RenderSpec:
         return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:20]
 
 
-def _font_file() -> str | None:
+def font_file() -> str | None:
     for candidate in _FONT_CANDIDATES:
         if Path(candidate).is_file():
             return candidate
     return None
 
 
-def _filter_path(path: Path) -> str:
+def filter_path(path: Path) -> str:
     # Filter-graph option values need ':' and '\' escaped and quotes around them.
     text = path.as_posix().replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'")
     return f"'{text}'"
@@ -109,12 +109,12 @@ class Renderer:
         if with_text:
             text_file = out.with_suffix(".txt")
             text_file.write_text(_text_lines(spec), encoding="utf-8")
-            font = _font_file()
-            font_opt = f"fontfile={_filter_path(Path(font))}:" if font else ""
+            font = font_file()
+            font_opt = f"fontfile={filter_path(Path(font))}:" if font else ""
             fontsize = max(8, spec.height // 14)
             args += [
                 "-vf",
-                f"drawtext={font_opt}textfile={_filter_path(text_file)}:fontsize={fontsize}"
+                f"drawtext={font_opt}textfile={filter_path(text_file)}:fontsize={fontsize}"
                 ":expansion=none:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=4:x=8:y=8",
             ]
         args += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]

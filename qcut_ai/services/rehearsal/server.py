@@ -32,6 +32,7 @@ from qcut_ai.services.rehearsal.faults import (
 )
 from qcut_ai.services.rehearsal.handler import StandInHTTPServer
 from qcut_ai.services.rehearsal.recorder import CancelRecord, Recorder, SubmissionRecord
+from qcut_ai.services.rehearsal.registry import Registry
 from qcut_ai.services.rehearsal.renderer import Renderer
 from qcut_ai.services.rehearsal.state import (
     Job,
@@ -65,7 +66,8 @@ class StandIn:
     scales from. `max_short_side`/`max_duration` override the profile's render
     caps (None renders the true size or length). `hang_seconds` is how long
     the "hang" faults stay silent. Faults listed in QCUT_AI_STANDIN_FAULTS are
-    armed at construction.
+    armed at construction. `registry` is fal's model list as its Platform API
+    (/v1/models, pricing) serves it; tests retire or add models there.
     """
 
     def __init__(
@@ -87,6 +89,8 @@ class StandIn:
         self.hang_seconds = hang_seconds
         self.max_short_side = max_short_side
         self.max_duration = max_duration
+        # fal's model list as the Platform API serves it; tests retire models in it.
+        self.registry = Registry()
         self.faults = FaultBook()
         self.faults.inject_all(parse_fault_list(os.environ.get(FAULTS_ENV, "")))
         self.jobs = JobStore()

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from qcut_ai.services.rehearsal import outcomes
+from qcut_ai.services.rehearsal import derived, outcomes
 from qcut_ai.services.rehearsal.arguments import scaled_size, video_ask
 from qcut_ai.services.rehearsal.faults import ANSWER_FAULTS
 from qcut_ai.services.rehearsal.renderer import Renderer, RenderSpec
@@ -40,6 +41,7 @@ class StandInWorker:
         render_limits: Callable[[], tuple[RenderCap, float | Literal["profile"] | None]],
     ) -> None:
         self._renderer = renderer
+        self._derived = derived.DerivedRenderer(renderer.directory)
         self._files = files
         self._base_url = base_url
         self._render_limits = render_limits
@@ -115,6 +117,26 @@ class StandInWorker:
         width, height = scaled_size(ask.width, ask.height, cap)
         duration = ask.duration if limit is None else min(ask.duration, limit)
         caption = _CONTROL_TAGS.sub("", str(job.arguments.get("prompt", ""))).strip()
+        made_from = derived.plan(
+            job.endpoint,
+            job.arguments,
+            self._local_file,
+            size=(width, height),
+            duration=duration,
+            title=job.endpoint,
+            caption=caption,
+            max_short_side=cap,
+        )
+        if made_from is not None:
+            return self._derived.render(made_from)
         return self._renderer.render(
             RenderSpec(width, height, duration, ask.audio, job.endpoint, caption)
         )
+
+    def _local_file(self, url: str) -> Path | None:
+        """The stand-in's own copy of a media input (an upload or an earlier result)."""
+        parts = urlsplit(url)
+        if parts.netloc != urlsplit(self._base_url()).netloc:
+            return None
+        stored = self._files.lookup(parts.path)
+        return stored.path if stored is not None and stored.path.is_file() else None

@@ -17,6 +17,7 @@ from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.selection import SelectionPlan
 from qcut_ai.services.ffmpeg_tools import run_ffmpeg
 from qcut_ai.ui.generate.tab import GenerateTab
+from qcut_ai.ui.generate.tabs import TAB_TITLES
 
 
 def _picture(path: Path, size: tuple[int, int]) -> Path:
@@ -31,6 +32,7 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "wide": _picture(d / "wide.png", (160, 90)),
         "wide_big": _picture(d / "wide_big.jpg", (320, 180)),
         "tall": _picture(d / "tall.jpg", (90, 160)),
+        "panorama": _picture(d / "panorama.png", (200, 100)),
     }
     voice = d / "voice.wav"
     with wave.open(str(voice), "wb") as out:
@@ -92,7 +94,8 @@ def _label(tab: GenerateTab, name: str) -> str:
 
 
 def test_every_category_has_a_working_tab(qtbot: QtBot) -> None:
-    for category in Category:
+    # The panel's tabs; the catalogue's newer categories (extend, lipsync...) get theirs later.
+    for category, _title, _short in TAB_TITLES:
         tab, _ = _tab(qtbot, category)
         assert tab.objectName() == f"tab_{category.value.replace('-', '_')}"
         assert tab.accessibleName() == tab.title and tab.title
@@ -106,23 +109,24 @@ def test_every_category_has_a_working_tab(qtbot: QtBot) -> None:
 
 
 def test_price_on_the_button_follows_models_and_options(qtbot: QtBot) -> None:
-    tab, _ = _tab(qtbot, Category.TEXT_TO_VIDEO, "sora-2")
-    assert tab.generate_button.text() == "Generate 1 video · $0.40"  # 4 s at $0.10/s
-    tab.set_duration(8)
-    assert tab.generate_button.text() == "Generate 1 video · $0.80"
+    tab, _ = _tab(qtbot, Category.TEXT_TO_VIDEO, "grok-imagine")
+    # 8 s (the pre-selected model's default, which Grok offers too) at $0.07/s.
+    assert tab.generate_button.text() == "Generate 1 video · $0.56"
+    tab.set_duration(6)
+    assert tab.generate_button.text() == "Generate 1 video · $0.42"
     changed: list[list[str]] = []
     tab.models_changed.connect(lambda specs: changed.append([s.id for s in specs]))
-    tab.picker.select_ids(["sora-2", "veo3.1-fast"])
-    assert changed == [["sora-2", "veo3.1-fast"]]
-    # 8 s kept: Sora $0.80 + Veo 3.1 Fast with sound $1.20.
-    assert tab.generate_button.text() == "Generate 2 videos · $2.00"
+    tab.picker.select_ids(["veo3.1-fast", "grok-imagine"])
+    assert changed == [["veo3.1-fast", "grok-imagine"]]
+    # 6 s kept: Grok $0.42 + Veo 3.1 Fast with sound $0.90.
+    assert tab.generate_button.text() == "Generate 2 videos · $1.32"
     tip = tab.generate_button.toolTip()
-    assert "Sora 2: $0.80" in tip and "Veo 3.1 Fast: $1.20" in tip
+    assert "Grok Imagine: $0.42" in tip and "Veo 3.1 Fast: $0.90" in tip
     tab.form.audio_check.setChecked(False)
-    assert tab.generate_button.text() == "Generate 2 videos · $1.60"
-    tab.picker.select_ids(["sora-2", "veo3-fast"])
-    assert tab.generate_button.text() == "Generate 2 videos · $0.80 + price unknown"
-    assert "Veo 3 Fast: price unknown" in tab.generate_button.toolTip()
+    assert tab.generate_button.text() == "Generate 2 videos · $1.02"
+    tab.picker.select_ids(["seedance-2.0", "grok-imagine"])
+    assert tab.generate_button.text() == "Generate 2 videos · $0.42 + price unknown"
+    assert "Seedance 2.0: price unknown" in tab.generate_button.toolTip()
     tab.picker.select_ids([])
     assert not tab.generate_button.isEnabled()
 
@@ -190,19 +194,19 @@ def test_prompt_too_long_for_one_model_is_refused_before_generate(qtbot: QtBot) 
 
 
 def test_missing_prompt_is_shown_only_once_generate_is_pressed(qtbot: QtBot) -> None:
-    tab, emitted = _tab(qtbot, Category.TEXT_TO_VIDEO, "sora-2")
+    tab, emitted = _tab(qtbot, Category.TEXT_TO_VIDEO, "kling-2.1-master")
     tab.set_prompt("   ")
     assert _label(tab, "validationError") == ""
     _click_generate(qtbot, tab)
     assert emitted.shared == []
     assert "prompt" in _label(tab, "validationError").lower()
-    assert "Sora 2" in _label(tab, "promptError")
+    assert "Kling 2.1 Master" in _label(tab, "promptError")
     tab.set_prompt("a paper boat on a puddle")
     assert _label(tab, "promptError") == ""
 
 
 def test_ctrl_return_generates(qtbot: QtBot) -> None:
-    tab, emitted = _tab(qtbot, Category.TEXT_TO_VIDEO, "sora-2")
+    tab, emitted = _tab(qtbot, Category.TEXT_TO_VIDEO, "veo3.1-fast")
     tab.set_prompt("a fox in the snow")
     tab.set_aspect_ratio("9:16")
     tab.prompt.setFocus()
@@ -234,7 +238,7 @@ def test_advanced_field_out_of_range_is_shown_beside_it(qtbot: QtBot) -> None:
 
 
 def test_image_tab_needs_an_image_then_sends_it(qtbot: QtBot, media: dict[str, Path]) -> None:
-    tab, emitted = _tab(qtbot, Category.IMAGE_TO_VIDEO, "sora-2-i2v")
+    tab, emitted = _tab(qtbot, Category.IMAGE_TO_VIDEO, "veo3.1-fast-i2v")
     tab.set_prompt("the camera drifts past the subject")
     _click_generate(qtbot, tab)
     assert emitted.shared == []
@@ -250,9 +254,9 @@ def test_image_tab_needs_an_image_then_sends_it(qtbot: QtBot, media: dict[str, P
 def test_aspect_mismatch_with_a_fixed_ratio_model_blocks_generate(
     qtbot: QtBot, media: dict[str, Path]
 ) -> None:
-    tab, emitted = _tab(qtbot, Category.IMAGE_TO_VIDEO, "ltx-2-i2v")
+    tab, emitted = _tab(qtbot, Category.IMAGE_TO_VIDEO, "luma-ray-3.2-i2v")
     tab.set_prompt("slow zoom")
-    tab.set_input("image", str(media["tall"]))
+    tab.set_input("image", str(media["panorama"]))  # 2:1, none of the ratios Ray offers
     _wait_inputs(qtbot, tab)
     assert "16:9" in _label(tab, "validationError")
     _click_generate(qtbot, tab)
@@ -280,7 +284,7 @@ def test_frame_tab_refuses_frames_of_different_shapes(qtbot: QtBot, media: dict[
 
 
 def test_generate_waits_for_inputs_still_being_read(qtbot: QtBot, media: dict[str, Path]) -> None:
-    tab, emitted = _tab(qtbot, Category.IMAGE_TO_VIDEO, "sora-2-i2v")
+    tab, emitted = _tab(qtbot, Category.IMAGE_TO_VIDEO, "veo3.1-fast-i2v")
     tab.set_prompt("a slow dolly in")
     tab.set_input("image", str(media["wide_big"]))
     _click_generate(qtbot, tab)  # pressed before the picture is read

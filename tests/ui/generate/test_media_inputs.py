@@ -35,6 +35,7 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "wide_jpg": _picture(d / "wide.jpg", (320, 180)),
         "tall_png": _picture(d / "tall.png", (90, 160)),
         "square_jpg": _picture(d / "square.jpg", (64, 64)),
+        "panorama_png": _picture(d / "panorama.png", (200, 100)),
     }
     broken = d / "broken.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n this is not really a picture")
@@ -108,11 +109,11 @@ def _library_mime(path: Path, kind: str) -> QMimeData:
 
 
 def test_slots_follow_the_selected_models(qtbot: QtBot) -> None:
-    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "sora-2-i2v")
+    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "veo3.1-fast-i2v")
     assert inputs.roles() == [MediaRole.IMAGE]
     assert inputs.slots[MediaRole.IMAGE].isVisible()
     assert not inputs.slots[MediaRole.END_IMAGE].isVisible()
-    inputs.set_specs([CATALOG.get("sora-2-i2v"), CATALOG.get("seedance-pro-i2v")])
+    inputs.set_specs([CATALOG.get("veo3.1-fast-i2v"), CATALOG.get("seedance-pro-i2v")])
     assert inputs.roles() == [MediaRole.IMAGE, MediaRole.END_IMAGE]
     assert "optional" in inputs.slots[MediaRole.END_IMAGE].title.text()
     assert "optional" not in inputs.slots[MediaRole.IMAGE].title.text()
@@ -124,7 +125,7 @@ def test_slots_follow_the_selected_models(qtbot: QtBot) -> None:
 
 
 def test_image_preview_is_read_off_the_gui_thread(qtbot: QtBot, media: dict[str, Path]) -> None:
-    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "sora-2-i2v")
+    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "veo3.1-fast-i2v")
     slot = inputs.slots[MediaRole.IMAGE]
     inputs.set_input("image", str(media["wide_jpg"]))
     assert slot.thumb.text() == "Reading…"  # returned before decoding
@@ -139,7 +140,7 @@ def test_image_preview_is_read_off_the_gui_thread(qtbot: QtBot, media: dict[str,
 
 
 def test_drop_from_the_file_manager(qtbot: QtBot, media: dict[str, Path]) -> None:
-    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "sora-2-i2v")
+    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "veo3.1-fast-i2v")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(media["wide_png"]))])
     drop = _drop(inputs.slots[MediaRole.IMAGE], mime)
@@ -159,7 +160,7 @@ def test_drop_from_the_library_checks_the_kind(qtbot: QtBot, media: dict[str, Pa
 
 
 def test_choose_button_opens_a_file_dialog(qtbot: QtBot, media: dict[str, Path]) -> None:
-    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "sora-2-i2v")
+    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "veo3.1-fast-i2v")
     slot = inputs.slots[MediaRole.IMAGE]
     qtbot.mouseClick(slot.choose_button, Qt.MouseButton.LeftButton)
     dialog = slot.findChild(QFileDialog, "chooseDialog")
@@ -174,7 +175,7 @@ def test_choose_button_opens_a_file_dialog(qtbot: QtBot, media: dict[str, Path])
 def test_wrong_type_and_unreadable_files_are_refused_beside_the_slot(
     qtbot: QtBot, media: dict[str, Path]
 ) -> None:
-    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "sora-2-i2v")
+    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "veo3.1-fast-i2v")
     slot = inputs.slots[MediaRole.IMAGE]
     inputs.set_input(MediaRole.IMAGE, str(media["txt"]))
     assert "not accepted" in slot.error_text() and "PNG" in slot.error_text()
@@ -188,15 +189,15 @@ def test_wrong_type_and_unreadable_files_are_refused_beside_the_slot(
 def test_picture_shape_must_suit_a_model_with_fixed_ratios(
     qtbot: QtBot, media: dict[str, Path]
 ) -> None:
-    # LTX-2 Pro (image) only makes 16:9 video; Sora 2 (image) follows the picture.
-    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "ltx-2-i2v")
-    _read(qtbot, inputs, MediaRole.IMAGE, media["square_jpg"])
+    # Luma Ray 3.2 makes six fixed ratios; Veo 3.1 Fast (image) follows the picture.
+    inputs = _inputs(qtbot, Category.IMAGE_TO_VIDEO, "luma-ray-3.2-i2v")
+    _read(qtbot, inputs, MediaRole.IMAGE, media["panorama_png"])
     problem = inputs.slots[MediaRole.IMAGE].error_text()
-    assert "LTX-2 Pro (image)" in problem and "16:9" in problem and "1:1" in problem
-    inputs.set_specs([CATALOG.get("sora-2-i2v")])
+    assert "Luma Ray 3.2" in problem and "16:9" in problem and "200x100" in problem
+    inputs.set_specs([CATALOG.get("veo3.1-fast-i2v")])
     assert inputs.problems() == {}
     _read(qtbot, inputs, MediaRole.IMAGE, media["wide_jpg"])
-    inputs.set_specs([CATALOG.get("ltx-2-i2v")])
+    inputs.set_specs([CATALOG.get("luma-ray-3.2-i2v")])
     assert inputs.problems() == {}
 
 

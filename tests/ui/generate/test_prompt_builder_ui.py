@@ -18,7 +18,7 @@ from qcut_ai.ui.generate.prompt_builder import PromptBuilder
 
 CATALOG = load_catalog()
 HAILUO = CATALOG.get("hailuo-2.3-pro")
-SORA = CATALOG.get("sora-2")
+VEO = CATALOG.get("veo3.1")
 
 
 def _builder(qtbot: QtBot) -> PromptBuilder:
@@ -68,7 +68,7 @@ def test_a_platform_preset_emits_its_aspect_ratio_and_duration(qtbot: QtBot) -> 
 def test_camera_keyword_buttons_only_for_models_that_read_them(qtbot: QtBot) -> None:
     builder = _builder(qtbot)
     builder.subject_edit.setText("a lighthouse")
-    builder.set_models([SORA])
+    builder.set_models([VEO])
     assert builder.keyword_box.isHidden()
 
     builder.set_models([HAILUO])
@@ -79,12 +79,12 @@ def test_camera_keyword_buttons_only_for_models_that_read_them(qtbot: QtBot) -> 
     assert builder.preview.toPlainText().startswith("[Pan left] A lighthouse.")
 
     # With a model that would read brackets literally, the move is written in words.
-    builder.set_models([HAILUO, SORA])
+    builder.set_models([HAILUO, VEO])
     assert "[" not in builder.preview.toPlainText()
     assert "pans left" in builder.preview.toPlainText()
     assert "not every selected model" in builder.note.text()
 
-    builder.set_models([SORA])
+    builder.set_models([VEO])
     assert not pan.isChecked()
 
 
@@ -96,7 +96,7 @@ def test_changing_models_rewords_the_built_prompt_but_keeps_the_users_text(
     builder.camera_combo.setCurrentText("Zoom in")
     builder.set_models([HAILUO])
     assert builder.prompt().startswith("[Zoom in] A lighthouse.")
-    builder.set_models([SORA])
+    builder.set_models([VEO])
     assert builder.prompt().startswith("A lighthouse. The lens zooms in.")
 
     builder.preview.setPlainText("My own words about a lighthouse.")
@@ -119,7 +119,7 @@ def test_a_suggestion_chip_fills_the_fields(qtbot: QtBot) -> None:
 
 def test_the_length_note_names_the_refusing_model_and_shorten_fits_it(qtbot: QtBot) -> None:
     builder = _builder(qtbot)
-    builder.set_models([SORA, HAILUO])
+    builder.set_models([VEO, HAILUO])
     builder.preview.setPlainText("A fox runs through snow. " * 90)
     assert "Hailuo 2.3 Pro refuses prompts over 2,000 characters" in builder.note.text()
     assert not builder.shorten_button.isHidden()
@@ -167,7 +167,7 @@ def _fake_result(draft: str) -> EnhanceResult:
 
 def test_enhance_asks_first_with_the_price_and_runs_off_the_gui_thread(qtbot: QtBot) -> None:
     builder = _builder(qtbot)
-    builder.set_models([SORA])
+    builder.set_models([VEO])
     builder.preview.setPlainText("a fox")
     assert not builder.enhance_button.isEnabled()  # no enhancer, no button
 
@@ -175,7 +175,7 @@ def test_enhance_asks_first_with_the_price_and_runs_off_the_gui_thread(qtbot: Qt
 
     def enhancer(draft: str, models: list[ModelSpec]) -> EnhanceResult:
         threads.append(threading.current_thread())
-        assert [m.id for m in models] == ["sora-2"]
+        assert [m.id for m in models] == ["veo3.1"]
         return _fake_result(draft)
 
     questions: list[str] = []

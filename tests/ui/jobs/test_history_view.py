@@ -21,7 +21,7 @@ from qcut_ai.ui.jobs.history_view import HistoryView
 
 FIRST = GenerationRequest(prompt="a lighthouse in a storm", duration=5, aspect_ratio="16:9")
 SECOND = GenerationRequest(prompt="a fox in the snow, slow push in", duration=4, seed=7)
-PAIR = ["veo3-fast", "seedance-pro"]
+PAIR = ["veo3.1-fast", "seedance-pro"]
 
 
 def _journal(project: ProjectPaths, request: GenerationRequest, models: list[str], at: str) -> None:

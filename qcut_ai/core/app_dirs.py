@@ -1,4 +1,4 @@
-"""Where qcut-ai keeps the user's files (config, data, cache, logs).
+"""Where qcut-ai keeps the user's files (config, data, cache, logs), from the environment.
 
 `QCUT_AI_HOME` moves them under one folder (tests and portable installs);
 otherwise the OS conventions from platformdirs apply. A project folder's own
