@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from qcut_ai.core.catalog import ModelSpec, load_catalog
+from qcut_ai.core.catalog import Catalog, ModelSpec, load_catalog
 from qcut_ai.core.derive import DerivePlan
 from qcut_ai.core.job_state import JobState
 from qcut_ai.core.media import MediaItem
@@ -31,11 +31,14 @@ from qcut_ai.ui.jobs.history_view import HistoryView
 from qcut_ai.ui.jobs.job_list import JobListWidget, confirm_uncertain_retry
 from qcut_ai.ui.jobs.spend import SpendSummary
 from qcut_ai.ui.library.panel import LibraryPanel
+from qcut_ai.ui.panel_layout import COMPACT_WIDTH, build_sections
 from qcut_ai.ui.player.preview_player import PreviewPlayer
 from qcut_ai.ui.project_banner import ProjectBanner
 from qcut_ai.ui.spend_confirmation import confirm_spending
 
-COMPACT_WIDTH = 520  # below this the dock is "narrow": short titles, no preview pane
+
+def _usable(catalog: Catalog, model_id: str) -> bool:
+    return model_id in catalog and catalog.get(model_id).active
 
 
 @dataclass
@@ -79,6 +82,7 @@ class MediaPanel(QWidget):
         runners = services.runners
         self.project: ProjectPaths | None = None
         self._compact: bool | None = None
+        self._arranged = False  # a saved or default split has been applied
         self.generation = GenerationService(
             services.settings, services.thumbnails_dir, services.connect, runners, self
         )
@@ -132,30 +136,26 @@ class MediaPanel(QWidget):
         self.error_reported.connect(self._show_error)
 
     def _build_layout(self) -> None:
-        self.lower_tabs = QTabWidget(self)
-        self.lower_tabs.setObjectName("libraryTabs")
-        self.lower_tabs.setDocumentMode(True)
-        self.lower_tabs.addTab(self.library_panel, "Library")
-        self.lower_tabs.addTab(self.history, "History")
+        self.sections = build_sections(
+            self,
+            generator=self.tabs,
+            jobs=self.job_list,
+            library=self.library_panel,
+            history=self.history,
+            preview=self.preview,
+        )
+        self.splitter = self.sections.splitter
+        self.lower_split = self.sections.lower_split
+        self.lower_tabs = self.sections.lower_tabs
         self.lower_tabs.currentChanged.connect(self._on_lower_tab)
-        self.lower_split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.lower_split.addWidget(self.lower_tabs)
-        self.lower_split.addWidget(self.preview)
-        self.lower_split.setStretchFactor(0, 3)
-        self.lower_split.setStretchFactor(1, 2)
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.setObjectName("panelSplitter")
-        split.addWidget(self.tabs)
-        split.addWidget(self.job_list)
-        split.addWidget(self.lower_split)
-        split.setStretchFactor(2, 1)
-        split.setSizes([440, 110, 380])
-        self.splitter = split
+        # The fold toggles sit on the library's tab bar, the edge between the panes.
+        self.lower_tabs.setCornerWidget(self.sections.toggle_row, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
         layout.addWidget(self.project_banner)
         layout.addWidget(self.spend)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.splitter, 1)
 
     # -- project ---------------------------------------------------------------
     def open_project(self, path: str | Path, *, resume: bool = True) -> None:
@@ -274,6 +274,40 @@ class MediaPanel(QWidget):
         self.tabs.open_request(model_ids, request)
 
     # -- layout --------------------------------------------------------------------
+    def layout_state(self) -> dict[str, object]:
+        """Pane sizes, folded sections and the models chosen in each tab, for the host to
+        keep (plain JSON values) and hand back to `restore_layout_state` next time."""
+        state = self.sections.state()
+        state["models"] = {
+            category.value: [spec.id for spec in tab.selected_specs()]
+            for category, tab in self.generate_tabs.items()
+        }
+        return state
+
+    def restore_layout_state(self, state: dict[str, object]) -> None:
+        """Put back a `layout_state()`; anything unreadable (or a model fal retired since)
+        is left at its default."""
+        if self.sections.restore(state):
+            self._arranged = True
+        models = state.get("models")
+        if not isinstance(models, dict):
+            return
+        catalog = load_catalog()
+        for category, tab in self.generate_tabs.items():
+            ids = models.get(category.value)
+            if isinstance(ids, list):
+                known = [i for i in ids if isinstance(i, str) and _usable(catalog, i)]
+                if known:
+                    tab.picker.select_ids(known)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._arranged:
+            self._arranged = True
+            self.sections.fit_default(
+                self.splitter.height() or self.height(), self.lower_split.width() or self.width()
+            )
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Narrow dock: short tab titles, no preview pane; wide: everything."""
         super().resizeEvent(event)
