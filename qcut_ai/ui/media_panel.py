@@ -35,6 +35,7 @@ from qcut_ai.ui.panel_layout import COMPACT_WIDTH, build_sections
 from qcut_ai.ui.player.preview_player import PreviewPlayer
 from qcut_ai.ui.project_banner import ProjectBanner
 from qcut_ai.ui.spend_confirmation import confirm_spending
+from qcut_ai.ui.wheel_guard import WheelGuard
 
 
 def _usable(catalog: Catalog, model_id: str) -> bool:
@@ -133,6 +134,7 @@ class MediaPanel(QWidget):
         self.history.load_failed.connect(self.error_reported)
         self.preview = PreviewPlayer(self, runner=runners.media)
         self._build_layout()
+        self.wheel_guard = WheelGuard(self)
         self.error_reported.connect(self._show_error)
 
     def _build_layout(self) -> None:
