@@ -32,6 +32,7 @@ from qcut_ai.ui.jobs.job_list import JobListWidget, confirm_uncertain_retry
 from qcut_ai.ui.jobs.spend import SpendSummary
 from qcut_ai.ui.library.panel import LibraryPanel
 from qcut_ai.ui.panel_layout import COMPACT_WIDTH, build_sections
+from qcut_ai.ui.player.library_keys import BinTransportKeys
 from qcut_ai.ui.player.preview_player import PreviewPlayer
 from qcut_ai.ui.project_banner import ProjectBanner
 from qcut_ai.ui.spend_confirmation import confirm_spending
@@ -135,6 +136,7 @@ class MediaPanel(QWidget):
         self.preview = PreviewPlayer(self, runner=runners.media)
         self._build_layout()
         self.wheel_guard = WheelGuard(self)
+        self.bin_keys = BinTransportKeys(self.view, self.preview)
         self.error_reported.connect(self._show_error)
 
     def _build_layout(self) -> None:
