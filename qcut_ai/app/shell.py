@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEve
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QScrollArea
 
 from qcut_ai.app.context import AppContext
+from qcut_ai.app.timeline_files import TimelineFiles
 from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.settings import Settings
@@ -63,6 +64,8 @@ class MainWindow(QMainWindow):
         # Layout lives with the other settings (QCUT_AI_HOME moves it too).
         ini = app_dirs().config / "window.ini"
         self._settings = QSettings(str(ini), QSettings.Format.IniFormat)
+        self.timeline_files = TimelineFiles(self, panel, self.timeline)
+        self.timeline_files.said.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._build_menus()
         # A screenshot shows the default layout, and leaves the user's alone.
         self.remember_layout = remember_layout
@@ -116,6 +119,18 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         open_action = file_menu.addAction("Open project…", self.choose_project)
         open_action.setShortcut(QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
+        export_action = file_menu.addAction(
+            "Export timeline…", lambda: self.timeline_files.export()
+        )
+        export_action.setShortcut(QKeySequence("Ctrl+E"))
+        export_action.setObjectName("exportTimelineAction")
+        import_action = file_menu.addAction(
+            "Import timeline…", lambda: self.timeline_files.import_()
+        )
+        import_action.setShortcut(QKeySequence("Ctrl+I"))
+        import_action.setObjectName("importTimelineAction")
+        file_menu.addSeparator()
         settings_action = file_menu.addAction("Settings…", self.open_settings)
         settings_action.setShortcut(QKeySequence("Ctrl+,"))
         settings_action.setObjectName("settingsAction")

@@ -24,7 +24,9 @@ from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.selection import SelectionPlan, plan_selection
 from qcut_ai.core.settings import Settings
+from qcut_ai.core.timeline import InOut
 from qcut_ai.jobs.generation import ConnectionFactory, ConnectionInfo, GenerationService
+from qcut_ai.jobs.interchange_tasks import selection_otio
 from qcut_ai.jobs.tasks import Runners
 from qcut_ai.ui.generate.tabs import GenerateTabs
 from qcut_ai.ui.jobs.history_view import HistoryView
@@ -276,6 +278,39 @@ class MediaPanel(QWidget):
 
     def _edit_and_run(self, model_ids: list[str], request: GenerationRequest) -> None:
         self.tabs.open_request(model_ids, request)
+
+    # -- interchange ------------------------------------------------------------------
+    def export_otio(
+        self,
+        ids: list[int],
+        done: Callable[[object], None],
+        failed: Callable[[str], None] | None = None,
+        *,
+        as_bin: bool = False,
+    ) -> None:
+        """Library items `ids` as an OpenTimelineIO object, handed to `done` on the GUI
+        thread: a timeline of the clips in order (or, `as_bin`, a collection), each with
+        its media, range, rate and provenance. The clip in the preview keeps its In/Out.
+        Read in a worker; `failed` (else `error_reported`) gets one sentence."""
+        if self.project is None:
+            (failed or self.error_reported.emit)("Open a project before exporting.")
+            return
+        selection_otio(
+            self.services.runners.database,
+            self.project,
+            ids,
+            done,
+            failed or self.error_reported.emit,
+            marks=self.preview_marks(),
+            as_bin=as_bin,
+        )
+
+    def preview_marks(self) -> dict[int, InOut]:
+        """The In/Out marked on the clip in the preview, by its library id."""
+        item, marked = self.preview.item, self.preview.marked_range
+        if item is None or marked is None:
+            return {}
+        return {item.id: InOut(marked[0] / 1000, marked[1] / 1000)}
 
     # -- layout --------------------------------------------------------------------
     def layout_state(self) -> dict[str, object]:
