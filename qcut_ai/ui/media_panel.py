@@ -321,6 +321,7 @@ class MediaPanel(QWidget):
             category.value: [spec.id for spec in tab.selected_specs()]
             for category, tab in self.generate_tabs.items()
         }
+        state["favourites"] = self.tabs.favourites()
         return state
 
     def restore_layout_state(self, state: dict[str, object]) -> None:
@@ -328,6 +329,9 @@ class MediaPanel(QWidget):
         is left at its default."""
         if self.sections.restore(state):
             self._arranged = True
+        favourites = state.get("favourites")
+        if isinstance(favourites, list):
+            self.tabs.set_favourites([f for f in favourites if isinstance(f, str)])
         models = state.get("models")
         if not isinstance(models, dict):
             return

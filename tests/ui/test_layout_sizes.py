@@ -119,6 +119,7 @@ def test_layout_is_remembered(qtbot: QtBot, library_project: ProjectPaths) -> No
     panel = window.panel
     panel.sections.toggles["jobs"].click()
     panel.text_tab.picker.select_ids(["kling-2.5-turbo-pro"])
+    panel.text_tab.picker.set_favourite("kling-2.5-turbo-pro", True)
     sizes = panel.lower_split.sizes()
     panel.lower_split.setSizes([sizes[0] + 60, sizes[1] - 60])
     state = panel.layout_state()
@@ -130,6 +131,9 @@ def test_layout_is_remembered(qtbot: QtBot, library_project: ProjectPaths) -> No
     assert not again.panel.job_list.isVisible()
     assert [s.id for s in again.panel.text_tab.selected_specs()] == ["kling-2.5-turbo-pro"]
     assert again.panel.lower_split.sizes() == state["lower"]
+    # Favourites are the user's, in every tab.
+    for tab in again.panel.generate_tabs.values():
+        assert tab.picker.favourites() == ["kling-2.5-turbo-pro"]
     again.close()
 
 
