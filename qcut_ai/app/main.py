@@ -66,6 +66,9 @@ def run_app(args: argparse.Namespace) -> int:
     apply_dark_theme(app)
     window = build_window(args)
     window.show()  # type: ignore[attr-defined]
+    if not screenshot:
+        # After the first paint: the daily look at fal's catalogue (only with a key).
+        QTimer.singleShot(2000, window.panel.check_catalog)  # type: ignore[attr-defined]
     if screenshot:
 
         def select_first() -> None:

@@ -8,6 +8,7 @@ everything that touches fal, the journal or the library, in workers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from qcut_ai.core.catalog import Catalog, ModelSpec, load_catalog
+from qcut_ai.core.catalog_news import catalog_news
 from qcut_ai.core.derive import DerivePlan
 from qcut_ai.core.job_state import JobState
 from qcut_ai.core.media import MediaItem
@@ -25,9 +27,11 @@ from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.selection import SelectionPlan, plan_selection
 from qcut_ai.core.settings import Settings
 from qcut_ai.core.timeline import InOut
+from qcut_ai.jobs.catalog_tasks import check_catalog
 from qcut_ai.jobs.generation import ConnectionFactory, ConnectionInfo, GenerationService
 from qcut_ai.jobs.interchange_tasks import selection_otio
 from qcut_ai.jobs.tasks import Runners
+from qcut_ai.ui.catalog_notice import CatalogNotice
 from qcut_ai.ui.generate.tabs import GenerateTabs
 from qcut_ai.ui.jobs.history_view import HistoryView
 from qcut_ai.ui.jobs.job_list import JobListWidget, confirm_uncertain_retry
@@ -39,6 +43,8 @@ from qcut_ai.ui.player.preview_player import PreviewPlayer
 from qcut_ai.ui.project_banner import ProjectBanner
 from qcut_ai.ui.spend_confirmation import confirm_spending
 from qcut_ai.ui.wheel_guard import WheelGuard
+
+log = logging.getLogger(__name__)
 
 
 def _usable(catalog: Catalog, model_id: str) -> bool:
@@ -100,6 +106,7 @@ class MediaPanel(QWidget):
         self.project_banner.library_rebuilt.connect(self._rebuilt)
         self.project_banner.error_reported.connect(self.error_reported)
         self.spend = SpendSummary(self, runner=runners.database)
+        self.catalog_notice = CatalogNotice(self)
 
         self.tabs = GenerateTabs(runners, self.generation.enhancer(), self)
         self.tabs.batch_requested.connect(self.submit)
@@ -160,6 +167,7 @@ class MediaPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
         layout.addWidget(self.project_banner)
+        layout.addWidget(self.catalog_notice)
         layout.addWidget(self.spend)
         layout.addWidget(self.splitter, 1)
 
@@ -278,6 +286,26 @@ class MediaPanel(QWidget):
 
     def _edit_and_run(self, model_ids: list[str], request: GenerationRequest) -> None:
         self.tabs.open_request(model_ids, request)
+
+    # -- catalogue ----------------------------------------------------------------------
+    def check_catalog(self, client_factory: Callable[[], object] | None = None) -> None:
+        """Look for new and retired models at fal (at most once a day, only with a key;
+        in the network worker). What changed is said above the panel, and the pickers
+        list the new catalogue. `client_factory` makes the Platform API client (tests,
+        or a host with its own transport)."""
+        check_catalog(
+            self.services.runners.network,
+            self._catalog_checked,
+            lambda text: log.warning("The catalogue check failed: %s", text),
+            client_factory=client_factory,  # type: ignore[arg-type]
+        )
+
+    def _catalog_checked(self, applied: bool) -> None:
+        if not applied:
+            return
+        catalog = load_catalog()
+        self.tabs.reload_models()
+        self.catalog_notice.say(catalog_news(catalog.last_change, catalog))
 
     # -- interchange ------------------------------------------------------------------
     def export_otio(

@@ -167,7 +167,8 @@ class ModelPicker(QWidget):
         self.setAccessibleName("Models")
         self._all = list(specs)
         self._favourites = set(favourites)
-        self._is_new = is_new or load_catalog().is_new
+        self._is_new = is_new  # None: ask the catalogue as it stands at each fill
+        self._new: set[str] = set()
         self._specs = grouped(self._all, self._favourites)
         self._items: dict[str, QStandardItem] = {}
         self.filter_edit = QLineEdit(self)
@@ -206,6 +207,8 @@ class ModelPicker(QWidget):
 
     def _fill(self, ticked: set[str] = frozenset()) -> None:  # type: ignore[assignment]
         """(Re)build the rows in group order, keeping the ticks."""
+        is_new = self._is_new or load_catalog().is_new
+        self._new = {spec.id for spec in self._specs if is_new(spec)}
         self._quiet = True
         try:
             self.model.clear()
@@ -226,7 +229,7 @@ class ModelPicker(QWidget):
         self.proxy.refresh()
 
     def _row(self, spec: ModelSpec, group: str) -> QStandardItem:
-        new = self._is_new(spec)
+        new = spec.id in self._new
         favourite = spec.id in self._favourites
         item = QStandardItem(spec.name)
         item.setData(group, GROUP_ROLE)
@@ -287,6 +290,18 @@ class ModelPicker(QWidget):
             self._quiet = False
         if self.selected_specs() != before:
             self._changed()
+
+    def set_specs(self, specs: Sequence[ModelSpec]) -> None:
+        """A new catalogue's models (after a sync): ticks of models still listed stay; one
+        signal when the ticked set changed (a ticked model was retired)."""
+        before = self.selected_specs()
+        ticked = {s.id for s in before}
+        self._all = list(specs)
+        self._specs = grouped(self._all, self._favourites)
+        self._fill(ticked)
+        self._update_count()
+        if [s.id for s in self.selected_specs()] != [s.id for s in before]:
+            self.selection_changed.emit(self.selected_specs())
 
     def set_filter(self, text: str) -> None:
         self.filter_edit.setText(text)
@@ -374,7 +389,7 @@ class ModelPicker(QWidget):
     def _update_count(self) -> None:
         count = len(self.selected_specs())
         total = len(self._specs)
-        new = sum(1 for spec in self._specs if self._is_new(spec))
+        new = len(self._new)
         self.filter_edit.setPlaceholderText(
             "Filter models: name, vendor, tier, audio…" + (f" ({new} new: type new)" if new else "")
         )

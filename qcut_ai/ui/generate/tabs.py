@@ -56,6 +56,11 @@ class GenerateTabs(QTabWidget):
     def favourites(self) -> list[str]:
         return self.text_tab.picker.favourites()
 
+    def reload_models(self) -> None:
+        """Every tab lists the catalogue as it now stands."""
+        for tab in self.generate_tabs.values():
+            tab.reload_models()
+
     def set_favourites(self, ids: list[str]) -> None:
         """One set of favourites for every tab's picker."""
         for tab in self.generate_tabs.values():
