@@ -45,45 +45,46 @@ Index = QModelIndex | QPersistentModelIndex
 
 class _WordFilter(QSortFilterProxyModel):
     """Keeps rows whose search text holds every typed word, in any order; a group's
-    heading stays while any of its models does."""
+    heading stays while any of its models does.
+
+    The rows' words are kept here as plain strings (`set_rows`), so a keystroke is
+    one pass over Python strings, not thousands of calls into the Qt model.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
-        self._groups: set[str] = set()
+        self._rows: list[tuple[str, str | None]] = []  # (group, search text; None: heading)
+        self._keep: list[bool] = []
+
+    def set_rows(self, rows: list[tuple[str, str | None]]) -> None:
+        """What each source row is, in order, after the source model was (re)built."""
+        self._rows = rows
+        self.set_text(" ".join(self._words))
 
     def set_text(self, text: str) -> None:
         if not hasattr(self, "beginFilterChange"):  # Qt before 6.10
-            self._set_words(text)
+            self._apply(text)
             self.invalidateRowsFilter()
             return
         self.beginFilterChange()
-        self._set_words(text)
+        self._apply(text)
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def refresh(self) -> None:
-        """The rows changed (a regroup): apply the words again."""
-        self.set_text(" ".join(self._words))
-
-    def _set_words(self, text: str) -> None:
-        self._words = text.lower().split()
-        source = self.sourceModel()
-        self._groups = set()
-        for row in range(source.rowCount() if source is not None else 0):
-            index = source.index(row, 0)
-            if index.data(SPEC_ROLE) is not None and self._matches(index):
-                self._groups.add(str(index.data(GROUP_ROLE)))
-
-    def _matches(self, index: QModelIndex) -> bool:
-        haystack = str(index.data(SEARCH_ROLE) or "")
-        return all(word in haystack for word in self._words)
+    def _apply(self, text: str) -> None:
+        words = self._words = text.lower().split()
+        keep = [
+            haystack is not None and all(w in haystack for w in words)
+            for _group, haystack in self._rows
+        ]
+        groups = {group for (group, _h), kept in zip(self._rows, keep, strict=True) if kept}
+        self._keep = [
+            kept or (haystack is None and group in groups)
+            for (group, haystack), kept in zip(self._rows, keep, strict=True)
+        ]
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        index = self.sourceModel().index(source_row, 0, source_parent)
-        heading = index.data(HEADING_ROLE)
-        if heading is not None:
-            return str(heading) in self._groups or (not self._words and bool(self._groups))
-        return self._matches(index)
+        return source_row < len(self._keep) and self._keep[source_row]
 
 
 FAVOURITES = "Favourites"
@@ -213,20 +214,23 @@ class ModelPicker(QWidget):
         try:
             self.model.clear()
             self._items = {}
+            rows: list[tuple[str, str | None]] = []
             group = None
             for spec in self._specs:
                 title = group_of(spec, self._favourites)
                 if title != group:
                     group = title
                     self.model.appendRow(_heading(title))
+                    rows.append((title, None))
                 item = self._row(spec, title)
+                rows.append((title, str(item.data(SEARCH_ROLE))))
                 if spec.id in ticked:
                     item.setCheckState(Qt.CheckState.Checked)
                 self._items[spec.id] = item
                 self.model.appendRow(item)
         finally:
             self._quiet = False
-        self.proxy.refresh()
+        self.proxy.set_rows(rows)
 
     def _row(self, spec: ModelSpec, group: str) -> QStandardItem:
         new = spec.id in self._new
