@@ -38,6 +38,16 @@ EXIT_USER_ERROR = 2
 EXIT_BUG = 70
 
 
+def window_size(text: str) -> tuple[int, int]:
+    """`1280x720` → (1280, 720); anything else is one sentence from argparse."""
+    width, sep, height = text.lower().partition("x")
+    if sep and width.isdigit() and height.isdigit() and int(width) >= 320 and int(height) >= 240:
+        return int(width), int(height)
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a window size: give width x height in pixels, e.g. 1280x720."
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qcut-ai",
@@ -52,6 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshot",
         metavar="PATH",
         help="render the main window with sample content to a PNG and exit",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=window_size,
+        help="open the window at this size, e.g. 1280x720 (with --screenshot too)",
+    )
+    parser.add_argument(
+        "--dock-width",
+        metavar="PX",
+        type=int,
+        help="dock the panel at this width in pixels (e.g. 320 to see the compact layout)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

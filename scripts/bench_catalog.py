@@ -5,6 +5,10 @@ tests/data/openapi-samples/ (each sample under many endpoint ids) are read
 from one JSON file and run through the schema importer; the baseline is a
 plain `json.load` of the same file, in the same run.
 
+Picker: the model picker holding every synced model, filtered one keystroke at a
+time (typing "kling 3 pro", repaint included), against a bare
+QSortFilterProxyModel with a fixed-string filter over the same names.
+
 Listing: a stand-in whose registry holds 1,500 endpoints (the recorded ones
 copied under new ids) is synced over HTTP with the real sync, then
 `python -m qcut_ai models --json` is timed from spawn to exit against
@@ -22,6 +26,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -95,6 +100,56 @@ def sync_1500(count: int, home: Path) -> tuple[float, int]:
     return elapsed, report.listed
 
 
+TYPED = "kling 3 pro"  # typed one key at a time into the picker's filter
+
+
+def time_picker(runs: int) -> tuple[list[float], list[float], int]:
+    """Per-keystroke filter time (s) of the model picker holding every synced model, and
+    of a bare QSortFilterProxyModel over the same names; and how many models."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSortFilterProxyModel, Qt
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QApplication, QListView
+
+    from qcut_ai.core.catalog import reload_catalog
+    from qcut_ai.ui.generate.model_picker import ModelPicker
+
+    app = QApplication.instance() or QApplication([])
+    specs = reload_catalog().offered()
+    picker = ModelPicker(specs)
+    picker.resize(480, 700)
+    picker.show()
+    names = QStandardItemModel()
+    for spec in specs:
+        names.appendRow(QStandardItem(f"{spec.name} {spec.vendor} {spec.tier.value}"))
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(names)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    bare = QListView()
+    bare.setModel(proxy)
+    bare.resize(480, 700)
+    bare.show()
+    app.processEvents()
+
+    def keystrokes(apply: Callable[[str], None]) -> list[float]:
+        times = []
+        for end in range(1, len(TYPED) + 1):
+            start = time.perf_counter()
+            apply(TYPED[:end])
+            app.processEvents()  # the list repaints what the filter kept
+            times.append(time.perf_counter() - start)
+        apply("")
+        app.processEvents()
+        return times
+
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(runs):
+        ours += keystrokes(picker.set_filter)
+        theirs += keystrokes(proxy.setFilterFixedString)
+    return ours, theirs, len(specs)
+
+
 def until_exit(cmd: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
@@ -125,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         cli_s, pass_s = bc.interleave(
             runs, lambda: until_exit(cli, env), lambda: until_exit([py, "-c", "pass"], env)
         )
+        picker_s, proxy_s, picked = time_picker(runs)
     imp, load, cli_ms, bare = (bc.stats_ms(s) for s in (import_s, load_s, cli_s, pass_s))
+    key, plain = bc.stats_ms(picker_s), bc.stats_ms(proxy_s)
     rows = [
         (
             f"import {count} schemas (ms)",
@@ -138,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{cli_ms['median']:.0f}",
             f"{bare['median']:.0f} (python -c pass)",
             f"{cli_ms['median'] / bare['median']:.1f}",
+        ),
+        (
+            f"picker filter, {picked} models, per keystroke (ms, max)",
+            f"{key['median']:.1f} ({key['max']:.1f})",
+            f"{plain['median']:.1f} (QSortFilterProxyModel)",
+            f"{key['median'] / max(plain['median'], 0.001):.1f}",
         ),
     ]
     bc.report(
@@ -153,14 +216,19 @@ def main(argv: list[str] | None = None) -> int:
             "models_listed": len(models),
             "sync_listed": listed,
             "sync_s": round(sync_s, 2),
+            "picker_keystroke_ms": key,
+            "proxy_keystroke_ms": plain,
+            "picker_models": picked,
         },
         ratios={
             "import_vs_json_load": imp["median"] / load["median"],
             "models_vs_python": cli_ms["median"] / bare["median"],
+            "picker_vs_proxy": key["median"] / max(plain["median"], 0.001),
         },
         targets={
             "import_s": bc.target(imp["median"] / 1000, 3.0),
             "models_json_ms": bc.target(cli_ms["median"], 300.0),
+            "picker_keystroke_ms": bc.target(key["max"], 16.0),
         },
         rows=rows,
     )

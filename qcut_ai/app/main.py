@@ -34,7 +34,14 @@ def build_window(args: argparse.Namespace) -> object:
     )
     panel.open_project(project)
     remember = not getattr(args, "screenshot", None)
-    return MainWindow(panel, context, remember_layout=remember)
+    window = MainWindow(panel, context, remember_layout=remember)
+    size = getattr(args, "size", None)
+    if size:
+        window.resize(*size)
+    dock_width = getattr(args, "dock_width", None)
+    if dock_width:
+        window.set_dock_width(dock_width)
+    return window
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -59,6 +66,9 @@ def run_app(args: argparse.Namespace) -> int:
     apply_dark_theme(app)
     window = build_window(args)
     window.show()  # type: ignore[attr-defined]
+    if not screenshot:
+        # After the first paint: the daily look at fal's catalogue (only with a key).
+        QTimer.singleShot(2000, window.panel.check_catalog)  # type: ignore[attr-defined]
     if screenshot:
 
         def select_first() -> None:

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
+import contextlib
+import json
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QScrollArea
 
 from qcut_ai.app.context import AppContext
+from qcut_ai.app.timeline_files import TimelineFiles
 from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.settings import Settings
 from qcut_ai.ui.media_panel import MediaPanel
 from qcut_ai.ui.settings_dialog import SettingsDialog
 from qcut_ai.ui.timeline import TimelineWidget
+
+# The panel's share of the window's width when nobody has dragged the dock yet.
+DOCK_SHARE = 0.58
+PREFERRED = QSize(1440, 900)
+
+
+def fitting_size(available: QSize) -> QSize:
+    """The window's first size: the preferred one, shrunk to the screen it opens on."""
+    return PREFERRED.boundedTo(available) if available.isValid() else PREFERRED
 
 
 class MainWindow(QMainWindow):
@@ -44,23 +57,80 @@ class MainWindow(QMainWindow):
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.resize(1440, 900)
-        self.resizeDocks([dock], [820], Qt.Orientation.Horizontal)
+        self.dock = dock
+        self.dock_share = DOCK_SHARE
+        self._sized_width = 0
+        dock.installEventFilter(self)
         # Layout lives with the other settings (QCUT_AI_HOME moves it too).
         ini = app_dirs().config / "window.ini"
         self._settings = QSettings(str(ini), QSettings.Format.IniFormat)
+        self.timeline_files = TimelineFiles(self, panel, self.timeline)
+        self.timeline_files.said.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self._build_menus()
         # A screenshot shows the default layout, and leaves the user's alone.
         self.remember_layout = remember_layout
-        geometry = self._settings.value("window/geometry") if remember_layout else None
+        self.resize(fitting_size(self.screen().availableGeometry().size()))
+        if remember_layout:
+            self._restore_layout()
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
             self.restoreState(self._settings.value("window/state"))
+        share = self._settings.value("window/dockShare")
+        with contextlib.suppress(TypeError, ValueError):
+            self.dock_share = min(0.9, max(0.15, float(share)))
+        panel_state = self._settings.value("panel/layout")
+        if isinstance(panel_state, str):
+            with contextlib.suppress(ValueError):
+                state = json.loads(panel_state)
+                if isinstance(state, dict):
+                    self.panel.restore_layout_state(state)
+
+    def set_dock_width(self, width: int) -> None:
+        """Dock the panel at `width` px (as the user's drag does); that share of the
+        window's width is kept when the window is resized."""
+        self.dock_share = width / max(1, self.width())
+        self.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A wider window widens the panel too (by the share the user gave it), rather
+        than handing every new pixel to the timeline."""
+        super().resizeEvent(event)
+        self._sized_width = event.size().width()
+        if not self.dock.isFloating():
+            width = round(self.dock_share * event.size().width())
+            self.resizeDocks([self.dock], [width], Qt.Orientation.Horizontal)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The dock resized while the window kept its width: the user dragged the divider.
+        if (
+            watched is self.dock
+            and event.type() == QEvent.Type.Resize
+            and self.isVisible()
+            and not self.dock.isFloating()
+            and self.width() == self._sized_width
+        ):
+            self.dock_share = self.dock.width() / max(1, self.width())
+        return super().eventFilter(watched, event)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         open_action = file_menu.addAction("Open project…", self.choose_project)
         open_action.setShortcut(QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
+        export_action = file_menu.addAction(
+            "Export timeline…", lambda: self.timeline_files.export()
+        )
+        export_action.setShortcut(QKeySequence("Ctrl+E"))
+        export_action.setObjectName("exportTimelineAction")
+        import_action = file_menu.addAction(
+            "Import timeline…", lambda: self.timeline_files.import_()
+        )
+        import_action.setShortcut(QKeySequence("Ctrl+I"))
+        import_action.setObjectName("importTimelineAction")
+        file_menu.addSeparator()
         settings_action = file_menu.addAction("Settings…", self.open_settings)
         settings_action.setShortcut(QKeySequence("Ctrl+,"))
         settings_action.setObjectName("settingsAction")
@@ -154,5 +224,8 @@ class MainWindow(QMainWindow):
         if self.remember_layout:
             self._settings.setValue("window/geometry", self.saveGeometry())
             self._settings.setValue("window/state", self.saveState())
+            if self.width():
+                self._settings.setValue("window/dockShare", self.dock.width() / self.width())
+            self._settings.setValue("panel/layout", json.dumps(self.panel.layout_state()))
         self.panel.shutdown()
         super().closeEvent(event)

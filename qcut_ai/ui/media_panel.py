@@ -8,15 +8,17 @@ everything that touches fal, the journal or the library, in workers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from qcut_ai.core.catalog import ModelSpec, load_catalog
+from qcut_ai.core.catalog import Catalog, ModelSpec, load_catalog
+from qcut_ai.core.catalog_news import catalog_news
 from qcut_ai.core.derive import DerivePlan
 from qcut_ai.core.job_state import JobState
 from qcut_ai.core.media import MediaItem
@@ -24,18 +26,29 @@ from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.selection import SelectionPlan, plan_selection
 from qcut_ai.core.settings import Settings
+from qcut_ai.core.timeline import InOut
+from qcut_ai.jobs.catalog_tasks import check_catalog
 from qcut_ai.jobs.generation import ConnectionFactory, ConnectionInfo, GenerationService
+from qcut_ai.jobs.interchange_tasks import selection_otio
 from qcut_ai.jobs.tasks import Runners
+from qcut_ai.ui.catalog_notice import CatalogNotice
 from qcut_ai.ui.generate.tabs import GenerateTabs
 from qcut_ai.ui.jobs.history_view import HistoryView
 from qcut_ai.ui.jobs.job_list import JobListWidget, confirm_uncertain_retry
 from qcut_ai.ui.jobs.spend import SpendSummary
 from qcut_ai.ui.library.panel import LibraryPanel
+from qcut_ai.ui.panel_layout import COMPACT_WIDTH, build_sections
+from qcut_ai.ui.player.library_keys import BinTransportKeys
 from qcut_ai.ui.player.preview_player import PreviewPlayer
 from qcut_ai.ui.project_banner import ProjectBanner
 from qcut_ai.ui.spend_confirmation import confirm_spending
+from qcut_ai.ui.wheel_guard import WheelGuard
 
-COMPACT_WIDTH = 520  # below this the dock is "narrow": short titles, no preview pane
+log = logging.getLogger(__name__)
+
+
+def _usable(catalog: Catalog, model_id: str) -> bool:
+    return model_id in catalog and catalog.get(model_id).active
 
 
 @dataclass
@@ -79,6 +92,7 @@ class MediaPanel(QWidget):
         runners = services.runners
         self.project: ProjectPaths | None = None
         self._compact: bool | None = None
+        self._arranged = False  # a saved or default split has been applied
         self.generation = GenerationService(
             services.settings, services.thumbnails_dir, services.connect, runners, self
         )
@@ -92,6 +106,7 @@ class MediaPanel(QWidget):
         self.project_banner.library_rebuilt.connect(self._rebuilt)
         self.project_banner.error_reported.connect(self.error_reported)
         self.spend = SpendSummary(self, runner=runners.database)
+        self.catalog_notice = CatalogNotice(self)
 
         self.tabs = GenerateTabs(runners, self.generation.enhancer(), self)
         self.tabs.batch_requested.connect(self.submit)
@@ -129,33 +144,32 @@ class MediaPanel(QWidget):
         self.history.load_failed.connect(self.error_reported)
         self.preview = PreviewPlayer(self, runner=runners.media)
         self._build_layout()
+        self.wheel_guard = WheelGuard(self)
+        self.bin_keys = BinTransportKeys(self.view, self.preview)
         self.error_reported.connect(self._show_error)
 
     def _build_layout(self) -> None:
-        self.lower_tabs = QTabWidget(self)
-        self.lower_tabs.setObjectName("libraryTabs")
-        self.lower_tabs.setDocumentMode(True)
-        self.lower_tabs.addTab(self.library_panel, "Library")
-        self.lower_tabs.addTab(self.history, "History")
+        self.sections = build_sections(
+            self,
+            generator=self.tabs,
+            jobs=self.job_list,
+            library=self.library_panel,
+            history=self.history,
+            preview=self.preview,
+        )
+        self.splitter = self.sections.splitter
+        self.lower_split = self.sections.lower_split
+        self.lower_tabs = self.sections.lower_tabs
         self.lower_tabs.currentChanged.connect(self._on_lower_tab)
-        self.lower_split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.lower_split.addWidget(self.lower_tabs)
-        self.lower_split.addWidget(self.preview)
-        self.lower_split.setStretchFactor(0, 3)
-        self.lower_split.setStretchFactor(1, 2)
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.setObjectName("panelSplitter")
-        split.addWidget(self.tabs)
-        split.addWidget(self.job_list)
-        split.addWidget(self.lower_split)
-        split.setStretchFactor(2, 1)
-        split.setSizes([440, 110, 380])
-        self.splitter = split
+        # The fold toggles sit on the library's tab bar, the edge between the panes.
+        self.lower_tabs.setCornerWidget(self.sections.toggle_row, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
         layout.addWidget(self.project_banner)
+        layout.addWidget(self.catalog_notice)
         layout.addWidget(self.spend)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.splitter, 1)
 
     # -- project ---------------------------------------------------------------
     def open_project(self, path: str | Path, *, resume: bool = True) -> None:
@@ -273,7 +287,98 @@ class MediaPanel(QWidget):
     def _edit_and_run(self, model_ids: list[str], request: GenerationRequest) -> None:
         self.tabs.open_request(model_ids, request)
 
+    # -- catalogue ----------------------------------------------------------------------
+    def check_catalog(self, client_factory: Callable[[], object] | None = None) -> None:
+        """Look for new and retired models at fal (at most once a day, only with a key;
+        in the network worker). What changed is said above the panel, and the pickers
+        list the new catalogue. `client_factory` makes the Platform API client (tests,
+        or a host with its own transport)."""
+        check_catalog(
+            self.services.runners.network,
+            self._catalog_checked,
+            lambda text: log.warning("The catalogue check failed: %s", text),
+            client_factory=client_factory,  # type: ignore[arg-type]
+        )
+
+    def _catalog_checked(self, applied: bool) -> None:
+        if not applied:
+            return
+        catalog = load_catalog()
+        self.tabs.reload_models()
+        self.catalog_notice.say(catalog_news(catalog.last_change, catalog))
+
+    # -- interchange ------------------------------------------------------------------
+    def export_otio(
+        self,
+        ids: list[int],
+        done: Callable[[object], None],
+        failed: Callable[[str], None] | None = None,
+        *,
+        as_bin: bool = False,
+    ) -> None:
+        """Library items `ids` as an OpenTimelineIO object, handed to `done` on the GUI
+        thread: a timeline of the clips in order (or, `as_bin`, a collection), each with
+        its media, range, rate and provenance. The clip in the preview keeps its In/Out.
+        Read in a worker; `failed` (else `error_reported`) gets one sentence."""
+        if self.project is None:
+            (failed or self.error_reported.emit)("Open a project before exporting.")
+            return
+        selection_otio(
+            self.services.runners.database,
+            self.project,
+            ids,
+            done,
+            failed or self.error_reported.emit,
+            marks=self.preview_marks(),
+            as_bin=as_bin,
+        )
+
+    def preview_marks(self) -> dict[int, InOut]:
+        """The In/Out marked on the clip in the preview, by its library id."""
+        item, marked = self.preview.item, self.preview.marked_range
+        if item is None or marked is None:
+            return {}
+        return {item.id: InOut(marked[0] / 1000, marked[1] / 1000)}
+
     # -- layout --------------------------------------------------------------------
+    def layout_state(self) -> dict[str, object]:
+        """Pane sizes, folded sections and the models chosen in each tab, for the host to
+        keep (plain JSON values) and hand back to `restore_layout_state` next time."""
+        state = self.sections.state()
+        state["models"] = {
+            category.value: [spec.id for spec in tab.selected_specs()]
+            for category, tab in self.generate_tabs.items()
+        }
+        state["favourites"] = self.tabs.favourites()
+        return state
+
+    def restore_layout_state(self, state: dict[str, object]) -> None:
+        """Put back a `layout_state()`; anything unreadable (or a model fal retired since)
+        is left at its default."""
+        if self.sections.restore(state):
+            self._arranged = True
+        favourites = state.get("favourites")
+        if isinstance(favourites, list):
+            self.tabs.set_favourites([f for f in favourites if isinstance(f, str)])
+        models = state.get("models")
+        if not isinstance(models, dict):
+            return
+        catalog = load_catalog()
+        for category, tab in self.generate_tabs.items():
+            ids = models.get(category.value)
+            if isinstance(ids, list):
+                known = [i for i in ids if isinstance(i, str) and _usable(catalog, i)]
+                if known:
+                    tab.picker.select_ids(known)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._arranged:
+            self._arranged = True
+            self.sections.fit_default(
+                self.splitter.height() or self.height(), self.lower_split.width() or self.width()
+            )
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Narrow dock: short tab titles, no preview pane; wide: everything."""
         super().resizeEvent(event)

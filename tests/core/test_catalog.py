@@ -125,6 +125,15 @@ def test_every_model_is_curated() -> None:
         assert len(spec.id) <= 24 and spec.id == spec.id.lower(), spec.id
 
 
+def test_each_vendor_has_one_name() -> None:
+    # The picker groups by vendor: "Kuaishou" and "Kuaishou (Kling)" would be two groups.
+    vendors = {spec.vendor for spec in CATALOG}
+    for vendor in vendors:
+        assert "(" not in vendor, vendor
+        others = {v for v in vendors if v != vendor}
+        assert not any(o.lower().startswith(vendor.lower()) for o in others), vendor
+
+
 def test_shipped_overlay_and_snapshot_agree() -> None:
     # fal's facts win over ours; in the shipped pair there is nothing to overrule.
     assert CATALOG.problems == []

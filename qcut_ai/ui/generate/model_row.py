@@ -19,6 +19,10 @@ SPEC_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 PRICE_ROLE = Qt.ItemDataRole.UserRole + 3
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 4
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 5  # the group a model row is listed under
+HEADING_ROLE = Qt.ItemDataRole.UserRole + 6  # set on a group's heading row only
+NEW_ROLE = Qt.ItemDataRole.UserRole + 7  # added by the last catalogue sync
+FAVOURITE_ROLE = Qt.ItemDataRole.UserRole + 8
 
 TIER_COLOURS = {
     Tier.BUDGET: "#2e7d32",
@@ -27,6 +31,8 @@ TIER_COLOURS = {
     Tier.PREMIUM: "#8e24aa",
 }
 AUDIO_COLOUR = "#00838f"
+NEW_COLOUR = "#d84315"
+FAVOURITE_COLOUR = "#e57373"
 RECOMMENDED_COLOUR = "#f4b400"
 _PAD = 6
 _GAP = 4
@@ -53,10 +59,16 @@ class ModelRowDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         metrics = QFontMetrics(option.font)
+        if index.data(HEADING_ROLE) is not None:
+            return QSize(260, metrics.height() + _PAD + 2)
         return QSize(260, metrics.height() * 2 + 3 * _PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         spec = index.data(SPEC_ROLE)
+        heading = index.data(HEADING_ROLE)
+        if heading is not None:
+            self._paint_heading(painter, option, str(heading))
+            return
         if not isinstance(spec, ModelSpec):
             super().paint(painter, option, index)
             return
@@ -84,6 +96,8 @@ class ModelRowDelegate(QStyledItemDelegate):
         small.setPointSizeF(max(6.0, base_font.pointSizeF() * 0.85))
         painter.setFont(small)
         right = area.right()
+        if index.data(NEW_ROLE):
+            right = _badge(painter, right, area.top(), "new", NEW_COLOUR)
         if spec.audio:
             right = _badge(painter, right, area.top(), "♪ audio", AUDIO_COLOUR)
         right = _badge(painter, right, area.top(), spec.tier.value, TIER_COLOURS[spec.tier])
@@ -91,7 +105,7 @@ class ModelRowDelegate(QStyledItemDelegate):
         bold = QFont(base_font)
         bold.setBold(True)
         painter.setFont(bold)
-        star = " ★" if spec.recommended else ""
+        star = (" ★" if spec.recommended else "") + (" ♥" if index.data(FAVOURITE_ROLE) else "")
         name_box = QRect(area.left(), area.top(), max(0, right - area.left()), line)
         name = painter.fontMetrics().elidedText(
             spec.name, Qt.TextElideMode.ElideRight, name_box.width() - 20
@@ -119,4 +133,23 @@ class ModelRowDelegate(QStyledItemDelegate):
         painter.drawText(
             summary_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, summary
         )
+        painter.restore()
+
+    @staticmethod
+    def _paint_heading(painter: QPainter, option: QStyleOptionViewItem, title: str) -> None:
+        """A group's title, small and dim, with a rule under it."""
+        rect: QRect = option.rect
+        painter.save()
+        font = QFont(option.font)
+        font.setBold(True)
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+        painter.setFont(font)
+        colour = option.palette.color(QPalette.ColorRole.Text)
+        colour.setAlpha(150)
+        painter.setPen(colour)
+        text_box = rect.adjusted(_PAD, 0, -_PAD, -2)
+        painter.drawText(
+            text_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, title.upper()
+        )
+        painter.drawLine(rect.left() + _PAD, rect.bottom(), rect.right() - _PAD, rect.bottom())
         painter.restore()

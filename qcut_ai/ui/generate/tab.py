@@ -145,6 +145,13 @@ class GenerateTab(QWidget):
             shortcut.activated.connect(self.request_generate)
 
     # -- public API -----------------------------------------------------------------
+    def reload_models(self) -> None:
+        """List the catalogue as it now stands (after a sync added or retired models)."""
+        self.specs = load_catalog().in_category(self.category)
+        self.picker.set_specs(self.specs)
+        if not self.picker.selected_specs() and self.specs:
+            self.picker.select_ids([self.specs[0].id])
+
     def selected_specs(self) -> list[ModelSpec]:
         return self.picker.selected_specs()
 

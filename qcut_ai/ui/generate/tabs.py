@@ -24,9 +24,14 @@ PROMPT_CATEGORIES = {Category.TEXT_TO_VIDEO, Category.IMAGE_TO_VIDEO, Category.F
 
 
 class GenerateTabs(QTabWidget):
-    """Every category's generator. Signals: batch_requested(object): a tab's SelectionPlan"""
+    """Every category's generator.
+
+    Signals: batch_requested(object): a tab's SelectionPlan
+    favourites_changed(list): the favourite model ids after the user changed them
+    """
 
     batch_requested = Signal(object)
+    favourites_changed = Signal(list)
 
     def __init__(self, runners: Runners, enhancer: Enhancer, parent: QWidget | None = None):
         super().__init__(parent)
@@ -44,6 +49,22 @@ class GenerateTabs(QTabWidget):
             self.addTab(tab, title)
             self.setTabToolTip(self.count() - 1, title)
         self.text_tab = self.generate_tabs[Category.TEXT_TO_VIDEO]
+        for tab in self.generate_tabs.values():
+            tab.picker.favourites_changed.connect(self.set_favourites)
+            tab.picker.favourites_changed.connect(self.favourites_changed)
+
+    def favourites(self) -> list[str]:
+        return self.text_tab.picker.favourites()
+
+    def reload_models(self) -> None:
+        """Every tab lists the catalogue as it now stands."""
+        for tab in self.generate_tabs.values():
+            tab.reload_models()
+
+    def set_favourites(self, ids: list[str]) -> None:
+        """One set of favourites for every tab's picker."""
+        for tab in self.generate_tabs.values():
+            tab.picker.set_favourites(ids)
 
     def _add_builder(self, tab: GenerateTab, runners: Runners, enhancer: Enhancer) -> None:
         builder = PromptBuilder(tab, runner=runners.network)

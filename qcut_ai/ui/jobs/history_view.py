@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.batches import HistoryBatch, money_text, settings_text, when_text
+from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.core.successors import rerun_models
 from qcut_ai.jobs.reads import load_history
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 
@@ -125,7 +127,8 @@ class HistoryView(QWidget):
         return self._runner.has(("history", id(self)))
 
     def selection(self) -> tuple[list[str], GenerationRequest] | None:
-        """Model ids and request of the selected batch (or model row), if it can be run."""
+        """Model ids and request of the selected batch (or model row), if it can be run;
+        a model fal retired since gives way to its successor (`rerun_notes` says so)."""
         items = self.tree.selectedItems()
         if not items:
             return None
@@ -134,7 +137,20 @@ class HistoryView(QWidget):
         if batch.request is None:
             return None
         ids = batch.model_ids if job_index is None else [batch.jobs[job_index].model_id]
-        return ids, batch.request.model_copy(deep=True)
+        rerun = rerun_models(ids, load_catalog())
+        if not rerun.model_ids:
+            return None
+        return list(rerun.model_ids), batch.request.model_copy(deep=True)
+
+    def rerun_notes(self) -> tuple[str, ...]:
+        """Why Run again uses other models than the selection ran on (retired since)."""
+        items = self.tree.selectedItems()
+        if not items:
+            return ()
+        batch_index, job_index = items[0].data(0, _WHERE)
+        batch = self.batches[batch_index]
+        ids = batch.model_ids if job_index is None else [batch.jobs[job_index].model_id]
+        return rerun_models(ids, load_catalog()).notes
 
     def run_again(self) -> None:
         chosen = self.selection()
@@ -201,10 +217,14 @@ class HistoryView(QWidget):
         item.setData(0, _WHERE, (index, None))
         names = ", ".join(job.model_name for job in batch.jobs)
         item.setToolTip(0, f"{prompt}\n\nModels: {names}" if prompt else f"Models: {names}")
+        catalog = load_catalog()
         for position, job in enumerate(batch.jobs):
             detail = job.error or (Path(job.download_path).name if job.download_path else "")
+            name = job.model_name
+            if job.model_id in catalog and not catalog.get(job.model_id).active:
+                name = f"{name} ({catalog.get(job.model_id).retired_text})"
             child = QTreeWidgetItem(
-                [job.model_name, job.state.label, detail, "", money_text(job.estimate_usd)]
+                [name, job.state.label, detail, "", money_text(job.estimate_usd)]
             )
             child.setData(0, _WHERE, (index, position))
             child.setToolTip(2, detail)
@@ -215,3 +235,10 @@ class HistoryView(QWidget):
         runnable = self.selection() is not None
         self.run_again_button.setEnabled(runnable)
         self.edit_button.setEnabled(runnable)
+        notes = self.rerun_notes()
+        self.run_again_button.setToolTip(
+            " ".join(notes) if notes else "Run the same prompt and settings on the same models."
+        )
+        if notes:
+            self.status.setText(" ".join(notes))
+            self.status.setVisible(True)

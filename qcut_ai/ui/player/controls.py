@@ -7,6 +7,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
 
+from qcut_ai.core.timecode import timecode
+
 
 def clock(seconds: float | None) -> str:
     """`m:ss`, or an em dash when the duration is unknown."""
@@ -60,6 +62,14 @@ class PlayerControls(QWidget):
         self.volume.setMaximumWidth(90)
         self.position = QLabel(self)
         self.position.setObjectName("previewPosition")
+        self.position.setToolTip("Timecode at the clip's frame rate: hours:minutes:seconds:frames")
+        self.speed = QLabel(self)
+        self.speed.setObjectName("previewSpeed")
+        self.speed.hide()
+        self.marks = QLabel(self)
+        self.marks.setObjectName("previewMarks")
+        self.marks.setWordWrap(True)
+        self.marks.hide()
         self._following = False  # True while the player, not the user, moves the handle
 
         self.seek.sliderPressed.connect(self.scrub_started)
@@ -72,12 +82,14 @@ class PlayerControls(QWidget):
         for button in (self.play_button, self.stop_button, self.loop_button):
             row.addWidget(button)
         row.addWidget(self.position, 1)
+        row.addWidget(self.speed)
         row.addWidget(self.mute_button)
         row.addWidget(self.volume)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.seek)
         layout.addLayout(row)
+        layout.addWidget(self.marks)
 
     def _button(
         self, text: str, name: str, slot: Callable[..., None], checkable: bool = False
@@ -114,10 +126,11 @@ class PlayerControls(QWidget):
 
     def set_playing(self, playing: bool) -> None:
         self.play_button.setText("Pause" if playing else "Play")
-        self.play_button.setToolTip("Pause (Space or K)" if playing else "Play (Space or K)")
+        self.play_button.setToolTip("Pause (Space or K)" if playing else "Play (Space, or L)")
 
-    def show_time(self, position_ms: int, duration_ms: int | None) -> None:
-        """Move the handle (unless the user holds it) and write `m:ss / m:ss`."""
+    def show_time(self, position_ms: int, duration_ms: int | None, fps: float | None) -> None:
+        """Move the handle (unless the user holds it) and write the timecode of the
+        position and of the duration, at the clip's rate."""
         self._following = True
         try:
             if duration_ms is not None and self.seek.maximum() != duration_ms:
@@ -126,8 +139,25 @@ class PlayerControls(QWidget):
                 self.seek.setValue(position_ms)
         finally:
             self._following = False
-        duration = duration_ms / 1000 if duration_ms is not None else None
-        self.position.setText(f"{clock(position_ms / 1000)} / {clock(duration)}")
+        total = timecode(duration_ms / 1000, fps) if duration_ms is not None else "—"
+        self.position.setText(f"{timecode(position_ms / 1000, fps)} / {total}")
+
+    def show_speed(self, speed: int) -> None:
+        """The shuttle's speed beside the time (hidden at a standstill)."""
+        self.speed.setText(f"{'◀' if speed < 0 else '▶'} {abs(speed)}×")
+        self.speed.setVisible(speed != 0)
+
+    def show_marks(self, in_ms: int | None, out_ms: int | None, fps: float | None) -> None:
+        """`In … · Out … · … long` under the bar, hidden while nothing is marked."""
+        parts = []
+        if in_ms is not None:
+            parts.append(f"In {timecode(in_ms / 1000, fps)}")
+        if out_ms is not None:
+            parts.append(f"Out {timecode(out_ms / 1000, fps)}")
+        if in_ms is not None and out_ms is not None:
+            parts.append(f"{timecode((out_ms - in_ms) / 1000, fps)} long")
+        self.marks.setText(" · ".join(parts))
+        self.marks.setVisible(bool(parts))
 
     def clear_time(self) -> None:
         self._following = True

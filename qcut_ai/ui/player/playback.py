@@ -136,6 +136,11 @@ class Playback(QObject):
             self.player.pause()
         self.player.setPosition(max(0, min(ms, self.duration())))
 
+    def set_rate(self, rate: float) -> None:
+        """Play at `rate` times normal speed (the shuttle's 2×, 4×, 8×); 1.0 is normal."""
+        if self.player.playbackRate() != rate:
+            self.player.setPlaybackRate(rate)
+
     def step(self, frames: int, fps: float) -> None:
         """Pause, then move `frames` frames on (negative: back), landing on frame starts."""
         if self.is_playing():

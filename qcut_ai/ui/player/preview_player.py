@@ -16,6 +16,7 @@ from qcut_ai.core.media import MediaItem, MediaKind
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 from qcut_ai.ui.player.controls import PlayerControls, clock
 from qcut_ai.ui.player.keys import key_action
+from qcut_ai.ui.player.shuttle import Shuttle
 from qcut_ai.ui.player.video_view import PreviewStills, VideoView, load_stills
 
 if TYPE_CHECKING:
@@ -42,11 +43,12 @@ class PreviewPlayer(QWidget):
     """Previews one library item: video and audio play for real, images show scaled to fit.
 
     The poster (or waveform) shows until playback starts, and again after Stop.
-    Keys, while the player has focus (see `player_keys`): Space or K play and
-    pause; Left/Right step one frame back or forward (pausing first; a frame
-    is 1/fps of the clip, or 1/30 s when its rate is unknown); J/L jump one
-    second back or forward (a jump, not a shuttle: playing goes on from
-    there); M mutes; Up/Down change the volume. Hiding the player pauses it.
+    Keys, while the player (or the library, which passes them on) has focus,
+    see `keys.key_action`: Space plays and pauses; J/K/L shuttle; Left/Right
+    step one frame back or forward (pausing first; a frame is 1/fps of the
+    clip, or 1/30 s when its rate is unknown); I/O mark In and Out (Shift
+    goes to them); M mutes; Up/Down change the volume. Time is shown as
+    timecode at the clip's rate. Hiding the player pauses it.
 
     States: "empty" (nothing selected), "loading", "ready" (stopped, paused or
     at the end; also a still image), "playing", "missing" (the file is gone)
@@ -54,9 +56,11 @@ class PreviewPlayer(QWidget):
 
     Signals:
         state_changed(str): the new state
+        marks_changed(object): (in_ms, out_ms), either None when not marked
     """
 
     state_changed = Signal(str)
+    marks_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +77,9 @@ class PreviewPlayer(QWidget):
         self._media_ready = False
         self._duration_ms: int | None = None
         self._want_play = False  # play was asked for while the file was still opening
+        self.in_ms: int | None = None
+        self.out_ms: int | None = None
+        self.shuttle = Shuttle(self)
 
         self.title = QLabel(self)
         self.title.setObjectName("previewTitle")
@@ -90,6 +97,7 @@ class PreviewPlayer(QWidget):
         controls.play_clicked.connect(self.toggle_play)
         controls.stop_clicked.connect(self.stop)
         controls.seek_requested.connect(self.seek)
+        self.shuttle.speed_changed.connect(controls.show_speed)
         for changed in (controls.muted_toggled, controls.volume_changed, controls.loop_toggled):
             changed.connect(self._apply_sound)
 
@@ -121,6 +129,7 @@ class PreviewPlayer(QWidget):
         self._generation += 1
         self._release()
         self.item = item
+        self._set_marks(None, None)
         self.title.setText(item.display_name if item is not None else "")
         self.title.setToolTip(item.path if item is not None else "")
         self.controls.clear_time()  # a still has no time; a clip's shows once known
@@ -145,7 +154,11 @@ class PreviewPlayer(QWidget):
         )
 
     def toggle_play(self) -> None:
-        """Play from where it is, or pause there. While the file opens, play once it has."""
+        """Play from where it is, or pause there. While the file opens, play once it has.
+        While shuttling, stop there."""
+        if self.shuttle.speed:
+            self.shuttle.stop()
+            return
         live = self._live()
         if live is not None and self.state == "playing":
             live.pause()
@@ -157,6 +170,7 @@ class PreviewPlayer(QWidget):
     def stop(self) -> None:
         """Stop and go back to the start: the poster is shown again."""
         self._want_play = False
+        self.shuttle.release()
         live = self._live()
         if live is not None:
             live.stop()
@@ -171,6 +185,7 @@ class PreviewPlayer(QWidget):
 
     def step_frames(self, count: int) -> None:
         """Pause, then move `count` frames forward (negative: back)."""
+        self.shuttle.stop()
         if (live := self._live()) and self.item is not None:
             live.step(count, self.item.probe.fps or _FALLBACK_FPS)
 
@@ -178,6 +193,63 @@ class PreviewPlayer(QWidget):
         """Move `ms` forward (negative: back), playing or not."""
         if live := self._live():
             live.seek(live.position() + ms)
+
+    def shuttle_forward(self) -> None:
+        """L: play forward, faster each press."""
+        if live := self._live():
+            self.shuttle.forward(live)
+
+    def shuttle_reverse(self) -> None:
+        """J: play backwards, faster each press."""
+        if live := self._live():
+            self.shuttle.reverse(live)
+
+    def halt(self) -> None:
+        """K: stop shuttling or playing, and stay on this frame."""
+        if self.shuttle.speed:
+            self.shuttle.stop()
+        elif (live := self._live()) and self.state == "playing":
+            live.pause()
+
+    def mark_in(self) -> None:
+        """I: the In point at the playhead (an Out before it is cleared)."""
+        if self._live() is not None:
+            here = self.position_ms
+            out = self.out_ms if self.out_ms is not None and self.out_ms > here else None
+            self._set_marks(here, out)
+
+    def mark_out(self) -> None:
+        """O: the Out point at the playhead (an In after it is cleared)."""
+        if self._live() is not None:
+            here = self.position_ms
+            start = self.in_ms if self.in_ms is not None and self.in_ms < here else None
+            self._set_marks(start, here)
+
+    def go_to_in(self) -> None:
+        if self.in_ms is not None:
+            self.shuttle.stop()
+            self.seek(self.in_ms)
+
+    def go_to_out(self) -> None:
+        if self.out_ms is not None:
+            self.shuttle.stop()
+            self.seek(self.out_ms)
+
+    @property
+    def marked_range(self) -> tuple[int, int] | None:
+        """(in, out) in ms when both are marked; a mark alone runs to the clip's edge."""
+        if self.in_ms is None and self.out_ms is None:
+            return None
+        end = self.out_ms if self.out_ms is not None else self.duration_ms
+        return (self.in_ms or 0, end if end is not None else self.in_ms or 0)
+
+    def _set_marks(self, in_ms: int | None, out_ms: int | None) -> None:
+        if (in_ms, out_ms) == (self.in_ms, self.out_ms):
+            return
+        self.in_ms, self.out_ms = in_ms, out_ms
+        fps = self.item.probe.fps if self.item is not None else None
+        self.controls.show_marks(in_ms, out_ms, fps)
+        self.marks_changed.emit((in_ms, out_ms))
 
     @property
     def playable(self) -> bool:
@@ -202,6 +274,7 @@ class PreviewPlayer(QWidget):
 
     def _release(self) -> None:
         """Forget the current item; the playback stops and lets go of its file."""
+        self.shuttle.release()
         self._want_play = self._media_ready = False
         self._duration_ms, self._poster = None, None
         self.notice.hide()
@@ -285,7 +358,7 @@ class PreviewPlayer(QWidget):
 
     def _show_time(self, position_ms: int) -> None:
         if self.item is not None and self.item.kind in _PLAYABLE:
-            self.controls.show_time(position_ms, self.duration_ms)
+            self.controls.show_time(position_ms, self.duration_ms, self.item.probe.fps)
 
     def _set_state(self, state: str) -> None:
         self.controls.set_playable(state in ("ready", "playing") and self.playable)

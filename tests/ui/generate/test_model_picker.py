@@ -112,3 +112,77 @@ def test_ticked_rows_stay_ticked_while_filtered_out(qtbot: QtBot) -> None:
     picker.set_filter("bytedance upscaler")
     assert [s.id for s in picker.visible_specs()] == ["bytedance-upscaler"]
     assert [s.id for s in picker.selected_specs()] == ["topaz-precision"]
+
+
+def _rows(picker: ModelPicker) -> list[str]:
+    """What the list shows, headings in capitals as painted."""
+    from qcut_ai.ui.generate.model_row import HEADING_ROLE, SPEC_ROLE
+
+    shown = []
+    for row in range(picker.proxy.rowCount()):
+        index = picker.proxy.index(row, 0)
+        heading = index.data(HEADING_ROLE)
+        shown.append(str(heading).upper() if heading else index.data(SPEC_ROLE).id)
+    return shown
+
+
+def test_models_are_grouped_recommended_first_then_by_vendor(qtbot: QtBot) -> None:
+    picker = _picker(qtbot)
+    shown = _rows(picker)
+    assert shown[0] == "RECOMMENDED"
+    headings = [r for r in shown if r.isupper()]
+    vendors = list(dict.fromkeys(s.vendor.upper() for s in picker.specs() if not s.recommended))
+    assert headings == ["RECOMMENDED", *vendors]
+    # Every model sits under its own vendor's heading (or Recommended).
+    heading = ""
+    for row in shown:
+        if row.isupper():
+            heading = row
+            continue
+        spec = CATALOG.get(row)
+        assert heading == ("RECOMMENDED" if spec.recommended else spec.vendor.upper())
+    # A heading is not a model: it cannot be ticked.
+    first = picker.proxy.index(0, 0)
+    assert not first.flags() & Qt.ItemFlag.ItemIsUserCheckable
+
+
+def test_the_filter_keeps_only_the_headings_of_what_it_finds(qtbot: QtBot) -> None:
+    picker = _picker(qtbot)
+    picker.set_filter("kling")
+    shown = _rows(picker)
+    assert all(CATALOG.get(r).vendor == "Kuaishou" for r in shown if not r.isupper())
+    assert set(r for r in shown if r.isupper()) <= {"RECOMMENDED", "KUAISHOU"}
+    picker.set_filter("no such model at all")
+    assert _rows(picker) == []
+
+
+def test_models_added_by_the_last_sync_wear_a_new_badge(qtbot: QtBot) -> None:
+    added = {"kling-3-std"}
+    picker = ModelPicker(
+        CATALOG.in_category(Category.TEXT_TO_VIDEO), is_new=lambda s: s.id in added
+    )
+    qtbot.addWidget(picker)
+    spoken = picker.index_of("kling-3-std").data(Qt.ItemDataRole.AccessibleTextRole)
+    assert ", new," in spoken
+    assert "new" not in picker.index_of("veo3.1-fast").data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "(1 new: type new)" in picker.filter_edit.placeholderText()
+    picker.set_filter("new")
+    assert [s.id for s in picker.visible_specs()] == ["kling-3-std"]
+
+
+def test_favourites_come_first_and_keep_the_ticks(qtbot: QtBot) -> None:
+    picker = _picker(qtbot)
+    seen: list[list[str]] = []
+    picker.favourites_changed.connect(seen.append)
+    picker.select_ids(["veo3.1-fast", "ltx-2.3-fast"])
+    picker.view.setFocus()
+    picker.view.setCurrentIndex(picker.index_of("ltx-2.3-fast"))
+    qtbot.keyClick(picker.view, Qt.Key.Key_F)
+    assert seen == [["ltx-2.3-fast"]]
+    assert _rows(picker)[:2] == ["FAVOURITES", "ltx-2.3-fast"]
+    assert [s.id for s in picker.selected_specs()] == ["ltx-2.3-fast", "veo3.1-fast"]
+    assert ", favourite," in picker.index_of("ltx-2.3-fast").data(
+        Qt.ItemDataRole.AccessibleTextRole
+    )
+    picker.set_favourite("ltx-2.3-fast", False)
+    assert "FAVOURITES" not in _rows(picker) and seen[-1] == []

@@ -226,3 +226,54 @@ def test_switching_projects_quickly_shows_only_the_last_one(
     _open(qtbot, view, project)
     qtbot.waitUntil(lambda: not view.loading(), timeout=10_000)
     assert failures == [] and view.tree.topLevelItemCount() == 2
+
+
+def test_a_model_fal_retired_shows_as_retired_and_run_again_uses_its_successor(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    project = ProjectPaths.at(tmp_path / "Sora").ensure()
+    db = open_project_db(project)
+    try:
+        journal = JobJournal(db)
+        for position, (model_id, endpoint, name) in enumerate(
+            [
+                ("sora-2", "fal-ai/sora-2/text-to-video", "Sora 2"),
+                ("veo3.1-fast", "fal-ai/veo3.1/fast", "Veo 3.1 Fast"),
+            ]
+        ):
+            journal.create(
+                batch_id="b1",
+                position=position,
+                model_id=model_id,
+                endpoint=endpoint,
+                model_name=name,
+                request={"prompt": "a harbour at dawn"},
+                arguments={},
+                estimate_usd=None,
+                price_unit=None,
+            )
+    finally:
+        db.close()
+    view = _view(qtbot)
+    _open(qtbot, view, project)
+    batch = _top(view, 0)
+    assert _row(batch.child(0))[0] == "Sora 2 (retired by fal (2026-09-24))"
+    assert _row(batch.child(1))[0] == "Veo 3.1 Fast"
+    view.tree.setCurrentItem(batch)
+    with qtbot.waitSignal(view.run_again_requested) as ran:
+        view.run_again_button.click()
+    assert ran.args[0] == ["veo3.1", "veo3.1-fast"]
+    assert "Sora 2 was retired by fal (2026-09-24); Veo 3.1 runs instead." in view.status.text()
+    assert "Veo 3.1 runs instead" in view.run_again_button.toolTip()
+
+
+def test_rerun_models_replaces_each_retired_model_once() -> None:
+    from qcut_ai.core.catalog import load_catalog
+    from qcut_ai.core.successors import rerun_models
+
+    catalog = load_catalog()
+    rerun = rerun_models(["sora-2", "veo3.1", "sora-2-pro", "gone-model"], catalog)
+    # Sora 2's first successor (Veo 3.1) is already there: the next one runs instead.
+    assert rerun.model_ids[:2] == ("seedance-2.0", "veo3.1")
+    assert len(set(rerun.model_ids)) == len(rerun.model_ids)
+    assert any("gone-model is no longer in the catalogue" in n for n in rerun.notes)

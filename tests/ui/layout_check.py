@@ -1,0 +1,76 @@
+"""What "nothing is clipped" means for a window, as a list of readable problems."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QTabBar,
+    QWidget,
+)
+
+CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QAbstractSlider, QTabBar)
+# Sized by Qt itself: a spin box's inner line edit, a tab bar's scroll arrows.
+_INNER = ("qt_spinbox_lineedit", "qt_scrollarea_viewport", "ScrollLeftButton", "ScrollRightButton")
+
+
+def _scrolled(widget: QWidget) -> bool:
+    """Inside a scroll area: out of view is reachable by scrolling, not lost."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _name(widget: QWidget) -> str:
+    text = ""
+    if isinstance(widget, (QAbstractButton, QLabel)):
+        text = widget.text()
+    elif isinstance(widget, QLineEdit):
+        text = widget.text() or widget.placeholderText()
+    elif isinstance(widget, QComboBox):
+        text = widget.currentText()
+    label = widget.objectName() or widget.accessibleName() or type(widget).__name__
+    return f"{type(widget).__name__} {label!r}" + (f" ({text[:30]!r})" if text else "")
+
+
+def clipped_controls(window: QWidget) -> list[str]:
+    """Every visible control that is outside `window`, squeezed below the size it needs
+    to show its text, or cut by a pane that cannot scroll to it."""
+    frame = window.rect()
+    problems = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.objectName() in _INNER:
+            continue
+        is_label = isinstance(widget, QLabel) and bool(widget.text())
+        if not (isinstance(widget, CONTROLS) or is_label):
+            continue
+        if widget.width() <= 0 or widget.height() <= 0:
+            problems.append(f"{_name(widget)} has no room at all")
+            continue
+        rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+        if not frame.contains(rect):
+            problems.append(f"{_name(widget)} at {rect.getRect()} is outside the window")
+            continue
+        need = widget.minimumSizeHint()
+        wraps = isinstance(widget, QLabel) and widget.wordWrap()
+        if (not wraps and widget.width() < need.width() - 1) or widget.height() < need.height() - 1:
+            problems.append(
+                f"{_name(widget)} is {widget.width()}x{widget.height()}, "
+                f"needs {need.width()}x{need.height()}"
+            )
+            continue
+        seen = widget.visibleRegion().boundingRect()
+        if (seen.width() < widget.width() or seen.height() < widget.height()) and not _scrolled(
+            widget
+        ):
+            problems.append(f"{_name(widget)} is partly hidden ({seen.getRect()})")
+    return problems
