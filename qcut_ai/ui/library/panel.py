@@ -71,6 +71,7 @@ class LibraryPanel(QWidget):
         self.filters = LibraryFilterBar(self)
         self.search = self.filters.search
         self.details = MediaDetailsPane(self)
+        self.details.loaded = lambda: self.model.items
         self.library_actions = LibraryActions(self.service, self)
         self.status = QLabel(self)
         self.status.setObjectName("libraryStatus")
@@ -147,6 +148,7 @@ class LibraryPanel(QWidget):
         else:
             self.service.refresh()
         self.service.load_facets()
+        self._refresh_details()  # a source names what was just made from it
 
     def _entered(self, item: MediaItem) -> None:
         if item.id not in self._announced:
