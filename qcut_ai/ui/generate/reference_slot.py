@@ -113,7 +113,7 @@ class ReferenceImages(QFrame):
         self.title.setText(f"<b>Reference images</b>{optional} — {count}")
 
     def error_text(self) -> str:
-        return self.error_label.text() if self.error_label.isVisible() else ""
+        return "" if self.error_label.isHidden() else self.error_label.text()
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
