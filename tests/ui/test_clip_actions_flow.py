@@ -21,6 +21,7 @@ from qcut_ai.core.media import MediaItem
 from qcut_ai.core.settings import Settings
 from qcut_ai.library.probe import probe
 from qcut_ai.services.ffmpeg_tools import run_ffmpeg
+from qcut_ai.services.rehearsal.registry import recorded_endpoints
 from qcut_ai.services.settings_store import SettingsStore
 from qcut_ai.ui.generate.tab import GenerateTab
 from qcut_ai.ui.media_panel import MediaPanel
@@ -146,6 +147,11 @@ def test_reference_images_over_the_models_limit_are_refused_in_one_sentence(
 ) -> None:
     window = _window(qtbot, tmp_path / "P")
     panel = window.panel
+    # Every category has its tab, and no tab offers an endpoint fal retired.
+    assert set(panel.generate_tabs) == set(Category)
+    retired = {r["endpoint_id"] for r in recorded_endpoints() if r.get("deprecated")}
+    for each in panel.generate_tabs.values():
+        assert each.specs and retired.isdisjoint(s.endpoint for s in each.specs)
     tab = panel.generate_tabs[Category.REFERENCE_TO_VIDEO]
     tab.picker.select_ids(["happy-horse-1.1-ref"])
     limit = tab.inputs.references.limit()
