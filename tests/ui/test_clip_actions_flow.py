@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.app.main import build_window
@@ -84,7 +85,12 @@ def test_extending_a_clip_makes_a_longer_clip_linked_to_its_source(
     panel = window.panel
     source = _source_clip(qtbot, panel)
 
-    tab = _derive(qtbot, panel, "extend", source)
+    # "Extend…" under the preview, for the clip loaded there.
+    panel.preview.show_item(source)
+    extend_button = panel.preview_derive.buttons["extend"]
+    assert not extend_button.isHidden() and extend_button.text() == "Extend…"
+    qtbot.mouseClick(extend_button, Qt.MouseButton.LeftButton)
+    tab = panel.tabs.currentWidget()
     assert tab is panel.generate_tabs[Category.EXTEND]
     assert tab.inputs.paths()[tab.inputs.roles()[0]] == source.path
     tab.set_prompt("the kite climbs into the clouds")
@@ -121,8 +127,18 @@ def test_edit_keeps_the_clips_shape_and_lipsync_follows_the_audio(
     source = _source_clip(qtbot, panel)
     src = probe(Path(source.path))
 
-    edit = _derive(qtbot, panel, "edit", source)
+    # "Edit / restyle…" from the library's context menu.
+    menu = panel.library_panel.library_actions.build_menu([source])
+    action = menu.findChild(QAction, "actionDerive_edit")
+    assert action is not None and action.text() == "Edit / restyle…"
+    action.trigger()
+    menu.deleteLater()
+    edit = panel.tabs.currentWidget()
     assert edit is panel.generate_tabs[Category.VIDEO_EDIT]
+    assert source.path in edit.inputs.paths().values()
+    edit.picker.select_ids(["kling-o3-pro-edit"])  # takes optional reference images
+    assert not edit.inputs.references.isHidden()
+    edit.picker.select_ids(["wan-2.7-edit"])
     edit.set_prompt("make it a watercolour painting")
     edited = _generate(qtbot, panel, edit)
     out = probe(Path(edited.path))
