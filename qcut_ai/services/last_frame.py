@@ -29,7 +29,9 @@ def extract_last_frame(video: Path, out: Path) -> Path:
                 raise MediaError(f"No frame of '{video.name}' could be decoded.")
             image = last.to_image()
     except av.error.FFmpegError as exc:
-        raise MediaError(f"'{video.name}' could not be decoded: {exc}.") from exc
+        raise MediaError(
+            f"'{video.name}' could not be decoded, so it has no last frame to continue from."
+        ) from exc
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".part")
     image.save(partial, format="PNG")

@@ -77,5 +77,8 @@ def test_a_file_that_is_not_a_clip_gives_one_sentence(tmp_path: Path) -> None:
         created_at="2026-12-01T10:00:00+00:00",
         probe=ProbeInfo(kind=MediaKind.VIDEO),
     )
-    with pytest.raises(MediaError, match=r"^'broken\.mp4' could not be decoded"):
+    with pytest.raises(MediaError) as caught:
         continue_frame_task(item, None)(None, None)
+    assert caught.value.user_text() == (
+        "'broken.mp4' could not be decoded, so it has no last frame to continue from."
+    )
