@@ -9,7 +9,7 @@ problems appear beside the slot.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -35,6 +35,10 @@ from qcut_ai.ui.generate.reference_slot import ReferenceImages
 
 ROLE_ORDER = (MediaRole.IMAGE, MediaRole.END_IMAGE, MediaRole.AUDIO, MediaRole.VIDEO)
 _FAMILY = {MediaRole.END_IMAGE: MediaRole.IMAGE}
+
+
+def _reference_reader(path: str) -> Callable[[object, object], Preview]:
+    return lambda _abort, _progress: read_input(path, MediaRole.REFERENCE_IMAGES)
 
 
 class MediaInputs(QWidget):
@@ -73,7 +77,9 @@ class MediaInputs(QWidget):
             layout.addWidget(slot)
             self.slots[role] = slot
         self.references = ReferenceImages(self)
-        self.references.paths_changed.connect(self._recheck)
+        self._ref_previews: dict[str, Preview] = {}  # each reference image as read
+        self._ref_reading: set[str] = set()
+        self.references.paths_changed.connect(self._on_references_changed)
         self.references.hide()
         layout.addWidget(self.references)
 
@@ -107,7 +113,10 @@ class MediaInputs(QWidget):
 
     def pending(self) -> list[MediaRole]:
         """Roles whose file is still being read."""
-        return [r for r in self.paths() if r in self._reading]
+        reading = [r for r in self.paths() if r in self._reading]
+        if self._ref_reading & set(self.reference_paths()):
+            reading.append(MediaRole.REFERENCE_IMAGES)
+        return reading
 
     def problems(self) -> dict[MediaRole, str]:
         """Problems with the given files, by role, in form order."""
@@ -191,6 +200,43 @@ class MediaInputs(QWidget):
         self._show()
 
     # -- reading ------------------------------------------------------------------
+    def _on_references_changed(self) -> None:
+        """Read each newly chosen reference image in a worker (format, size, content)."""
+        for path in self.references.paths():
+            if path in self._ref_previews or path in self._ref_reading or is_remote(path):
+                continue
+            self._ref_reading.add(path)
+            self._runner.start(
+                _reference_reader(path),
+                self._on_reference_read,
+                key=(id(self), "reference", path),
+                receiver=self,
+                name="read reference image",
+            )
+        self._recheck()
+
+    def _on_reference_read(self, preview: Preview) -> None:
+        self._ref_reading.discard(preview.path)
+        self._ref_previews[preview.path] = preview
+        self._recheck()
+
+    def _reference_problem(self) -> str | None:
+        """The first problem of the chosen reference images: too many, or one unusable file."""
+        paths = self.reference_paths()
+        too_many = reference_problem(len(paths), self._specs)
+        if too_many:
+            return too_many
+        role = MediaRole.REFERENCE_IMAGES
+        for path in paths:
+            preview = self._ref_previews.get(path)
+            local = preview.local if preview else None
+            problem = file_problem(local, path, role, self._specs) or (
+                preview.error if preview else None
+            )
+            if problem:  # "broken.png is not a readable image (…)."
+                return f"{Path(path).name} {problem[:1].lower()}{problem[1:]}"
+        return None
+
     def _start_read(self, role: MediaRole, path: str) -> None:
         self._reading.add(role)
         self._runner.start(
@@ -227,9 +273,9 @@ class MediaInputs(QWidget):
             mismatch = frames_problem(facts.image_size, facts.end_image_size, self._specs)
             if mismatch:
                 own[MediaRole.END_IMAGE] = mismatch
-        too_many = reference_problem(len(self.reference_paths()), self._specs)
-        if too_many:
-            own[MediaRole.REFERENCE_IMAGES] = too_many
+        references = self._reference_problem()
+        if references:
+            own[MediaRole.REFERENCE_IMAGES] = references
         self._own = own
         self._show()
         self.inputs_changed.emit()

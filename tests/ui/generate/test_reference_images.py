@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
@@ -15,6 +16,8 @@ from qcut_ai.ui.mime import encode_items
 
 
 def _item(n: int, path: Path, kind: MediaKind) -> MediaItem:
+    if kind is MediaKind.IMAGE:
+        Image.new("RGB", (480, 480), (n * 20 % 256, 90, 160)).save(path)
     return MediaItem(
         id=n,
         name=path.name,
@@ -69,3 +72,21 @@ def test_library_images_dropped_become_references_and_a_clip_is_left_out(
     tab.picker.select_ids(["kling-o3-pro-ref"])
     assert "any number" in slot.title.text() and "(optional)" in slot.title.text()
     assert tab.current_request().reference_images == [stills[0].path, stills[1].path]
+
+
+def test_an_unreadable_reference_image_is_named_beside_the_references(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    tab = GenerateTab(Category.REFERENCE_TO_VIDEO)
+    qtbot.addWidget(tab)
+    tab.picker.select_ids(["happy-horse-1.1-ref"])
+    good = _item(1, tmp_path / "face.png", MediaKind.IMAGE)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"this is not a picture")
+    assert tab.set_reference_images([good.path, str(broken)])
+    qtbot.waitUntil(lambda: not tab.inputs.pending(), timeout=10_000)
+    refusal = tab.inputs.references.error_text()
+    assert refusal.startswith("broken.png is not a readable image") and refusal.endswith(".")
+    tab.request_generate()
+    assert tab.error_label.text() == refusal  # nothing is sent
+    assert tab.inputs.references.paths() == [good.path, str(broken)]  # nothing is lost
