@@ -192,4 +192,13 @@ def test_reference_images_over_the_models_limit_are_refused_in_one_sentence(
     tab.request_generate()
     assert "takes at most 9 reference images, not 10." in tab.error_label.text()
     assert panel.job_list.job_ids() == []
+
+    # Within the limit the local images are uploaded, and the clip records each one.
+    tab.inputs.references.set_paths(images[:2])
+    tab.set_prompt("character1 waves at character2")
+    made = _generate(qtbot, panel, tab)
+    assert made.provenance is not None
+    sent = [i["path"] for i in made.provenance.inputs if i["role"] == "reference_images"]
+    assert sent == images[:2]
+    assert all(u.startswith("http") for u in made.provenance.arguments["image_urls"])
     window.close()
