@@ -9,7 +9,27 @@ from qcut_ai.core.errors import QcutError
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.requests import GenerationRequest
 
-REMIX_MODEL = "sora-2-remix"
+# Library actions that hand a clip to another category's tab as its source
+# video. The relation is what the result records about its source (lineage).
+CLIP_ACTIONS: dict[str, tuple[Category, str]] = {
+    "extend": (Category.EXTEND, "extended_from"),
+    "edit": (Category.VIDEO_EDIT, "edited_from"),
+    "lipsync": (Category.LIPSYNC, "lipsynced_from"),
+    "upscale": (Category.UPSCALE, "upscale_of"),
+}
+
+# What a result is to its source, and what the source is to the result, as
+# the details pane says it ("extended from #3" / "extended as #7").
+RELATION_PHRASES: dict[str, tuple[str, str]] = {
+    "extended_from": ("extended from", "extended as"),
+    "edited_from": ("edited from", "edited as"),
+    "lipsynced_from": ("lip-synced from", "lip-synced as"),
+    "upscale_of": ("upscaled from", "upscaled as"),
+    "continued_from": ("continued from the last frame of", "continued as"),
+    "animated_from": ("animated from", "animated as"),
+}
+
+RELATION_OF_CATEGORY: dict[Category, str] = {c: r for c, r in CLIP_ACTIONS.values()}
 
 
 class DeriveError(QcutError):
@@ -49,7 +69,16 @@ def _original(item: MediaItem) -> tuple[list[str], GenerationRequest]:
     return [prov.model_id], request
 
 
-def plan_derive(action: str, item: MediaItem, sora_video_id: str | None = None) -> DerivePlan:
+def relation_phrases(relation: str | None) -> tuple[str, str]:
+    """How a result names its source, and how the source names the result."""
+    known = RELATION_PHRASES.get(relation or "")
+    if known:
+        return known
+    words = (relation or "derived_from").replace("_", " ")
+    return words, words.replace(" from", " as").replace(" of", " as")
+
+
+def plan_derive(action: str, item: MediaItem, last_frame: str | None = None) -> DerivePlan:
     """Turn a library action into what the panel should show or run."""
     path = item.path
     if action == "animate":
@@ -58,18 +87,16 @@ def plan_derive(action: str, item: MediaItem, sora_video_id: str | None = None) 
         return DerivePlan(Category.FRAME_TO_VIDEO, inputs={"image": path})
     if action == "last_frame":
         return DerivePlan(Category.FRAME_TO_VIDEO, inputs={"end_image": path})
-    if action == "upscale":
-        return DerivePlan(Category.UPSCALE, inputs={"video": path})
-    if action == "remix":
-        if not sora_video_id:
-            raise DeriveError(
-                "This Sora clip has no video id on record, so it cannot be remixed.",
-                hint="fal deletes Sora videos after delivery unless told to keep them.",
-            )
-        spec = load_catalog().get(REMIX_MODEL)
+    if action in CLIP_ACTIONS:
+        return DerivePlan(CLIP_ACTIONS[action][0], inputs={"video": path})
+    if action == "continue":
+        # Image-only models continue a clip from its exact last frame, which a
+        # worker extracted before this plan was made.
+        if not last_frame:
+            raise DeriveError(f"The last frame of '{item.display_name}' could not be read.")
         prompt = item.provenance.prompt if item.provenance else None
-        request = GenerationRequest(prompt=prompt or None, extras={"video_id": sora_video_id})
-        return DerivePlan(spec.category, [spec.id], request=request)
+        request = GenerationRequest(prompt=prompt or None)
+        return DerivePlan(Category.IMAGE_TO_VIDEO, request=request, inputs={"image": last_frame})
     if action in ("regenerate", "regenerate_with"):
         model_ids, request = _original(item)
         category = load_catalog().get(model_ids[0]).category

@@ -28,7 +28,7 @@ VIDEO_TYPES = {".mp4", ".mov", ".webm", ".m4v"}
 
 def limits_for(role: str, endpoint: str) -> tuple[set[str], int]:
     """Allowed extensions and the size cap in bytes for one input role on one model."""
-    if role in ("image", "end_image"):
+    if role in ("image", "end_image", "reference_images"):
         cap = 8 * MB if endpoint.startswith("fal-ai/veo3.1") else 10 * MB
         return IMAGE_TYPES, cap
     if role == "audio":
@@ -81,6 +81,7 @@ _TYPES = {
     MediaRole.END_IMAGE: IMAGE_TYPES,
     MediaRole.AUDIO: AUDIO_TYPES,
     MediaRole.VIDEO: VIDEO_TYPES,
+    MediaRole.REFERENCE_IMAGES: IMAGE_TYPES,
 }
 
 
@@ -167,3 +168,25 @@ def kind_of(path: str) -> MediaRole | None:
         if suffix in _TYPES[role]:
             return role
     return None
+
+
+def reference_limit(specs: Sequence[ModelSpec]) -> tuple[int, str] | None:
+    """The fewest reference images a selected model takes (from its schema's
+    `max_items`) and that model's name; None when no selected model sets a limit."""
+    limits: list[tuple[int, str]] = []
+    for spec in models_with(specs, MediaRole.REFERENCE_IMAGES):
+        for name, role in spec.media_fields().items():
+            field = spec.field(name)
+            if role is MediaRole.REFERENCE_IMAGES and field is not None and field.max_items:
+                limits.append((field.max_items, spec.name))
+    return min(limits) if limits else None
+
+
+def reference_problem(count: int, specs: Sequence[ModelSpec]) -> str | None:
+    """One sentence when `count` reference images is more than a selected model takes."""
+    limit = reference_limit(specs)
+    if limit is None or count <= limit[0]:
+        return None
+    most, name = limit
+    noun = "image" if most == 1 else "images"
+    return f"{name} takes at most {most} reference {noun}, not {count}."

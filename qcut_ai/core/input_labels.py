@@ -14,6 +14,8 @@ def slot_label(category: Category, role: MediaRole) -> str:
         }.get(category, "Image")
     if role is MediaRole.END_IMAGE:
         return "Last frame"
+    if role is MediaRole.REFERENCE_IMAGES:
+        return "Reference images"
     if role is MediaRole.AUDIO:
         return "Voice audio" if category is Category.AVATAR else "Audio"
     return {Category.UPSCALE: "Source video", Category.AVATAR: "Driving video"}.get(

@@ -277,13 +277,22 @@ class JobRunner:
     ) -> dict[str, Any]:
         arguments = dict(job.arguments)
         inputs: list[dict[str, Any]] = []
+
+        def upload_one(value: Any, role: str, field: str) -> Any:
+            if not isinstance(value, str) or not value or is_remote(value):
+                return value
+            path = check_local_input(value, role, spec.endpoint, field)
+            inputs.append({"role": role, "path": str(path), "sha256": sha256_file(path)})
+            return gateway.upload_file(str(path))
+
         for field, role in spec.media_fields().items():
             value = arguments.get(field)
+            if isinstance(value, list):  # reference images: each local one is uploaded
+                arguments[field] = [upload_one(v, role.value, field) for v in value]
+                continue
             if not isinstance(value, str) or not value or is_remote(value):
                 continue
-            path = check_local_input(value, role.value, spec.endpoint, field)
-            inputs.append({"role": role.value, "path": str(path), "sha256": sha256_file(path)})
-            arguments[field] = gateway.upload_file(str(path))
+            arguments[field] = upload_one(value, role.value, field)
         if inputs:
             journal.update(job.id, inputs=inputs)
         return arguments

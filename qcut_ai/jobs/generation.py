@@ -32,6 +32,7 @@ from qcut_ai.core.selection import SelectionPlan
 from qcut_ai.core.settings import Settings
 from qcut_ai.engine.connection import FalConnection
 from qcut_ai.jobs.foreign_jobs import ForeignJobWatcher
+from qcut_ai.jobs.frame_tasks import continue_frame_task
 from qcut_ai.jobs.job_items import JobListModel
 from qcut_ai.jobs.manager import JobManager
 from qcut_ai.jobs.tasks import Runners
@@ -317,39 +318,27 @@ class GenerationService(QObject):
         self.runners.media.start(work, done, self._failed, receiver=self, name="finish clips")
 
     def derive(self, action: str, item: MediaItem, done: Callable[[DerivePlan], None]) -> None:
-        """What a library action asks of the tabs (a remix first looks up the video id
-        fal kept, in the journal); a refusal is reported in one sentence."""
+        """What a library action asks of the tabs ("continue" first extracts the clip's
+        exact last frame in a worker); a refusal is reported in one sentence."""
 
-        def plan(video_id: str | None) -> None:
+        def plan(last_frame: str | None) -> None:
             try:
-                found = plan_derive(action, item, video_id)
+                found = plan_derive(action, item, last_frame)
             except QcutError as exc:
                 self.error_reported.emit(exc.user_text())
                 return
             done(found)
 
-        if action == "remix" and self.project is not None and item.request_id:
-            self.remix_video_id(item.request_id, plan)
+        if action == "continue":
+            self.runners.media.start(
+                continue_frame_task(item, self.project),
+                plan,
+                self._failed,
+                receiver=self,
+                name="last frame",
+            )
         else:
             plan(None)
-
-    def remix_video_id(self, request_id: str, done: Callable[[str | None], None]) -> None:
-        """The video id fal kept for a result (Sora's remix needs it), from the journal."""
-        project = self.project
-        if project is None:
-            done(None)
-            return
-
-        def work(_abort: object, _progress: object) -> str | None:
-            from qcut_ai.engine.journal import JobJournal
-            from qcut_ai.library.project_db import project_database
-
-            with project_database(project) as db:
-                result = JobJournal(db).result_for_request(request_id) or {}
-            value = result.get("video_id")
-            return str(value) if value else None
-
-        self.runners.database.start(work, done, self._failed, receiver=self, name="remix id")
 
     def shutdown(self) -> None:
         """Stop following jobs (paid ones stay in the journal for the next start)."""

@@ -125,7 +125,7 @@ def _read_av(path: str, role: MediaRole) -> Preview:
 def read_preview(path: str, role: MediaRole) -> Preview:
     """Decode enough of `path` to preview and check it; errors become `Preview.error`."""
     try:
-        if role in (MediaRole.IMAGE, MediaRole.END_IMAGE):
+        if role in (MediaRole.IMAGE, MediaRole.END_IMAGE, MediaRole.REFERENCE_IMAGES):
             return _read_image(path)
         return _read_av(path, role)
     except QcutError as exc:

@@ -16,6 +16,7 @@ from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenan
 from qcut_ai.library import leases
 from qcut_ai.library import provenance as prov_io
 from qcut_ai.library.layout import ProjectLayout
+from qcut_ai.library.lineage import with_lineage
 from qcut_ai.library.media_rows import NewMedia
 from qcut_ai.library.probe import sha256_file, verify_media
 from qcut_ai.library.project_db import open_project_db
@@ -69,6 +70,7 @@ class Library:
         decoded = info is None
         if info is None:
             info = verify_media(path, expected=None)
+        provenance = with_lineage(self.repo, provenance)
         prov_io.write_sidecar(path, provenance)
         thumbs = self._thumbnails(path, info, with_filmstrip=False)
         if thumbs.poster is None and info.kind is MediaKind.VIDEO and not decoded:

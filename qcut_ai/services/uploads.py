@@ -41,7 +41,7 @@ def check_local_input(path_text: str, role: str, endpoint: str, field: str) -> P
 
 def content_problem(path: Path, role: str) -> str | None:
     """Why the file's content (not its name) cannot be sent in this role, else None."""
-    if role in ("image", "end_image"):
+    if role in ("image", "end_image", "reference_images"):
         return _image_problem(path)
     if role == "audio":
         return _audio_problem(path)

@@ -37,6 +37,7 @@ from qcut_ai.ui.jobs.history_view import HistoryView
 from qcut_ai.ui.jobs.job_list import JobListWidget, confirm_uncertain_retry
 from qcut_ai.ui.jobs.spend import SpendSummary
 from qcut_ai.ui.library.panel import LibraryPanel
+from qcut_ai.ui.library.preview_derive import PreviewDeriveBar
 from qcut_ai.ui.panel_layout import COMPACT_WIDTH, build_sections
 from qcut_ai.ui.player.library_keys import BinTransportKeys
 from qcut_ai.ui.player.preview_player import PreviewPlayer
@@ -143,6 +144,8 @@ class MediaPanel(QWidget):
         self.history.edit_requested.connect(self._edit_and_run)
         self.history.load_failed.connect(self.error_reported)
         self.preview = PreviewPlayer(self, runner=runners.media)
+        self.preview_derive = PreviewDeriveBar(self.preview)  # extend… the clip in the preview
+        self.preview_derive.derive_requested.connect(self.derive)
         self._build_layout()
         self.wheel_guard = WheelGuard(self)
         self.bin_keys = BinTransportKeys(self.view, self.preview)

@@ -92,8 +92,10 @@ def test_regenerate_reuses_the_prompt_and_framing_but_not_the_seed() -> None:
 def test_actions_that_cannot_start_say_why_in_one_sentence() -> None:
     with pytest.raises(DeriveError, match="no generation record"):
         plan_derive("regenerate", _item("/p/media/imported.mp4"))
-    with pytest.raises(DeriveError, match="no video id on record"):
-        plan_derive("remix", _item("/p/media/clip.mp4"), None)
+    with pytest.raises(DeriveError, match="last frame of 'clip' could not be read"):
+        plan_derive("continue", _item("/p/media/clip.mp4"), None)
+    with pytest.raises(DeriveError, match="Unknown library action"):
+        plan_derive("remix", _item("/p/media/clip.mp4"))
     with pytest.raises(DeriveError, match="Unknown library action"):
         plan_derive("sharpen", _item("/p/media/clip.mp4"))
 

@@ -1,6 +1,9 @@
-"""What "nothing is clipped" means for a window, as a list of readable problems."""
+"""Opening the window at a size, and what "nothing is clipped" means for it."""
 
 from __future__ import annotations
+
+import argparse
+from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import (
@@ -14,6 +17,10 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
+
+from qcut_ai.app.main import build_window
+from qcut_ai.app.shell import MainWindow
 
 CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QAbstractSlider, QTabBar)
 # Sized by Qt itself: a spin box's inner line edit, a tab bar's scroll arrows.
@@ -74,3 +81,19 @@ def clipped_controls(window: QWidget) -> list[str]:
         ):
             problems.append(f"{_name(widget)} is partly hidden ({seen.getRect()})")
     return problems
+
+
+def open_window(
+    qtbot: QtBot, project: Path, size: tuple[int, int], dock: int | None = None
+) -> MainWindow:
+    args = argparse.Namespace(project=str(project), offline=True, size=size, dock_width=dock)
+    window = build_window(args)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.remember_layout = False
+    window.show()
+    qtbot.waitExposed(window)
+    panel = window.panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=15_000)
+    qtbot.wait(50)  # let the dock and splitters settle at the new size
+    return window

@@ -3,17 +3,13 @@ control fits, the library keeps room to work, and selecting a clip moves nothing
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
-from qcut_ai.app.main import build_window
-from qcut_ai.app.shell import MainWindow
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.ui.panel_layout import COMPACT_WIDTH
 from tests.ui.layout_check import clipped_controls
+from tests.ui.layout_check import open_window as _window
 
 SIZES = [
     pytest.param((1280, 720), None, id="1280x720"),
@@ -23,22 +19,6 @@ SIZES = [
     pytest.param((1440, 900), 480, id="docked-480"),
     pytest.param((1440, 900), 800, id="docked-800"),
 ]
-
-
-def _window(
-    qtbot: QtBot, project: Path, size: tuple[int, int], dock: int | None = None
-) -> MainWindow:
-    args = argparse.Namespace(project=str(project), offline=True, size=size, dock_width=dock)
-    window = build_window(args)
-    assert isinstance(window, MainWindow)
-    qtbot.addWidget(window)
-    window.remember_layout = False
-    window.show()
-    qtbot.waitExposed(window)
-    panel = window.panel
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=15_000)
-    qtbot.wait(50)  # let the dock and splitters settle at the new size
-    return window
 
 
 @pytest.mark.parametrize(("size", "dock"), SIZES)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.project import ProjectPaths
-from tests.ui.test_layout_sizes import _window
+from tests.ui.layout_check import open_window as _window
 
 
 def test_transport_keys_work_with_the_bin_focused(

@@ -12,7 +12,7 @@ from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.timeline import Timeline
 from qcut_ai.core.timeline_edit import clip_from_payload
 from qcut_ai.ui.timeline import HEADER, LEFT, PIXELS_PER_SECOND, TRACK_HEIGHT
-from tests.ui.test_layout_sizes import _window
+from tests.ui.layout_check import open_window as _window
 
 
 def _fill(window: object, qtbot: QtBot) -> None:

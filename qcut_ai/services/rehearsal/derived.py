@@ -26,6 +26,7 @@ from typing import Any
 
 from qcut_ai.core.errors import MediaError
 from qcut_ai.services.ffmpeg_tools import run_ffmpeg
+from qcut_ai.services.last_frame import extract_last_frame
 from qcut_ai.services.rehearsal.arguments import parse_duration, scaled_size, wants_audio
 from qcut_ai.services.rehearsal.renderer import RENDER_FPS, filter_path, font_file
 
@@ -212,8 +213,7 @@ class DerivedRenderer:
     def last_frame(self, video: Path, out: Path) -> Path:
         """The video's very last frame as an image: every frame is decoded and the last
         one kept (a seek would land on a keyframe)."""
-        run_ffmpeg(["-i", str(video), "-an", "-update", "1", "-q:v", "1", "-f", "image2", str(out)])
-        return out
+        return extract_last_frame(video, out)
 
     def _encode(self, spec: DerivedSpec, out: Path) -> None:
         text = out.with_suffix(".txt")

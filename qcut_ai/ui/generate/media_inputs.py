@@ -1,4 +1,4 @@
-"""The media inputs of a generation tab: image, first/last frame, audio, source video.
+"""The media inputs of a generation tab: image, first/last frame, audio, video, references.
 
 Which slots show depends on the selected models. Files are read in workers
 (QImageReader for pictures, PyAV for clips, the upload checks' stat and
@@ -9,7 +9,7 @@ problems appear beside the slot.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -24,15 +24,21 @@ from qcut_ai.core.input_checks import (
     kind_of,
     models_with,
     ratio_problem,
+    reference_problem,
 )
 from qcut_ai.core.input_labels import slot_label
 from qcut_ai.core.selection import InputFacts
 from qcut_ai.jobs.input_reading import Preview, read_input
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 from qcut_ai.ui.generate.media_slot import MediaSlot
+from qcut_ai.ui.generate.reference_slot import ReferenceImages
 
 ROLE_ORDER = (MediaRole.IMAGE, MediaRole.END_IMAGE, MediaRole.AUDIO, MediaRole.VIDEO)
 _FAMILY = {MediaRole.END_IMAGE: MediaRole.IMAGE}
+
+
+def _reference_reader(path: str) -> Callable[[object, object], Preview]:
+    return lambda _abort, _progress: read_input(path, MediaRole.REFERENCE_IMAGES)
 
 
 class MediaInputs(QWidget):
@@ -70,11 +76,24 @@ class MediaInputs(QWidget):
             slot.hide()
             layout.addWidget(slot)
             self.slots[role] = slot
+        self.references = ReferenceImages(self)
+        self._ref_previews: dict[str, Preview] = {}  # each reference image as read
+        self._ref_reading: set[str] = set()
+        self.references.paths_changed.connect(self._on_references_changed)
+        self.references.hide()
+        layout.addWidget(self.references)
 
     # -- what the tab asks --------------------------------------------------------
     def roles(self) -> list[MediaRole]:
         """Roles some selected model takes, in form order."""
         return [r for r in ROLE_ORDER if models_with(self._specs, r)]
+
+    def takes_references(self) -> bool:
+        return bool(models_with(self._specs, MediaRole.REFERENCE_IMAGES))
+
+    def reference_paths(self) -> list[str]:
+        """The reference images given, when a selected model takes them."""
+        return self.references.paths() if self.takes_references() else []
 
     def required(self, role: MediaRole) -> bool:
         """True when a selected model cannot run without this input."""
@@ -94,11 +113,14 @@ class MediaInputs(QWidget):
 
     def pending(self) -> list[MediaRole]:
         """Roles whose file is still being read."""
-        return [r for r in self.paths() if r in self._reading]
+        reading = [r for r in self.paths() if r in self._reading]
+        if self._ref_reading & set(self.reference_paths()):
+            reading.append(MediaRole.REFERENCE_IMAGES)
+        return reading
 
     def problems(self) -> dict[MediaRole, str]:
         """Problems with the given files, by role, in form order."""
-        shown = self.roles()
+        shown = [*self.roles(), MediaRole.REFERENCE_IMAGES]
         return {r: text for r, text in self._own.items() if r in shown and text}
 
     def facts(self) -> InputFacts:
@@ -130,11 +152,17 @@ class MediaInputs(QWidget):
         for role, slot in self.slots.items():
             slot.set_label(slot_label(self.category, role), required=self.required(role))
             slot.setVisible(role in shown)
+        references = MediaRole.REFERENCE_IMAGES
+        self.references.set_specs(self._specs, required=self.required(references))
+        self.references.setVisible(self.takes_references())
         self._recheck()
 
     def set_input(self, role: MediaRole | str, path: str) -> None:
         """Use `path` for `role` ("" clears it); reading starts in a worker."""
         role = MediaRole(role)
+        if role is MediaRole.REFERENCE_IMAGES:
+            self.references.set_paths([path] if path else [])
+            return
         slot = self.slots[role]
         self._runner.cancel((id(self), role))  # a read of the file chosen before is dropped
         self._reading.discard(role)
@@ -164,6 +192,7 @@ class MediaInputs(QWidget):
         for role in ROLE_ORDER:
             if role in self._paths:
                 self.set_input(role, "")
+        self.references.clear()
 
     def show_errors(self, errors: Mapping[MediaRole, str]) -> None:
         """Problems found by validating the request (shown where the slot has none of its own)."""
@@ -171,6 +200,43 @@ class MediaInputs(QWidget):
         self._show()
 
     # -- reading ------------------------------------------------------------------
+    def _on_references_changed(self) -> None:
+        """Read each newly chosen reference image in a worker (format, size, content)."""
+        for path in self.references.paths():
+            if path in self._ref_previews or path in self._ref_reading or is_remote(path):
+                continue
+            self._ref_reading.add(path)
+            self._runner.start(
+                _reference_reader(path),
+                self._on_reference_read,
+                key=(id(self), "reference", path),
+                receiver=self,
+                name="read reference image",
+            )
+        self._recheck()
+
+    def _on_reference_read(self, preview: Preview) -> None:
+        self._ref_reading.discard(preview.path)
+        self._ref_previews[preview.path] = preview
+        self._recheck()
+
+    def _reference_problem(self) -> str | None:
+        """The first problem of the chosen reference images: too many, or one unusable file."""
+        paths = self.reference_paths()
+        too_many = reference_problem(len(paths), self._specs)
+        if too_many:
+            return too_many
+        role = MediaRole.REFERENCE_IMAGES
+        for path in paths:
+            preview = self._ref_previews.get(path)
+            local = preview.local if preview else None
+            problem = file_problem(local, path, role, self._specs) or (
+                preview.error if preview else None
+            )
+            if problem:  # "broken.png is not a readable image (…)."
+                return f"{Path(path).name} {problem[:1].lower()}{problem[1:]}"
+        return None
+
     def _start_read(self, role: MediaRole, path: str) -> None:
         self._reading.add(role)
         self._runner.start(
@@ -207,6 +273,9 @@ class MediaInputs(QWidget):
             mismatch = frames_problem(facts.image_size, facts.end_image_size, self._specs)
             if mismatch:
                 own[MediaRole.END_IMAGE] = mismatch
+        references = self._reference_problem()
+        if references:
+            own[MediaRole.REFERENCE_IMAGES] = references
         self._own = own
         self._show()
         self.inputs_changed.emit()
@@ -214,3 +283,7 @@ class MediaInputs(QWidget):
     def _show(self) -> None:
         for role, slot in self.slots.items():
             slot.show_error(self._own.get(role) or self._external.get(role, ""))
+        references = MediaRole.REFERENCE_IMAGES
+        text = self._own.get(references) or self._external.get(references, "")
+        if text or not self.references.error_text():  # keep a refusal of the last add shown
+            self.references.show_error(text)

@@ -34,12 +34,18 @@ from qcut_ai.ui.generate.media_inputs import ROLE_ORDER, MediaInputs
 from qcut_ai.ui.generate.model_picker import ModelPicker
 from qcut_ai.ui.generate.option_fields import ERROR_STYLE
 
-TAB_TITLES = {
-    Category.TEXT_TO_VIDEO: "Text to Video",
-    Category.IMAGE_TO_VIDEO: "Image to Video",
-    Category.FRAME_TO_VIDEO: "Frame to Video",
-    Category.AVATAR: "Avatar",
-    Category.UPSCALE: "Upscale",
+# Each category's tab, in panel order: its title and the short title of a narrow dock.
+TAB_TITLES: dict[Category, tuple[str, str]] = {
+    Category.TEXT_TO_VIDEO: ("Text to Video", "Text"),
+    Category.IMAGE_TO_VIDEO: ("Image to Video", "Image"),
+    Category.FRAME_TO_VIDEO: ("Frame to Video", "Frames"),
+    Category.REFERENCE_TO_VIDEO: ("Reference to Video", "Refs"),
+    Category.EXTEND: ("Extend", "Extend"),
+    Category.VIDEO_EDIT: ("Edit Video", "Edit"),
+    Category.LIPSYNC: ("Lipsync", "Lipsync"),
+    Category.AVATAR: ("Avatar", "Avatar"),
+    Category.MOTION_TRANSFER: ("Motion Transfer", "Motion"),
+    Category.UPSCALE: ("Upscale", "Upscale"),
 }
 
 
@@ -75,7 +81,7 @@ class GenerateTab(QWidget):
         super().__init__(parent)
         self.category = category
         self.setObjectName(f"tab_{category.value.replace('-', '_')}")
-        self.title = TAB_TITLES[category]
+        self.title = TAB_TITLES[category][0]
         self.setAccessibleName(self.title)
         self.specs = (catalog or load_catalog()).in_category(category)
         self.picker = ModelPicker(self.specs, self)
@@ -170,8 +176,13 @@ class GenerateTab(QWidget):
         self.form.set_duration(seconds)
 
     def set_input(self, role: str, path: str) -> None:
-        """Use a file for an input role ("image", "end_image", "audio", "video"); "" clears."""
+        """Use a file for an input role ("image", "end_image", "audio", "video",
+        "reference_images"); "" clears."""
         self.inputs.set_input(MediaRole(role), path)
+
+    def set_reference_images(self, paths: list[str]) -> bool:
+        """Add reference images; False (and one sentence beside them) over the limit."""
+        return self.inputs.references.add_paths(paths)
 
     def load_request(self, model_ids: list[str], request: GenerationRequest) -> None:
         """Show a past request with its models, ready to edit and run again."""
@@ -179,6 +190,7 @@ class GenerateTab(QWidget):
         self.form.load_request(request)
         for role in ROLE_ORDER:
             self.inputs.set_input(role, getattr(request, role.value) or "")
+        self.inputs.references.set_paths(request.reference_images or [])
         self.refresh()
 
     def add_tool_widget(self, widget: QWidget, title: str) -> CollapsibleSection:
@@ -187,7 +199,10 @@ class GenerateTab(QWidget):
 
     def current_request(self) -> GenerationRequest:
         """The shared request: the form's values and the given input files."""
-        media = {role.value: path for role, path in self.inputs.paths().items()}
+        media: dict[str, object] = {role.value: p for role, p in self.inputs.paths().items()}
+        references = self.inputs.reference_paths()
+        if references:
+            media[MediaRole.REFERENCE_IMAGES.value] = references
         return self.form.request().model_copy(update=media)
 
     def plan(self) -> SelectionPlan:

@@ -11,16 +11,14 @@ from qcut_ai.core.enhance_prompt import Enhancer
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.jobs.tasks import Runners
 from qcut_ai.ui.generate.prompt_builder import PromptBuilder
-from qcut_ai.ui.generate.tab import GenerateTab
+from qcut_ai.ui.generate.tab import TAB_TITLES, GenerateTab
 
-TAB_TITLES = (
-    (Category.TEXT_TO_VIDEO, "Text to Video", "Text"),
-    (Category.IMAGE_TO_VIDEO, "Image to Video", "Image"),
-    (Category.FRAME_TO_VIDEO, "Frame to Video", "Frames"),
-    (Category.AVATAR, "Avatar", "Avatar"),
-    (Category.UPSCALE, "Upscale", "Upscale"),
-)
-PROMPT_CATEGORIES = {Category.TEXT_TO_VIDEO, Category.IMAGE_TO_VIDEO, Category.FRAME_TO_VIDEO}
+PROMPT_CATEGORIES = {
+    Category.TEXT_TO_VIDEO,
+    Category.IMAGE_TO_VIDEO,
+    Category.FRAME_TO_VIDEO,
+    Category.REFERENCE_TO_VIDEO,
+}
 
 
 class GenerateTabs(QTabWidget):
@@ -39,7 +37,7 @@ class GenerateTabs(QTabWidget):
         self.setDocumentMode(True)
         self.generate_tabs: dict[Category, GenerateTab] = {}
         self.builders: list[PromptBuilder] = []
-        for category, title, _short in TAB_TITLES:
+        for category, (title, _short) in TAB_TITLES.items():
             tab = GenerateTab(category, self, runner=runners.media)
             tab.setAccessibleName(title)
             tab.batch_requested.connect(self.batch_requested)
@@ -79,7 +77,7 @@ class GenerateTabs(QTabWidget):
 
     def set_compact(self, compact: bool) -> None:
         """Short titles in a narrow dock."""
-        for index, (_category, title, short) in enumerate(TAB_TITLES):
+        for index, (title, short) in enumerate(TAB_TITLES.values()):
             self.setTabText(index, short if compact else title)
 
     def open_request(self, model_ids: list[str], request: GenerationRequest) -> None:
@@ -92,7 +90,9 @@ class GenerateTabs(QTabWidget):
         """Fill the tab a library action opens with its models, request and inputs."""
         tab = self.generate_tabs[plan.category]
         if plan.request is not None:
-            tab.load_request(plan.model_ids, plan.request)
+            # Without models of its own the plan keeps the tab's current choice.
+            models = plan.model_ids or [s.id for s in tab.selected_specs()]
+            tab.load_request(models, plan.request)
         for role, path in plan.inputs.items():
             tab.set_input(role, path)
         self.setCurrentWidget(tab)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -29,6 +31,8 @@ class MediaDetailsPane(QScrollArea):
         layout.addWidget(self.label)
         self.setWidget(body)
         self.item: MediaItem | None = None
+        # The items the library holds in memory, for naming a clip's lineage.
+        self.loaded: Callable[[], Sequence[MediaItem]] = tuple
         self.show_item(None)
 
     def show_item(self, item: MediaItem | None) -> None:
@@ -36,12 +40,13 @@ class MediaDetailsPane(QScrollArea):
         if item is None:
             self.label.setText("<i>Select a clip to see where it came from.</i>")
         else:
-            self.label.setText(details_html(item))
+            self.label.setText(details_html(item, self.loaded()))
 
     def text(self) -> str:
         """The pane's content as plain text (for tests and accessibility)."""
         if self.item is None:
             return ""
         lines = [self.item.display_name]
-        lines += [f"{label}: {text}" for label, text in details_rows(self.item)]
+        rows = details_rows(self.item, self.loaded())
+        lines += [f"{label}: {text}" for label, text in rows]
         return "\n".join(lines)

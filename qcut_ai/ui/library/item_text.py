@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from qcut_ai.core.media import MediaItem, MediaKind, Origin
+from qcut_ai.ui.library.lineage_text import lineage_rows
 
 # Provenance arguments already shown under their own heading.
 _SHOWN_ELSEWHERE = {"prompt", "negative_prompt", "seed"}
@@ -87,7 +89,7 @@ def _format_line(item: MediaItem) -> str:
     return " · ".join(parts)
 
 
-def details_rows(item: MediaItem) -> list[tuple[str, str]]:
+def details_rows(item: MediaItem, loaded: Sequence[MediaItem] = ()) -> list[tuple[str, str]]:
     """Every fact worth showing about an item, as (label, text) rows in reading order."""
     prov = item.provenance
     rows: list[tuple[str, str]] = []
@@ -111,9 +113,7 @@ def details_rows(item: MediaItem) -> list[tuple[str, str]]:
         for entry in prov.inputs:
             role = str(entry.get("role", "input")).replace("_", " ")
             rows.append((f"Input ({role})", Path(str(entry.get("path", ""))).name))
-        if prov.parent_id is not None:
-            relation = (prov.relation or "derived_from").replace("_", " ")
-            rows.append(("Derived", f"{relation} item #{prov.parent_id}"))
+    rows += lineage_rows(item, loaded)
     rows.append(("Request ID", item.request_id or ""))
     cost = item.cost_estimate_usd
     if cost is None and prov is not None:
@@ -147,9 +147,10 @@ def _rows_html(rows: list[tuple[str, str]]) -> str:
     return f"<table cellspacing='2'>{cells}</table>"
 
 
-def details_html(item: MediaItem) -> str:
+def details_html(item: MediaItem, loaded: Sequence[MediaItem] = ()) -> str:
     """The details pane's rich text: the name as a heading, then every row."""
-    return f"<h3>{html.escape(item.display_name)}</h3>{_rows_html(details_rows(item))}"
+    rows = _rows_html(details_rows(item, loaded))
+    return f"<h3>{html.escape(item.display_name)}</h3>{rows}"
 
 
 def tooltip_html(item: MediaItem) -> str:

@@ -13,35 +13,10 @@ from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
-from qcut_ai.core.media import MediaItem, MediaKind, Origin
+from qcut_ai.core.media import MediaItem
 from qcut_ai.jobs.library_queries import MEDIA_SUFFIXES
 from qcut_ai.jobs.library_service import LibraryService
-from qcut_ai.ui.library.item_text import model_label
-
-DERIVE_LABELS: dict[str, str] = {
-    "animate": "Animate this image",
-    "first_frame": "Use as first frame",
-    "last_frame": "Use as last frame",
-    "upscale": "Upscale",
-    "remix": "Remix (Sora)",
-    "regenerate": "Regenerate",
-    "regenerate_with": "Regenerate with…",
-}
-
-
-def derive_actions(item: MediaItem) -> list[str]:
-    """The derive actions that make sense for this item, in menu order."""
-    actions: list[str] = []
-    if not item.missing:  # these send the file itself to a model
-        if item.kind == MediaKind.IMAGE:
-            actions += ["animate", "first_frame", "last_frame", "upscale"]
-        elif item.kind == MediaKind.VIDEO:
-            actions.append("upscale")
-            if item.origin == Origin.AI and "sora" in f"{item.model} {model_label(item)}".lower():
-                actions.append("remix")
-    if item.origin == Origin.AI and item.provenance is not None:  # needs only the settings
-        actions += ["regenerate", "regenerate_with"]
-    return actions
+from qcut_ai.ui.library.derive_actions import DERIVE_LABELS, derive_actions
 
 
 def parse_tags(text: str) -> list[str]:

@@ -34,8 +34,8 @@ class LibraryPanel(QWidget):
         item_activated(object): a MediaItem double-clicked or Enter
         items_dragged(object): list[MediaItem] whose drag started (ready items only)
         preview_requested(object): a MediaItem to preview (Space or the menu)
-        derive_requested(str, object): "animate" | "first_frame" | "last_frame" | "upscale"
-            | "remix" | "regenerate" | "regenerate_with", and the MediaItem
+        derive_requested(str, object): an action of `derive_actions` ("extend", "edit",
+            "lipsync", "continue", "upscale", "animate", ...), and the MediaItem
         error_reported(str): a one-sentence error for the user
         items_imported(object): list[MediaItem] an import added (or found already present)
         items_appeared(object): list[MediaItem] another process added, now shown
@@ -71,6 +71,7 @@ class LibraryPanel(QWidget):
         self.filters = LibraryFilterBar(self)
         self.search = self.filters.search
         self.details = MediaDetailsPane(self)
+        self.details.loaded = lambda: self.model.items
         self.library_actions = LibraryActions(self.service, self)
         self.status = QLabel(self)
         self.status.setObjectName("libraryStatus")
@@ -147,6 +148,7 @@ class LibraryPanel(QWidget):
         else:
             self.service.refresh()
         self.service.load_facets()
+        self._refresh_details()  # a source names what was just made from it
 
     def _entered(self, item: MediaItem) -> None:
         if item.id not in self._announced:
