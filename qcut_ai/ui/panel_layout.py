@@ -30,13 +30,14 @@ MIN_WIDTH = 320  # the narrowest dock the panel lays out for without clipping
 MIN_HEIGHT = 420
 # A fresh layout gives the generator at most this share of the height and the
 # job list about this much; the library takes the rest.
-GENERATOR_SHARE = 0.38
+GENERATOR_SHARE = 0.4
+GENERATOR_FLOOR = 290  # a fresh layout never gives the generator less (if it wants it)
 JOBS_SHARE = 0.12
 LIBRARY_SHARE = 0.6  # of the lower row's width; the preview takes the rest
 JOBS_RANGE = (72, 170)
 # Under this height the generator scrolls in its pane instead of squeezing the
-# picker to one row and the prompt to half a line.
-GENERATOR_MIN_CONTENT = 330
+# picker below one model and the prompt below three lines.
+GENERATOR_MIN_CONTENT = 280
 SECTIONS = ("generator", "jobs")
 
 
@@ -94,7 +95,7 @@ class PanelSections:
         explicitly, so a pane whose content changes (a clip shown in the preview) never
         pulls the dividers after it."""
         wanted = self.generator_content.sizeHint().height() + 4
-        generator = min(wanted, int(height * GENERATOR_SHARE))
+        generator = min(wanted, max(GENERATOR_FLOOR, int(height * GENERATOR_SHARE)))
         jobs = max(JOBS_RANGE[0], min(JOBS_RANGE[1], int(height * JOBS_SHARE)))
         self.splitter.setSizes([generator, jobs, max(0, height - generator - jobs)])
         library = round(width * LIBRARY_SHARE)

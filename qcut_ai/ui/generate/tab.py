@@ -49,6 +49,10 @@ TAB_TITLES: dict[Category, tuple[str, str]] = {
 }
 
 
+PICKER_MIN_HEIGHT = 104  # the filter, a heading and one model
+FORM_MIN_HEIGHT = 96  # the prompt's label and three lines
+
+
 def price_label(plan: SelectionPlan) -> str:
     """ "$1.42", "$0.80 + price unknown" or "price unknown"."""
     known, unknown = batch_total(plan.estimates)
@@ -130,10 +134,16 @@ class GenerateTab(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setObjectName("pickerFormSplitter")
         split.setChildrenCollapsible(False)
         split.addWidget(self.picker)
         split.addWidget(scroll)
-        split.setStretchFactor(1, 1)
+        # A short pane still shows a model and a few lines of the prompt; the rest of
+        # the height goes to both in these shares (the user's drag moves it).
+        self.picker.setMinimumHeight(PICKER_MIN_HEIGHT)
+        scroll.setMinimumHeight(FORM_MIN_HEIGHT)
+        split.setSizes([4 * PICKER_MIN_HEIGHT, 5 * FORM_MIN_HEIGHT])
+        self.splitter = split
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.error_label)
