@@ -1,0 +1,44 @@
+"""Asking before the window closes while jobs run: they are not lost, but the user should
+know where they went (fal keeps them; the next open finishes them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from qcut_ai.jobs.job_items import JobListModel
+
+# (parent, running jobs) -> True to quit; tests and hosts replace it.
+QuitQuestion = Callable[[QWidget, int], bool]
+
+
+def quit_text(running: int) -> str:
+    noun = "job is" if running == 1 else "jobs are"
+    return (
+        f"{running} {noun} still running. Jobs keep running at fal and are resumed the next "
+        "time you open this project."
+    )
+
+
+def ask_quit(parent: QWidget, running: int) -> bool:
+    """One question, two answers: Quit, or Keep working (the default)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Quit qcut-ai?", quit_text(running), parent=parent)
+    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton("Keep working", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is quit_button
+
+
+class QuitGuard:
+    """Says whether the window may close now, asking only when jobs are running."""
+
+    def __init__(self, model: JobListModel, ask: QuitQuestion = ask_quit) -> None:
+        self.model = model
+        self.ask = ask
+
+    def allows_quit(self, parent: QWidget) -> bool:
+        running = self.model.running()
+        return not running or self.ask(parent, running)
