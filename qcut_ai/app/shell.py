@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
             self.context.keys,
             self,
             runner=self.panel.services.runners.database,
+            forced_offline=self.context.force_offline,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_changed.connect(self._on_settings_changed)

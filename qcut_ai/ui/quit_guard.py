@@ -35,10 +35,10 @@ def ask_quit(parent: QWidget, running: int) -> bool:
 class QuitGuard:
     """Says whether the window may close now, asking only when jobs are running."""
 
-    def __init__(self, model: JobListModel, ask: QuitQuestion = ask_quit) -> None:
+    def __init__(self, model: JobListModel, ask: QuitQuestion | None = None) -> None:
         self.model = model
-        self.ask = ask
+        self.ask = ask  # None: the dialog (`ask_quit`)
 
     def allows_quit(self, parent: QWidget) -> bool:
         running = self.model.running()
-        return not running or self.ask(parent, running)
+        return not running or (self.ask or ask_quit)(parent, running)
