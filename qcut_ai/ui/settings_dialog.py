@@ -169,6 +169,13 @@ class SettingsDialog(QDialog):
         self.offline_preview = QCheckBox("Offline preview: sample clips, no key, no cost", group)
         self.offline_preview.setObjectName("offlinePreview")
         self.offline_preview.toggled.connect(self._offline_chosen)
+        self.standin_process = QCheckBox(
+            "Keep offline preview running after quitting, so its jobs resume", group
+        )
+        self.standin_process.setObjectName("standinOwnProcess")
+        self.standin_process.setToolTip(
+            "The local stand-in runs as its own process; it stops after hours unused."
+        )
         form = QFormLayout(group)
         form.addRow("Project folder", folder)
         form.addRow("Concurrent jobs", self.concurrency)
@@ -176,6 +183,7 @@ class SettingsDialog(QDialog):
         form.addRow("Project budget", self.project_budget)
         form.addRow("Confirm batches above", self.confirm_above)
         form.addRow(self.offline_preview)
+        form.addRow(self.standin_process)
         return group
 
     def _load_settings(self, settings: Settings) -> None:
@@ -186,6 +194,7 @@ class SettingsDialog(QDialog):
         self.confirm_above.setValue(settings.confirm_above_usd)
         self._chosen_offline = settings.offline_preview
         self._show_offline_mode()
+        self.standin_process.setChecked(settings.standin_own_process)
 
     # -- settings ----------------------------------------------------------------
     def edited_settings(self) -> Settings:
@@ -200,6 +209,7 @@ class SettingsDialog(QDialog):
                 "project_budget_usd": self.project_budget.value() or None,
                 "confirm_above_usd": self.confirm_above.value(),
                 "offline_preview": self._chosen_offline,
+                "standin_own_process": self.standin_process.isChecked(),
             }
         )
 

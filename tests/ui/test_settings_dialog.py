@@ -193,6 +193,7 @@ def test_ok_saves_the_settings_and_emits_them(
     dialog.daily_budget.setValue(12.5)
     dialog.confirm_above.setValue(0.75)
     dialog.offline_preview.setChecked(True)
+    dialog.standin_process.setChecked(True)
     with qtbot.waitSignal(dialog.settings_changed, timeout=5_000) as changed:
         _click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
     saved = SettingsStore().load()
@@ -200,6 +201,7 @@ def test_ok_saves_the_settings_and_emits_them(
     assert saved.project_dir == str(tmp_path / "Project")
     assert (saved.concurrency, saved.daily_budget_usd, saved.project_budget_usd) == (3, 12.5, None)
     assert saved.confirm_above_usd == 0.75 and saved.offline_preview is True
+    assert saved.standin_own_process is True
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
