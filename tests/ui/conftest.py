@@ -29,7 +29,7 @@ def questions_answered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(
         spend_confirmation, "ask_spending", lambda _parent, text: asked.append(text) or True
     )
-    monkeypatch.setattr(quit_guard, "ask_quit", lambda _parent, _running: True)
+    monkeypatch.setattr(quit_guard, "ask_quit", lambda _parent, _running, _paid: True)
     return asked
 
 

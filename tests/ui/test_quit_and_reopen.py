@@ -40,25 +40,29 @@ def test_quit_with_a_running_job_asks_and_keep_working_keeps_the_window(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     window = _window(qtbot, tmp_path / "P")
-    window.panel.generation.model.add("j1", "Kling")
+    window.panel.generation.model.add("j1", "Kling", paid=True)
     window.panel.generation.model.apply_event(JobEvent("j1", JobState.GENERATING))
-    asked: list[int] = []
-    window.quit_guard.ask = lambda _parent, running: asked.append(running) or False
+    asked: list[tuple[int, int]] = []
+    window.quit_guard.ask = lambda _parent, running, paid: asked.append((running, paid)) or False
 
     window.close()
-    assert asked == [1] and window.isVisible()
+    assert asked == [(1, 1)] and window.isVisible()
 
-    window.quit_guard.ask = lambda _parent, _running: True
+    window.quit_guard.ask = lambda _parent, _running, _paid: True
     window.close()
     assert not window.isVisible()
-    assert "resumed the next time" in quit_text(2) and quit_text(2).startswith("2 jobs are")
+    assert quit_text(2, 2) == (
+        "2 jobs are still running. Jobs keep running at fal and are resumed the next time "
+        "you open this project."
+    )
+    assert "nothing is paid" in quit_text(1, 0)
 
 
 def test_quit_with_nothing_running_does_not_ask(qtbot: QtBot, tmp_path: Path) -> None:
     window = _window(qtbot, tmp_path / "P")
     window.panel.generation.model.add("j1", "Kling")
     window.panel.generation.model.apply_event(JobEvent("j1", JobState.DONE))
-    window.quit_guard.ask = lambda _parent, _running: pytest.fail("asked with nothing running")
+    window.quit_guard.ask = lambda *_: pytest.fail("asked with nothing running")
     window.close()
     assert not window.isVisible()
 
