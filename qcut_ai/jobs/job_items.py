@@ -158,6 +158,9 @@ class JobListModel(QAbstractItemModel):
         super().__init__(parent)
         self._items: dict[str, JobItem] = {}  # in the order they were added
         self._order: list[str] = []  # display order: newest first
+        # Rows the user cleared: a late event of theirs (a worker handing back its
+        # record) must not bring them back.
+        self._cleared: set[str] = set()
 
     # -- what others ask ------------------------------------------------------------
     def item(self, job_id: str) -> JobItem | None:
@@ -199,6 +202,7 @@ class JobListModel(QAbstractItemModel):
         existing = self._items.get(job_id)
         if existing is not None:
             return existing
+        self._cleared.discard(job_id)
         item = JobItem(job_id, model_name, state=state, details=details, prompt=prompt, paid=paid)
         item.started = monotonic_at(submitted_at) or item.started
         item.started_wall = wall_at(submitted_at) or item.started_wall
@@ -211,6 +215,8 @@ class JobListModel(QAbstractItemModel):
         return item
 
     def apply_event(self, event: JobEvent) -> None:
+        if event.job_id in self._cleared:
+            return
         item = self._items.get(event.job_id) or self.add(event.job_id, event.model_name or "?")
         self._changed(item, item.apply(event))
 
@@ -222,6 +228,7 @@ class JobListModel(QAbstractItemModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._order[row]
             del self._items[job_id]
+            self._cleared.add(job_id)
             self.endRemoveRows()
         return gone
 

@@ -72,6 +72,8 @@ def test_clear_finished_removes_ended_rows_and_keeps_running_ones(qtbot: QtBot) 
 
     assert widget.job_ids() == ["running"]
     assert widget.state_of("running") is JobState.GENERATING
+    widget.apply_event(JobEvent("failed", JobState.FAILED, error="late"))  # a late answer
+    assert widget.job_ids() == ["running"]
     widget.apply_event(JobEvent("running", JobState.FAILED, error="Stopped."))
     assert widget.retry_button("running") is not None  # the kept row keeps its button
 
