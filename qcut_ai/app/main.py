@@ -70,6 +70,7 @@ def run_app(args: argparse.Namespace) -> int:
 
         def grab() -> None:
             window.grab().save(screenshot)  # type: ignore[attr-defined]
+            window.quit_guard.ask = lambda *_: True  # type: ignore[attr-defined]  # unattended
             window.close()  # type: ignore[attr-defined]
             app.quit()
 
