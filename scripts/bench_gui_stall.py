@@ -68,7 +68,9 @@ def run(args: Any, tmp: Path) -> dict[str, Any]:
         rows = bc.library_rows(items, thumbs, project.root)
         MediaRepository(db, project.root).add_many([bc.new_media(r) for r in rows])
         db.close()
-        services = PanelServices(Settings(), tmp / "thumbnails", connect=lambda: conn)
+        # Preview asks above the threshold too; a bench has nobody to answer.
+        unasked = Settings(confirm_above_usd=10_000.0)
+        services = PanelServices(unasked, tmp / "thumbnails", connect=lambda: conn)
         panel = MediaPanel(services)
         window = MainWindow(panel)
         window.show()

@@ -139,12 +139,21 @@ def test_unknown_price_needs_yes_when_a_budget_is_set(
     assert fal.submissions == []
 
 
-def test_offline_preview_is_never_refused_and_costs_nothing(
+def test_offline_preview_rehearses_the_budget_and_threshold_and_costs_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = tmp_path / "P"
     _settings(daily_budget_usd=0.0, confirm_above_usd=0.0)
+    code, _, err = _generate(capsys, project, KLING, "--offline", "--yes")
+    assert code == 2 and "at fal this batch would be refused" in err and "budget" in err
+    assert _job_count(project) == 0  # refused before anything was journaled
+
+    _settings(daily_budget_usd=10.0, confirm_above_usd=0.0)
     code, _, err = _generate(capsys, project, KLING, "--offline")
+    assert code == 2 and "would cost at fal an estimated $0.35" in err and "--yes" in err
+    assert _job_count(project) == 0
+
+    code, _, err = _generate(capsys, project, KLING, "--offline", "--yes")
     assert code == 0, err
     data = _spend(capsys, "--project", str(project))
     assert data["spent_usd"] == 0 and data["rehearsal_jobs"] == 1 and data["jobs"] == 0

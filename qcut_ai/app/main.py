@@ -51,6 +51,7 @@ def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from qcut_ai.app.native_logs import route_native_logs
     from qcut_ai.app.theme import apply_dark_theme
 
     if screenshot and not getattr(args, "project", None):
@@ -62,6 +63,7 @@ def run_app(args: argparse.Namespace) -> int:
         args.offline = True
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    route_native_logs()  # Qt's media diagnostics go to the log, not the terminal
     app.setApplicationName("qcut-ai")
     apply_dark_theme(app)
     window = build_window(args)
@@ -78,6 +80,7 @@ def run_app(args: argparse.Namespace) -> int:
 
         def grab() -> None:
             window.grab().save(screenshot)  # type: ignore[attr-defined]
+            window.quit_guard.ask = lambda *_: True  # type: ignore[attr-defined]  # unattended
             window.close()  # type: ignore[attr-defined]
             app.quit()
 

@@ -15,6 +15,7 @@ from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.settings import Settings
 from qcut_ai.ui.media_panel import MediaPanel
+from qcut_ai.ui.quit_guard import QuitGuard
 from qcut_ai.ui.settings_dialog import SettingsDialog
 from qcut_ai.ui.timeline import TimelineWidget
 
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("qcut-ai")
         self.panel = panel
+        self.quit_guard = QuitGuard(panel.generation.model)
         self.context = context or AppContext()
         self.timeline = TimelineWidget(tracks=3)
         scroll = QScrollArea(self)
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
             self.context.keys,
             self,
             runner=self.panel.services.runners.database,
+            forced_offline=self.context.force_offline,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_changed.connect(self._on_settings_changed)
@@ -221,6 +224,9 @@ class MainWindow(QMainWindow):
             )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.quit_guard.allows_quit(self):
+            event.ignore()
+            return
         if self.remember_layout:
             self._settings.setValue("window/geometry", self.saveGeometry())
             self._settings.setValue("window/state", self.saveState())

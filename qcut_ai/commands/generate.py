@@ -105,15 +105,21 @@ class _Progress:
             eprint(f"           {line}")
 
 
-def _check_threshold(planned: Sequence[PlannedJob], settings: Settings, *, confirmed: bool) -> None:
+def _check_threshold(
+    planned: Sequence[PlannedJob], settings: Settings, *, confirmed: bool, rehearsal: bool = False
+) -> None:
     """Above the confirmation threshold, at an unknown price, or at a price fal changed only
-    with --yes. Budgets are checked by launch_batch; --yes cannot lift them."""
+    with --yes. Budgets are checked by launch_batch; --yes cannot lift them. `rehearsal`
+    (--offline) asks the same, at the real prices, as what the batch would cost."""
     from qcut_ai.core.errors import BudgetError
     from qcut_ai.core.pricing import why_confirm
 
     moved = [p.spec.name for p in planned if p.spec.needs_price_confirmation]
     question = why_confirm(
-        [p.estimate for p in planned], settings.confirm_above_usd, price_moved=moved
+        [p.estimate for p in planned],
+        settings.confirm_above_usd,
+        price_moved=moved,
+        rehearsal=rehearsal,
     )
     if confirmed or not question:
         return
@@ -195,7 +201,9 @@ def run(args: argparse.Namespace) -> int:
             settings=settings,
             backend=conn.backend,
             unknown_confirmed=args.yes,
-            confirm=lambda jobs: _check_threshold(jobs, settings, confirmed=args.yes),
+            confirm=lambda jobs: _check_threshold(
+                jobs, settings, confirmed=args.yes, rehearsal=conn.offline
+            ),
         )
         allowed = conn.allowed_hosts()
         runner = JobRunner(project, conn.gateway, dirs.thumbnails, allowed_hosts=allowed)

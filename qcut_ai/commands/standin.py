@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -36,7 +37,36 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--key", action="append", dest="keys", help="accept only this key")
     parser.add_argument("--media-dir", type=Path, help="keep rendered videos and uploads here")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument(
+        "--idle-exit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop after this long without a request (a stand-in the app started for itself)",
+    )
     parser.set_defaults(handler=run)
+
+
+class _IdleClock:
+    """Time since the stand-in last saw a request (submit, poll, upload, download, cancel)."""
+
+    def __init__(self, server: Any, limit_s: float | None) -> None:
+        self._server, self._limit = server, limit_s
+        self._seen = self._activity()
+        self._since = time.monotonic()
+
+    def _activity(self) -> tuple[int, ...]:
+        s = self._server
+        polls = sum(s.status_polls.values())
+        return (len(s.submissions), polls, len(s.uploads), len(s.downloads), len(s.cancels))
+
+    def expired(self) -> bool:
+        if self._limit is None:
+            return False
+        now, seen = time.monotonic(), self._activity()
+        if seen != self._seen:
+            self._seen, self._since = seen, now
+        return now - self._since >= self._limit
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,8 +113,10 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
                 flush=True,
             )
+            idle = _IdleClock(server, args.idle_exit)
             while not done.wait(0.5):
-                pass
+                if idle.expired():
+                    break
         finally:
             server.stop()
     finally:

@@ -12,6 +12,7 @@ class Settings(BaseModel):
 
     project_dir: str | None = None
     offline_preview: bool = False
+    standin_own_process: bool = False  # preview jobs outlive the window (and resume)
     concurrency: int = Field(default=1, ge=1, le=4)
     poll_interval_s: float = Field(default=1.0, ge=0.05, le=10.0)
     poll_max_interval_s: float = Field(default=2.0, ge=0.05, le=30.0)

@@ -1,6 +1,7 @@
 """Decides where fal traffic goes and with which key, for the CLI and the app.
 
-* `--offline` / offline preview: a built-in stand-in on loopback, its own key.
+* `--offline` / offline preview: a built-in stand-in on loopback, its own key; in this
+  process, or in its own (`engine.standin_process`) so its jobs outlive the session.
 * `QCUT_AI_FAL_URL`: every fal call to that base URL, with the user's key.
 * otherwise fal itself, with the key from FAL_KEY or the keyring.
 """
@@ -100,10 +101,16 @@ def connect(
     """Build the connection; raises MissingKeyError when online with no key."""
     poll = poll_policy(settings)
     if offline:
+        from qcut_ai.engine.standin_process import own_process_wanted, shared_standin
         from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
 
         profile = os.environ.get(STANDIN_PROFILE_ENV, "fast")
-        standin = StandIn(profile=profile).start()
+        # Its own process outlives this session, so its jobs resume in the next one.
+        standin: Any = (
+            shared_standin(profile)
+            if own_process_wanted(settings.standin_own_process)
+            else StandIn(profile=profile).start()
+        )
         return FalConnection(
             FalKey(OFFLINE_KEY, "offline"), base_url=standin.base_url, poll=poll, standin=standin
         )

@@ -1,9 +1,10 @@
 """Starting a batch: the money path, written once for the CLI, the panel and the sample.
 
 `launch_batch` runs, in this order and before anything is sent to fal:
-1. the budgets (daily across projects, per project), unless the jobs go to an
-   offline preview session, which costs nothing; then the caller's `confirm`
-   (the command line's confirmation threshold; the panel asks before);
+1. the budgets (daily across projects, per project), then the caller's `confirm`
+   (the command line's confirmation threshold; the panel asks before). An offline
+   preview costs nothing but rehearses both at the real prices: a refusal says
+   that fal would refuse it (`engine.rehearsal_checks`);
 2. the project is listed for the daily budget (for real batches only: a
    preview costs nothing, so its project need not be read for budgets);
 3. the jobs are journaled on one connection, claimed by this process (see
@@ -22,6 +23,7 @@ from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.settings import Settings
 from qcut_ai.engine.batch import PlannedJob, journal_batch
 from qcut_ai.engine.journal import JobJournal
+from qcut_ai.engine.rehearsal_checks import rehearsed
 from qcut_ai.engine.resume import OFFLINE_PREFIX
 from qcut_ai.engine.spend import check_budget, record_project
 from qcut_ai.engine.spend_ledger import ensure_ledger
@@ -52,9 +54,10 @@ def launch_batch(
     preview = is_preview(backend)
     with project_database(project) as db:
         ensure_ledger(db)  # the file explains its own money (SELECT * FROM spend_ledger)
-        if not preview:
+        with rehearsed(preview):
             check_budget(project, planned, settings, unknown_confirmed=unknown_confirmed, db=db)
-            if confirm is not None:
-                confirm(planned)
+        if confirm is not None:
+            confirm(planned)
+        if not preview:
             record_project(project)  # before journaling: the daily budget must see this batch
         return journal_batch(JobJournal(db), planned, request, backend=backend)

@@ -67,3 +67,14 @@ def waiting_text(jobs: list[JobRecord]) -> str:
         f"{len(jobs)} {noun} for {', '.join(where)}; they were kept and finish when "
         "qcut-ai is connected there again."
     )
+
+
+def is_paid(backend: str | None) -> bool:
+    """Whether a job's backend bills it: fal or an override URL, not an offline preview."""
+    return not (backend or "").startswith(OFFLINE_PREFIX)
+
+
+def resumed_text(count: int) -> str:
+    """What the panel says on open about the jobs it picked up again."""
+    noun = "job" if count == 1 else "jobs"
+    return f"{count} {noun} resumed from your last session."

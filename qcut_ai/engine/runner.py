@@ -282,7 +282,10 @@ class JobRunner:
             if not isinstance(value, str) or not value or is_remote(value):
                 return value
             path = check_local_input(value, role, spec.endpoint, field)
-            inputs.append({"role": role, "path": str(path), "sha256": sha256_file(path)})
+            # The field names which argument the upload replaced, so views can show the
+            # file the user picked instead of the upload's URL.
+            entry = {"role": role, "field": field, "path": str(path)}
+            inputs.append({**entry, "sha256": sha256_file(path)})
             return gateway.upload_file(str(path))
 
         for field, role in spec.media_fields().items():

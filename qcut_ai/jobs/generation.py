@@ -57,6 +57,7 @@ class GenerationService(QObject):
         resumed(object): list[JobRecord] shown from the journal on open (resumed,
             waiting, expired, uncertain or owned elsewhere)
         error_reported(str): one sentence
+        notice(str): one sentence that is news, not an error ("2 jobs resumed …")
     Attributes: `manager` (the JobManager), `model` (the session's JobListModel),
     `foreign` (jobs other processes are finishing).
     """
@@ -64,6 +65,7 @@ class GenerationService(QObject):
     jobs_started = Signal(object)
     resumed = Signal(object)
     error_reported = Signal(str)
+    notice = Signal(str)
 
     def __init__(
         self,
@@ -189,7 +191,7 @@ class GenerationService(QObject):
             self.error_reported.emit("Open a project before generating.")
             return
 
-        def work(_abort: object, _progress: object) -> list[tuple[str, str]]:
+        def work(_abort: object, _progress: object) -> list[tuple[str, str, str, bool]]:
             from qcut_ai.engine.batch import plan, planned_from
             from qcut_ai.engine.launch import launch_batch
 
@@ -199,25 +201,28 @@ class GenerationService(QObject):
                 else plan(specs or [], request or GenerationRequest())
             )
             shared = planned[0].request if planned and planned[0].request else request
+            conn = self.connection()
             records = launch_batch(
                 project,
                 planned,
                 shared or GenerationRequest(),
                 settings=settings,
-                backend=self.connection().backend,
+                backend=conn.backend,
                 unknown_confirmed=unknown_confirmed,
             )
-            return [(r.id, r.model_name) for r in records]
+            return [
+                (r.id, r.model_name, r.request.get("prompt", ""), not conn.offline) for r in records
+            ]
 
         self.runners.network.start(
             work, self._started, self._failed, receiver=self, name="launch batch"
         )
 
-    def _started(self, jobs: list[tuple[str, str]]) -> None:
-        for job_id, name in jobs:
-            self.model.add(job_id, name)
-        self.jobs_started.emit(jobs)
-        self.manager.start([job_id for job_id, _ in jobs])
+    def _started(self, jobs: list[tuple[str, str, str, bool]]) -> None:
+        for job_id, name, prompt, paid in jobs:
+            self.model.add(job_id, name, prompt=str(prompt or ""), paid=paid)
+        self.jobs_started.emit([(job_id, name) for job_id, name, *_ in jobs])
+        self.manager.start([job_id for job_id, *_ in jobs])
 
     def _failed(self, text: str) -> None:
         if not self._closed:
@@ -229,7 +234,10 @@ class GenerationService(QObject):
     def _retried(self, old_id: str, new_id: str) -> None:
         if new_id != old_id:
             old = self.model.item(old_id)
-            self.model.add(new_id, old.model_name if old is not None else "Retry")
+            if old is None:
+                self.model.add(new_id, "Retry")
+            else:
+                self.model.add(new_id, old.model_name, prompt=old.prompt, paid=old.paid)
 
     # -- resuming ---------------------------------------------------------------------------
     def resume(self) -> None:
@@ -263,7 +271,7 @@ class GenerationService(QObject):
         )
 
     def _resume(self, project: ProjectPaths, plan: Any, uncertain: list[JobRecord]) -> None:
-        from qcut_ai.engine.resume import waiting_text
+        from qcut_ai.engine.resume import is_paid, resumed_text, waiting_text
 
         if self.project != project:
             return
@@ -280,8 +288,12 @@ class GenerationService(QObject):
                 submitted_at=job.submitted_at,
                 error=job.error,
                 details=details,
+                prompt=str(job.request.get("prompt", "")),
+                paid=is_paid(job.backend),
             )
         self.resumed.emit(shown)
+        if plan.run:
+            self.notice.emit(resumed_text(len(plan.run)))
         if plan.waiting:
             self.error_reported.emit(waiting_text(plan.waiting))
         for job, owner in plan.busy:

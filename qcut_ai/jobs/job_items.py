@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -18,13 +19,32 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 from qcut_ai.core.events import JobEvent
 from qcut_ai.core.job_state import ACTIVE_STATES, RETRYABLE_STATES, JobState, monotonic_at
 
-COLUMNS = ("Model", "State", "Progress", "Elapsed / ETA")
+COLUMNS = ("Model", "Prompt", "State", "Progress", "Started", "Elapsed / ETA", "")
+MODEL_COLUMN, PROMPT_COLUMN, STATE_COLUMN, PROGRESS_COLUMN = 0, 1, 2, 3
+STARTED_COLUMN, CLOCK_COLUMN, ACTION_COLUMN = 4, 5, 6
+PROMPT_CHARS = 48  # the column shows the start; the tooltip the whole prompt
 MAX_LOG_LINES = 200  # per job; fal can stream many lines for a long job
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # (value, maximum, text); maximum 0 = busy
 _PARENT = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+def elide(text: str, limit: int = PROMPT_CHARS) -> str:
+    """One line of at most `limit` characters, ending in an ellipsis when cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def wall_at(stamp: str | None) -> datetime | None:
+    """A journal timestamp in local time (None if absent or unreadable)."""
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return None
 
 
 def clock(seconds: float) -> str:
@@ -45,6 +65,10 @@ class JobItem:
     error: str = ""
     request_id: str | None = None
     details: str = ""
+    prompt: str = ""
+    # A live job can run on fal's bill; offline preview rehearsals cost nothing.
+    paid: bool = False
+    started_wall: datetime = field(default_factory=lambda: datetime.now().astimezone())
     bytes_done: int | None = None
     bytes_total: int | None = None
     lines: list[str] = field(default_factory=list)  # the error first, then fal's logs
@@ -56,6 +80,7 @@ class JobItem:
             self.model_name = event.model_name
         if event.submitted_at:
             self.started = monotonic_at(event.submitted_at) or self.started
+            self.started_wall = wall_at(event.submitted_at) or self.started_wall
         if event.expected_s is not None:
             self.expected_s = event.expected_s
         if event.request_id:
@@ -78,6 +103,13 @@ class JobItem:
             return []
         self.error = error
         return [error]
+
+    @property
+    def started_text(self) -> str:
+        """The local time the job started, with the date when it was not today."""
+        today = datetime.now().astimezone().date()
+        fmt = "%H:%M:%S" if self.started_wall.date() == today else "%Y-%m-%d %H:%M"
+        return self.started_wall.strftime(fmt)
 
     @property
     def state_text(self) -> str:
@@ -126,6 +158,9 @@ class JobListModel(QAbstractItemModel):
         super().__init__(parent)
         self._items: dict[str, JobItem] = {}  # in the order they were added
         self._order: list[str] = []  # display order: newest first
+        # Rows the user cleared: a late event of theirs (a worker handing back its
+        # record) must not bring them back.
+        self._cleared: set[str] = set()
 
     # -- what others ask ------------------------------------------------------------
     def item(self, job_id: str) -> JobItem | None:
@@ -160,13 +195,17 @@ class JobListModel(QAbstractItemModel):
         submitted_at: str | None = None,
         error: str | None = None,
         details: str = "",
+        prompt: str = "",
+        paid: bool = False,
     ) -> JobItem:
         """A row for a new job, or for one resumed from the journal (once per job)."""
         existing = self._items.get(job_id)
         if existing is not None:
             return existing
-        item = JobItem(job_id, model_name, state=state, details=details)
+        self._cleared.discard(job_id)
+        item = JobItem(job_id, model_name, state=state, details=details, prompt=prompt, paid=paid)
         item.started = monotonic_at(submitted_at) or item.started
+        item.started_wall = wall_at(submitted_at) or item.started_wall
         if error:
             item.lines += item.set_error(error)
         self.beginInsertRows(QModelIndex(), 0, 0)
@@ -176,8 +215,30 @@ class JobListModel(QAbstractItemModel):
         return item
 
     def apply_event(self, event: JobEvent) -> None:
+        if event.job_id in self._cleared:
+            return
         item = self._items.get(event.job_id) or self.add(event.job_id, event.model_name or "?")
         self._changed(item, item.apply(event))
+
+    def remove_finished(self) -> list[str]:
+        """Drop the rows of jobs that ended (the journal and History keep them)."""
+        gone = [job_id for job_id in self._order if self._items[job_id].state.terminal]
+        for job_id in gone:
+            row = self._order.index(job_id)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._order[row]
+            del self._items[job_id]
+            self._cleared.add(job_id)
+            self.endRemoveRows()
+        return gone
+
+    def running(self) -> int:
+        """How many jobs shown have not ended yet."""
+        return sum(1 for i in self._items.values() if not i.state.terminal)
+
+    def paid_running(self) -> int:
+        """How many jobs still running may be billed by fal."""
+        return sum(1 for i in self._items.values() if i.paid and not i.state.terminal)
 
     def set_error(self, job_id: str, error: str) -> None:
         item = self._items.get(job_id)
@@ -188,7 +249,7 @@ class JobListModel(QAbstractItemModel):
         """Elapsed / ETA move on: repaint that column of the jobs still running."""
         for row, job_id in enumerate(self._order):
             if not self._items[job_id].state.terminal:
-                index = self.index(row, 3)
+                index = self.index(row, CLOCK_COLUMN)
                 self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
 
     def _changed(self, item: JobItem, new_lines: list[str]) -> None:
@@ -241,14 +302,24 @@ class JobListModel(QAbstractItemModel):
         column = index.column()
         if role == JOB_ID_ROLE:
             return item.job_id
-        if role == PROGRESS_ROLE and column == 2:
+        if role == PROGRESS_ROLE and column == PROGRESS_COLUMN:
             return item.progress
         if role == Qt.ItemDataRole.DisplayRole:
-            return (item.model_name, item.state_text, "", item.clock_text())[column]
+            return (
+                item.model_name,
+                elide(item.prompt),
+                item.state_text,
+                "",
+                item.started_text,
+                item.clock_text(),
+                "",
+            )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 0 and item.details:
+            if column == MODEL_COLUMN and item.details:
                 return item.details
-            if column == 1 and item.error:
+            if column == PROMPT_COLUMN and item.prompt:
+                return item.prompt
+            if column == STATE_COLUMN and item.error:
                 return item.error
         return None
 

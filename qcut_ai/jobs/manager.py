@@ -231,8 +231,13 @@ class JobManager(QObject):
             return
         flag.set()
         if job_id in self._waiting:
-            # Not started yet: run its step now, so it records its cancel at once.
+            # Not started yet: the row says so at once (its step may wait for a free
+            # worker), and the step only records the cancel: the flag is set before it
+            # runs, so it never submits.
             self._waiting.remove(job_id)
+            event = JobEvent(job_id, JobState.CANCELLED)
+            self.model.apply_event(event)
+            self.job_event.emit(event)
             self._generating[job_id] = self._run_step("generate", job_id, self._after_generate)
 
     def cancel_queued(self) -> None:

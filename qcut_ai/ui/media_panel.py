@@ -125,6 +125,8 @@ class MediaPanel(QWidget):
         self.job_list.retry_requested.connect(self.retry_job)
         self.generation.error_reported.connect(self.error_reported)
         self.generation.foreign.media_added.connect(self._on_media_added)
+        self.jobs.job_finished.connect(self.project_banner.job_finished)
+        self.generation.notice.connect(self.project_banner.say)
 
         self.library_panel = LibraryPanel(services.thumbnails_dir, self, runners=runners)
         lib = self.library_panel
@@ -213,7 +215,7 @@ class MediaPanel(QWidget):
             self.generation.retry(job_id, accept_unknown=uncertain)
 
     def set_mode_text(self, text: str) -> None:
-        self.project_banner.say(text)
+        self.project_banner.set_mode(text)
 
     def apply_settings(self, settings: Settings) -> None:
         """New settings from the host (budgets, threshold and concurrency apply at once)."""
@@ -390,11 +392,12 @@ class MediaPanel(QWidget):
             return
         self._compact = compact
         self.tabs.set_compact(compact)
+        self.job_list.set_compact(compact)
         self.preview.setVisible(not compact)
         self.library_panel.details.setVisible(not compact)
 
     def _show_error(self, text: str) -> None:
-        self.project_banner.say(text)
+        self.project_banner.show_error(text)
 
     def shutdown(self) -> None:
         """Stop workers; paid jobs stay in the journal for the next start."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from qcut_ai.core.job_state import JobRecord, JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.library_repair import LibraryCheck, check_library, rebuild_library
 from qcut_ai.jobs.tasks import Runners
@@ -35,15 +36,33 @@ class ProjectBanner(QWidget):
         self.rebuild_button.hide()
         self.rebuild_button.clicked.connect(self._rebuild)
         self._offer: tuple[ProjectPaths, bool] | None = None
+        self._mode = ""  # the line the banner falls back to (offline preview)
+        self.showing_error = False
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.label, 1)
         row.addWidget(self.rebuild_button)
 
     def say(self, text: str) -> None:
-        """Show `text` (the mode, a result); empty hides the line."""
+        """Show `text` (a result, a notice); empty hides the line."""
+        self.showing_error = False
         self.label.setText(text)
         self.label.setVisible(bool(text))
+
+    def set_mode(self, text: str) -> None:
+        """The mode line (offline preview, or none), shown now and after an error clears."""
+        self._mode = text
+        self.say(text)
+
+    def show_error(self, text: str) -> None:
+        """An error stays until a later job succeeds (or something newer is said)."""
+        self.say(text)
+        self.showing_error = True
+
+    def job_finished(self, record: JobRecord) -> None:
+        """A job that succeeded makes an older error stale: fall back to the mode line."""
+        if record.state is JobState.DONE and self.showing_error:
+            self.say(self._mode)
 
     def check(self, project: ProjectPaths) -> None:
         """Look at the project's database in a worker; offer a rebuild when it is lost."""

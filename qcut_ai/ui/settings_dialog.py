@@ -86,6 +86,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         runner: TaskRunner | None = None,
+        forced_offline: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -96,6 +97,11 @@ class SettingsDialog(QDialog):
         self.keys = keys
         self._runner = runner or default_runners().database
         self._busy = False
+        # The box shows the mode the app is in; the setting saved is the user's choice,
+        # which a missing key or --offline overrides without changing it.
+        self._chosen_offline = settings.offline_preview
+        self._forced_offline = forced_offline
+        self._no_key = False
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_key_group())
@@ -162,6 +168,14 @@ class SettingsDialog(QDialog):
         self.confirm_above.setToolTip("Ask before a batch that costs more than this.")
         self.offline_preview = QCheckBox("Offline preview: sample clips, no key, no cost", group)
         self.offline_preview.setObjectName("offlinePreview")
+        self.offline_preview.toggled.connect(self._offline_chosen)
+        self.standin_process = QCheckBox(
+            "Keep offline preview running after quitting, so its jobs resume", group
+        )
+        self.standin_process.setObjectName("standinOwnProcess")
+        self.standin_process.setToolTip(
+            "The local stand-in runs as its own process; it stops after hours unused."
+        )
         form = QFormLayout(group)
         form.addRow("Project folder", folder)
         form.addRow("Concurrent jobs", self.concurrency)
@@ -169,6 +183,7 @@ class SettingsDialog(QDialog):
         form.addRow("Project budget", self.project_budget)
         form.addRow("Confirm batches above", self.confirm_above)
         form.addRow(self.offline_preview)
+        form.addRow(self.standin_process)
         return group
 
     def _load_settings(self, settings: Settings) -> None:
@@ -177,7 +192,9 @@ class SettingsDialog(QDialog):
         self.daily_budget.setValue(settings.daily_budget_usd or 0.0)
         self.project_budget.setValue(settings.project_budget_usd or 0.0)
         self.confirm_above.setValue(settings.confirm_above_usd)
-        self.offline_preview.setChecked(settings.offline_preview)
+        self._chosen_offline = settings.offline_preview
+        self._show_offline_mode()
+        self.standin_process.setChecked(settings.standin_own_process)
 
     # -- settings ----------------------------------------------------------------
     def edited_settings(self) -> Settings:
@@ -191,7 +208,8 @@ class SettingsDialog(QDialog):
                 "daily_budget_usd": self.daily_budget.value() or None,
                 "project_budget_usd": self.project_budget.value() or None,
                 "confirm_above_usd": self.confirm_above.value(),
-                "offline_preview": self.offline_preview.isChecked(),
+                "offline_preview": self._chosen_offline,
+                "standin_own_process": self.standin_process.isChecked(),
             }
         )
 
@@ -330,6 +348,8 @@ class SettingsDialog(QDialog):
     def _on_no_status(self, message: str) -> None:
         self._on_failed(message)
         self.key_status.setText("No key is available: the keyring could not be read.")
+        self._no_key = True
+        self._show_offline_mode()
 
     def _on_test_failed(self, message: str) -> None:
         self._on_failed(message)
@@ -337,3 +357,26 @@ class SettingsDialog(QDialog):
 
     def _show_status(self, status: KeyStatus) -> None:
         self.key_status.setText(status.describe())
+        self._no_key = status.key is None
+        self._show_offline_mode()
+
+    # -- the mode ------------------------------------------------------------------
+    def _offline_chosen(self, checked: bool) -> None:
+        if self.offline_preview.isEnabled():
+            self._chosen_offline = checked
+
+    def offline_reason(self) -> str:
+        """Why offline preview is on whatever the box says, or "" when the box decides."""
+        if self._forced_offline:
+            return "On: qcut-ai was started with --offline."
+        if self._no_key:
+            return "On: no fal key is available, so generations run in offline preview."
+        return ""
+
+    def _show_offline_mode(self) -> None:
+        """The box says the mode the app is actually in (a missing key forces preview)."""
+        reason = self.offline_reason()
+        box = self.offline_preview
+        box.setEnabled(not reason)  # first, so the forced tick is not taken as a choice
+        box.setChecked(bool(reason) or self._chosen_offline)
+        box.setToolTip(reason or "Run generations against a local stand-in, for free.")

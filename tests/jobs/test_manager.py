@@ -139,6 +139,9 @@ def test_cancel_a_running_job_at_fal_and_a_queued_one_before_it_is_sent(
     )
     harness.manager.cancel_queued()  # only the two not yet sent
     assert harness.manager.state_of(running) is JobState.GENERATING
+    # The queued rows say so at once, without waiting for a worker.
+    assert harness.manager.state_of(middle) is JobState.CANCELLED
+    assert harness.manager.state_of(queued) is JobState.CANCELLED
     harness.manager.cancel(running)
     qtbot.waitUntil(lambda: len(harness.finished) == 3, timeout=60_000)
 

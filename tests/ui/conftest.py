@@ -17,7 +17,20 @@ from qcut_ai.core.media import Provenance
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library.ingest import Library
 from qcut_ai.services.ffmpeg_tools import run_ffmpeg
+from qcut_ai.ui import quit_guard, spend_confirmation
 from qcut_ai.ui.library.panel import LibraryPanel
+
+
+@pytest.fixture(autouse=True)
+def questions_answered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """No modal question can block a widget test: spending and quit questions answer yes
+    (the questions asked are returned); a test about a question sets its own answer."""
+    asked: list[str] = []
+    monkeypatch.setattr(
+        spend_confirmation, "ask_spending", lambda _parent, text: asked.append(text) or True
+    )
+    monkeypatch.setattr(quit_guard, "ask_quit", lambda _parent, _running, _paid: True)
+    return asked
 
 
 class MemoryKeyring(KeyringBackend):

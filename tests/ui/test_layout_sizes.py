@@ -53,9 +53,16 @@ def test_narrow_dock_is_compact_and_wide_is_not(
     panel = window.panel
     assert panel.width() < COMPACT_WIDTH
     assert not panel.preview.isVisible() and panel.tabs.tabText(0) == "Text"
+    jobs = panel.job_list
+    assert jobs.more_button.isVisible() and not jobs.clear_finished_button.isVisible()
+    assert [a.text() for a in jobs.more_button.menu().actions()] == [
+        "Clear finished",
+        "Cancel queued",
+    ]
     window.set_dock_width(800)
     qtbot.waitUntil(lambda: panel.width() > COMPACT_WIDTH, timeout=5000)
     assert panel.preview.isVisible() and panel.tabs.tabText(0) == "Text to Video"
+    assert jobs.clear_finished_button.isVisible() and not jobs.more_button.isVisible()
     window.close()
 
 

@@ -183,14 +183,17 @@ def test_env_key_is_shown_masked_with_its_source(
 
 
 def test_ok_saves_the_settings_and_emits_them(
-    qtbot: QtBot, memory_keyring: KeyringBackend, tmp_path: Path
+    qtbot: QtBot, memory_keyring: KeyringBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("FAL_KEY", SECRET)  # with a key, offline preview is the user's choice
     dialog = _dialog(qtbot)
+    assert dialog.offline_preview.isEnabled() and not dialog.offline_preview.isChecked()
     dialog.project_edit.setText(str(tmp_path / "Project"))
     dialog.concurrency.setValue(3)
     dialog.daily_budget.setValue(12.5)
     dialog.confirm_above.setValue(0.75)
     dialog.offline_preview.setChecked(True)
+    dialog.standin_process.setChecked(True)
     with qtbot.waitSignal(dialog.settings_changed, timeout=5_000) as changed:
         _click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
     saved = SettingsStore().load()
@@ -198,6 +201,7 @@ def test_ok_saves_the_settings_and_emits_them(
     assert saved.project_dir == str(tmp_path / "Project")
     assert (saved.concurrency, saved.daily_budget_usd, saved.project_budget_usd) == (3, 12.5, None)
     assert saved.confirm_above_usd == 0.75 and saved.offline_preview is True
+    assert saved.standin_own_process is True
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
@@ -219,3 +223,28 @@ def test_escape_cancels_without_saving(qtbot: QtBot, memory_keyring: KeyringBack
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.isVisible()
     assert changed == [] and not SettingsStore().path.exists()
+
+
+def test_the_offline_box_shows_preview_is_on_without_a_key_and_keeps_the_choice(
+    qtbot: QtBot, memory_keyring: KeyringBackend
+) -> None:
+    dialog = _dialog(qtbot)
+    box = dialog.offline_preview
+    assert box.isChecked() and not box.isEnabled()
+    assert "no fal key" in box.toolTip()
+    with qtbot.waitSignal(dialog.settings_changed, timeout=5_000):
+        _click(qtbot, dialog.buttons.button(dialog.buttons.StandardButton.Ok))
+    # The forced tick is the mode, not a choice: adding a key later generates for real.
+    assert SettingsStore().load().offline_preview is False
+
+
+def test_the_offline_box_shows_preview_is_on_when_started_offline(
+    qtbot: QtBot, memory_keyring: KeyringBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAL_KEY", SECRET)
+    dialog = SettingsDialog(Settings(), SettingsStore(), KeyringStore(), forced_offline=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    assert dialog.offline_preview.isChecked() and not dialog.offline_preview.isEnabled()
+    assert "--offline" in dialog.offline_preview.toolTip()

@@ -6,6 +6,8 @@ clicks into signals, and never holds a job's state itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -22,7 +25,16 @@ from PySide6.QtWidgets import (
 
 from qcut_ai.core.events import JobEvent
 from qcut_ai.core.job_state import JobState
-from qcut_ai.jobs.job_items import PROGRESS_ROLE, JobListModel
+from qcut_ai.jobs.job_items import (
+    ACTION_COLUMN,
+    PROGRESS_COLUMN,
+    PROGRESS_ROLE,
+    PROMPT_COLUMN,
+    JobListModel,
+)
+
+# (parent, how many paid jobs run) -> whether to cancel them all; tests replace it.
+CancelAllConfirm = Callable[[QWidget, int], bool]
 
 
 def confirm_uncertain_retry(parent: QWidget) -> bool:
@@ -36,11 +48,24 @@ def confirm_uncertain_retry(parent: QWidget) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def confirm_cancel_paid(parent: QWidget, paid: int) -> bool:
+    """Cancelling paid jobs at fal throws away what they have cost so far: ask first."""
+    noun = "job is" if paid == 1 else "jobs are"
+    answer = QMessageBox.question(
+        parent,
+        "Cancel all jobs?",
+        f"{paid} paid {noun} running at fal. Cancelling stops them there; what they have "
+        "used so far may still be charged. Cancel all?",
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class JobListWidget(QWidget):
     """Shows live and resumed jobs; never blocks (every action is a signal).
 
     Signals: cancel_requested(str), cancel_queued_requested(), cancel_all_requested(),
     retry_requested(str)
+    `confirm_cancel_all` asks before "Cancel all" stops paid jobs (replaceable).
     """
 
     cancel_requested = Signal(str)
@@ -50,6 +75,7 @@ class JobListWidget(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, model: JobListModel | None = None):
         super().__init__(parent)
+        self.confirm_cancel_all: CancelAllConfirm = confirm_cancel_paid
         self.setObjectName("jobList")
         self.model = model or JobListModel(self)
         self.tree = QTreeView(self)
@@ -60,8 +86,8 @@ class JobListWidget(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._menu)
-        self.tree.setColumnWidth(0, 170)
-        self.tree.setColumnWidth(1, 170)
+        self.tree.setColumnWidth(0, 150)
+        self.tree.setColumnWidth(PROMPT_COLUMN, 200)
         self.summary = QLabel("No jobs", self)
         self.summary.setObjectName("batchSummary")
         cancel_queued = QPushButton("Cancel queued", self)
@@ -71,17 +97,40 @@ class JobListWidget(QWidget):
         cancel_all = QPushButton("Cancel all", self)
         cancel_all.setObjectName("cancelAllButton")
         cancel_all.setToolTip("Cancel every job, at fal too")
-        cancel_all.clicked.connect(self.cancel_all_requested)
+        cancel_all.clicked.connect(self._cancel_all)
+        self.cancel_all_button = cancel_all
+        clear = QPushButton("Clear finished", self)
+        clear.setObjectName("clearFinishedButton")
+        clear.setToolTip("Remove finished jobs from this list (History keeps them)")
+        clear.clicked.connect(self.clear_finished)
+        self.clear_finished_button = clear
+        self.cancel_queued_button = cancel_queued
+        # In a narrow dock the secondary actions go into a "More" menu.
+        more = QToolButton(self)
+        more.setText("More")
+        more.setObjectName("jobsMoreButton")
+        more.setToolTip("Clear finished, cancel queued")
+        more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(more)
+        menu.addAction("Clear finished", self.clear_finished)
+        menu.addAction("Cancel queued", self.cancel_queued_requested.emit)
+        more.setMenu(menu)
+        more.hide()
+        self.more_button = more
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
+        top.addWidget(clear)
         top.addWidget(cancel_queued)
+        top.addWidget(more)
         top.addWidget(cancel_all)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.tree)
         self._bars: dict[str, QProgressBar] = {}
+        self._retry_buttons: dict[str, QPushButton] = {}
         self.model.rowsInserted.connect(self._on_rows_inserted)
+        self.model.rowsRemoved.connect(self._on_rows_removed)
         self.model.dataChanged.connect(self._on_data_changed)
         for row in range(self.model.rowCount()):
             self._attach_bar(row)
@@ -113,6 +162,8 @@ class JobListWidget(QWidget):
         submitted_at: str | None = None,
         error: str | None = None,
         details: str = "",
+        prompt: str = "",
+        paid: bool = False,
     ) -> None:
         """A row for a new job, or for one resumed from the journal."""
         self.model.add(
@@ -122,6 +173,8 @@ class JobListWidget(QWidget):
             submitted_at=submitted_at,
             error=error,
             details=details,
+            prompt=prompt,
+            paid=paid,
         )
 
     def apply_event(self, event: JobEvent) -> None:
@@ -129,6 +182,23 @@ class JobListWidget(QWidget):
 
     def set_batch_progress(self, done: int, total: int) -> None:
         self.summary.setText(f"Batch ({done}/{total})" if total else "No jobs")
+
+    def set_compact(self, compact: bool) -> None:
+        """A narrow dock: Clear finished and Cancel queued move into the More menu."""
+        self.clear_finished_button.setVisible(not compact)
+        self.cancel_queued_button.setVisible(not compact)
+        self.more_button.setVisible(compact)
+
+    def clear_finished(self) -> None:
+        """Remove finished rows from the list; the journal and History keep them."""
+        for job_id in self.model.remove_finished():
+            self._bars.pop(job_id, None)
+            self._retry_buttons.pop(job_id, None)
+
+    def retry_button(self, job_id: str) -> QPushButton | None:
+        """The row's Retry button while the job can be retried."""
+        button = self._retry_buttons.get(job_id)
+        return button if button is not None and self.retry_allowed(job_id) else None
 
     def retry_allowed(self, job_id: str) -> bool:
         item = self.model.item(job_id)
@@ -147,8 +217,14 @@ class JobListWidget(QWidget):
         if item is not None and item.error:
             self.tree.expand(parent)  # an error is shown at once
 
+    def _on_rows_removed(self, parent: QModelIndex, *_: object) -> None:
+        if not parent.isValid():
+            # Index widgets follow their rows, so the remaining rows keep theirs.
+            for row in range(self.model.rowCount()):
+                self._show_progress(self.model.index(row, PROGRESS_COLUMN))
+
     def _attach_bar(self, row: int) -> None:
-        index = self.model.index(row, 2)
+        index = self.model.index(row, PROGRESS_COLUMN)
         job_id = self.model.job_at(index)
         if job_id is None or job_id in self._bars:
             return
@@ -157,18 +233,36 @@ class JobListWidget(QWidget):
         bar.setMaximumHeight(16)
         self._bars[job_id] = bar
         self.tree.setIndexWidget(index, bar)
+        retry = QPushButton("Retry")
+        retry.setObjectName("retryJobButton")
+        retry.setToolTip("Run this job again (only once fal is known to hold no result)")
+        retry.setMaximumHeight(20)
+        retry.clicked.connect(lambda: self.retry_requested.emit(job_id))
+        self._retry_buttons[job_id] = retry
+        # The view shows its index widgets whenever it lays them out, so the button sits
+        # in a holder that stays, and only the button's visibility is the row's.
+        holder = QWidget(self.tree)
+        holder_layout = QHBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        retry.setParent(holder)
+        holder_layout.addWidget(retry)
+        self.tree.setIndexWidget(self.model.index(row, ACTION_COLUMN), holder)
         self._show_progress(index)
 
     def _on_data_changed(
         self, top_left: QModelIndex | QPersistentModelIndex, bottom_right: QModelIndex, *_: object
     ) -> None:
-        if top_left.parent().isValid() or not top_left.column() <= 2 <= bottom_right.column():
+        column = PROGRESS_COLUMN
+        if top_left.parent().isValid() or not top_left.column() <= column <= bottom_right.column():
             return
         for row in range(top_left.row(), bottom_right.row() + 1):
-            self._show_progress(self.model.index(row, 2))
+            self._show_progress(self.model.index(row, column))
 
     def _show_progress(self, index: QModelIndex) -> None:
         job_id = self.model.job_at(index)
+        retry = self._retry_buttons.get(job_id) if job_id else None
+        if retry is not None and job_id is not None:
+            retry.setVisible(self.retry_allowed(job_id))
         bar = self._bars.get(job_id) if job_id else None
         value = self.model.data(index, PROGRESS_ROLE)
         if bar is None or value is None:
@@ -179,6 +273,12 @@ class JobListWidget(QWidget):
         bar.setFormat(text if text or maximum == 0 else "%p%")
 
     # -- actions ------------------------------------------------------------------------
+    def _cancel_all(self) -> None:
+        paid = self.model.paid_running()
+        if paid and not self.confirm_cancel_all(self, paid):
+            return
+        self.cancel_all_requested.emit()
+
     def _cancel_current(self) -> None:
         job_id = self.model.job_at(self.tree.currentIndex())
         if job_id and self.model.state_of(job_id) not in (None,) and not self._terminal(job_id):

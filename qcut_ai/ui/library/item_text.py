@@ -107,8 +107,10 @@ def details_rows(item: MediaItem, loaded: Sequence[MediaItem] = ()) -> list[tupl
     if prov is not None:
         rows.append(("Negative prompt", prov.negative_prompt))
         rows.append(("Seed", "" if prov.seed is None else str(prov.seed)))
+        uploaded = {str(entry.get("field")) for entry in prov.inputs if entry.get("field")}
         for key, value in prov.arguments.items():
-            if key not in _SHOWN_ELSEWHERE:
+            # An uploaded input's URL means nothing to the user; its file is shown below.
+            if key not in _SHOWN_ELSEWHERE and key not in uploaded:
                 rows.append((key.replace("_", " ").capitalize(), _value(value)))
         for entry in prov.inputs:
             role = str(entry.get("role", "input")).replace("_", " ")
