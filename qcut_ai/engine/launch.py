@@ -1,8 +1,9 @@
 """Starting a batch: the money path, written once for the CLI, the panel and the sample.
 
 `launch_batch` runs, in this order and before anything is sent to fal:
-1. the budgets (daily across projects, per project), unless the jobs go to an
-   offline preview session, which costs nothing; then the caller's `confirm`
+1. the budgets (daily across projects, per project, each model's daily cap)
+   and the credit left at fal (when `balance` can read it), unless the jobs go
+   to an offline preview session, which costs nothing; then the caller's `confirm`
    (the command line's confirmation threshold; the panel asks before);
 2. the project is listed for the daily budget (for real batches only: a
    preview costs nothing, so its project need not be read for budgets);
@@ -15,6 +16,7 @@ ledger reads as $0.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from qcut_ai.core.job_state import JobRecord
 from qcut_ai.core.project import ProjectPaths
@@ -42,18 +44,28 @@ def launch_batch(
     backend: str,
     unknown_confirmed: bool = False,
     confirm: Callable[[Sequence[PlannedJob]], None] | None = None,
+    balance: Callable[[], Decimal | None] | None = None,
 ) -> list[JobRecord]:
     """Check budgets, list the project and journal the batch; the journaled jobs, in order.
 
     Raises BudgetError (UnknownPriceError when only an unknown price is in the
     way and `unknown_confirmed` is False) before anything is journaled;
-    `confirm(planned)` may raise to refuse after the budgets passed.
+    `confirm(planned)` may raise to refuse after the budgets passed. `balance()`
+    reads fal's credit (None when unknown) before the database is opened.
     """
     preview = is_preview(backend)
+    credit = balance() if balance is not None and not preview else None
     with project_database(project) as db:
         ensure_ledger(db)  # the file explains its own money (SELECT * FROM spend_ledger)
         if not preview:
-            check_budget(project, planned, settings, unknown_confirmed=unknown_confirmed, db=db)
+            check_budget(
+                project,
+                planned,
+                settings,
+                unknown_confirmed=unknown_confirmed,
+                db=db,
+                balance_usd=credit,
+            )
             if confirm is not None:
                 confirm(planned)
             record_project(project)  # before journaling: the daily budget must see this batch
