@@ -2,8 +2,8 @@
 
 Reading it needs an admin key; an ordinary key gets 401/403. That answer is
 remembered per key for the life of the process, so the user hears once that
-the balance can't be read and nothing asks again until `force` (a 422
-"account in good standing" after submit, or the user's own refresh).
+nothing asks fal again until `force` (a 422 "account in good standing" after
+submit); the panel says so once.
 A network failure is not remembered: the balance is just unknown this time,
 and the launch carries on under the budgets it has.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from qcut_ai.engine.connection import FalConnection
-from qcut_ai.services.fal_billing import BalanceUnreadable, read_balance
+from qcut_ai.services.fal_billing import UNREADABLE_NOTE, BalanceUnreadable, read_balance
 from qcut_ai.services.fal_platform import FalPlatformClient, PlatformError
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def fetch_balance(key: str | None, base_url: str | None, *, force: bool = False)
     with _LOCK:
         known_unreadable = fingerprint in _UNREADABLE
     if known_unreadable and not force:
-        return BalanceRead(None, unreadable=True)
+        return BalanceRead(None, UNREADABLE_NOTE, unreadable=True)
     try:
         with FalPlatformClient(key, base_url=base_url, attempts=2, backoff_s=0.2) as client:
             usd = read_balance(client)

@@ -17,6 +17,7 @@ from typing import Any
 from qcut_ai.services.fal_platform import FalPlatformClient, PlatformError
 
 BILLING_PAGE = "https://fal.ai/dashboard/billing"
+UNREADABLE_NOTE = "The remaining credit can't be read with this fal key (it needs an admin key)."
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def read_balance(client: FalPlatformClient) -> Decimal:
     except PlatformError as exc:
         if exc.kind == "auth":
             raise BalanceUnreadable(
-                "The remaining credit can't be read with this fal key (it needs an admin key).",
+                UNREADABLE_NOTE,
                 hint="Spend is still estimated and budgets still apply.",
                 status=exc.status,
                 kind="auth",
