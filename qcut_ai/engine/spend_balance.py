@@ -49,7 +49,9 @@ def fetch_balance(key: str | None, base_url: str | None, *, force: bool = False)
     if known_unreadable and not force:
         return BalanceRead(None, UNREADABLE_NOTE, unreadable=True)
     try:
-        with FalPlatformClient(key, base_url=base_url, attempts=2, backoff_s=0.2) as client:
+        with FalPlatformClient(
+            key, base_url=base_url, timeout_s=10.0, attempts=2, backoff_s=0.2
+        ) as client:
             usd = read_balance(client)
     except BalanceUnreadable as exc:
         with _LOCK:

@@ -121,6 +121,11 @@ class FalCheckView(QFrame):
                     item.setBackground(_FLAG_BRUSH)
                     item.setToolTip(line.flag)
                 self.table.setItem(row, column, item)
+        # As tall as its rows (up to eight), so the panel below keeps its room.
+        shown = min(len(result.lines), 8)
+        rows = sum(self.table.rowHeight(r) for r in range(shown))
+        frame = 2 * self.table.frameWidth()
+        self.table.setFixedHeight(self.table.horizontalHeader().height() + rows + frame + 2)
         sentences = [f"⚠ {line.day} {line.model_name}: {line.flag}" for line in result.flagged]
         if not result.lines:
             sentences = ["No paid jobs in the ledger for these days."]
