@@ -31,7 +31,7 @@ def test_a_job_we_count_as_failed_but_fal_billed_is_named() -> None:
 
 def test_usage_on_a_day_without_our_jobs_points_at_another_tool() -> None:
     lines = compare([_job("a", "3.20")], [_billed("3.20"), _billed("1.60", day="2026-12-02")])
-    assert [line.flag for line in lines][0] == ""
+    assert lines[0].flag == ""
     assert lines[1].jobs == 0
     assert "likely a job from another tool on the same key" in lines[1].flag
 
