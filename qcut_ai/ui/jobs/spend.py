@@ -205,6 +205,7 @@ class SpendSummary(QWidget):
 
     def _on_check_failed(self, text: str) -> None:
         self._checked_done()
+        self.check_view.show_message(text)
         self.failed.emit(text)
 
     def shutdown(self) -> None:

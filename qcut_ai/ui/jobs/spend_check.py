@@ -98,6 +98,7 @@ class FalCheckView(QFrame):
 
     def show_result(self, result: Reconciliation) -> None:
         self.head.setText(head_text(result))
+        self.table.show()
         self.table.setRowCount(len(result.lines))
         for row, line in enumerate(result.lines):
             fal = _usd(line.fal_usd) if line.fal_usd is not None else "–"
@@ -136,6 +137,14 @@ class FalCheckView(QFrame):
         if any(line.not_billed for line in result.lines):
             sentences.append("Not billed: jobs that failed or were cancelled; fal bills them $0.")
         self.flags.setText("\n".join(sentences))
+        self.show()
+
+    def show_message(self, text: str) -> None:
+        """fal could not be asked (and nothing was kept from before): one sentence, no table."""
+        self.head.setText("Spend could not be checked with fal.")
+        self.table.setRowCount(0)
+        self.table.hide()
+        self.flags.setText(text)
         self.show()
 
     def _close(self) -> None:

@@ -133,6 +133,13 @@ def test_a_key_that_cannot_read_billing_is_said_once_and_work_carries_on(
     ]
     assert fal.billing.billing_reads == 1
 
+    with qtbot.waitSignal(panel.spend.failed, timeout=20_000):
+        panel.spend.check_button.click()
+    view = panel.spend.check_view
+    assert view.isVisible() and not view.table.isVisible()
+    assert "fal denied access to fal's usage (403: Access denied)." in view.flags.text()
+    assert panel.spend.check_button.isEnabled()
+
 
 def test_an_account_refused_after_submit_keeps_its_message_and_rereads_the_credit(
     qtbot: QtBot, panel: MediaPanel, fal: StandIn
