@@ -136,8 +136,8 @@ def test_a_model_cap_refuses_the_batch_that_would_pass_it(
     assert code == 2
     name = load_catalog().get(WAN).name
     assert (
-        f"This batch costs an estimated $0.10 but only $0.05 is left of {name}'s daily cap "
-        "of $0.15 budget ($0.10 spent)." in err
+        f"This batch costs an estimated $0.10 but only $0.05 is left of {name}'s $0.15 "
+        "daily cap ($0.10 spent)." in err
     )
     assert len(fal.submissions) == 1
     assert _generate(capsys, tmp_path / "P", HAILUO)[0] == 0  # other models are not capped

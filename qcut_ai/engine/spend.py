@@ -134,6 +134,7 @@ def _check_scope(
     unpriced: Sequence[str],
     unknown_confirmed: bool,
     hint: str,
+    noun: str = "budget",
 ) -> None:
     limit = Decimal(str(budget))
     left = max(ZERO, limit - usage.spent - usage.pending)
@@ -143,7 +144,7 @@ def _check_scope(
     if known > left:
         raise BudgetError(
             f"This batch costs an estimated {_money(known)} but only {_money(left)} is left "
-            f"of {what} {_money(limit)} budget ({used}).",
+            f"of {what} {_money(limit)} {noun} ({used}).",
             hint=hint,
         )
     if unpriced and not unknown_confirmed:
@@ -151,7 +152,7 @@ def _check_scope(
         count = f"{len(unpriced)} model" + ("s" if len(unpriced) > 1 else "")
         raise UnknownPriceError(
             f"This batch has {count} without a published price ({names}), so it could "
-            f"exceed {what} {_money(limit)} budget ({_money(left)} left).",
+            f"exceed {what} {_money(limit)} {noun} ({_money(left)} left).",
             hint="Confirm the unknown price to go ahead (--yes on the command line).",
             models=unpriced,
         )
@@ -181,7 +182,8 @@ def check_model_caps(
         known, _ = batch_total(p.estimate for p in mine)
         usage = _Usage.of(e for e in today_entries if e.model_id == model_id)
         _check_scope(
-            what=f"{name}'s daily cap of",
+            what=f"{name}'s",
+            noun="daily cap",
             budget=cap,
             usage=usage,
             known=known,
