@@ -159,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
     from qcut_ai.engine.connection import connect
     from qcut_ai.engine.launch import launch_batch
     from qcut_ai.engine.runner import JobRunner
+    from qcut_ai.engine.spend_balance import connection_balance
     from qcut_ai.library.project_db import project_database
     from qcut_ai.library.repository import MediaRepository
     from qcut_ai.services.settings_store import SettingsStore
@@ -204,6 +205,7 @@ def run(args: argparse.Namespace) -> int:
             confirm=lambda jobs: _check_threshold(
                 jobs, settings, confirmed=args.yes, rehearsal=conn.offline
             ),
+            balance=lambda: connection_balance(conn).usd,
         )
         allowed = conn.allowed_hosts()
         runner = JobRunner(project, conn.gateway, dirs.thumbnails, allowed_hosts=allowed)

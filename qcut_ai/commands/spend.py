@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from qcut_ai.commands.common import add_json_arg, print_json
+from qcut_ai.commands.spend_audit import parse_cap, run_caps, run_reconcile
 
 if TYPE_CHECKING:
     from qcut_ai.core.project import ProjectPaths
@@ -35,6 +36,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--since", type=_day, metavar="YYYY-MM-DD", help="only jobs from this UTC day on"
+    )
+    p.add_argument(
+        "--reconcile",
+        action="store_true",
+        help="compare our estimates with what fal billed, per day and model (admin key)",
+    )
+    p.add_argument(
+        "--cap",
+        type=parse_cap,
+        action="append",
+        metavar="MODEL=USD",
+        help="a model's daily cap, e.g. veo3.1=10 (MODEL=none removes it); repeatable",
     )
     add_json_arg(p)
     p.set_defaults(handler=run)
@@ -114,6 +127,10 @@ def render(report: SpendReport) -> str:
 def run(args: argparse.Namespace) -> int:
     from qcut_ai.engine.spend import spend_report
 
+    if args.cap:
+        return run_caps(args)
+    if args.reconcile:
+        return run_reconcile(args, _projects(args))
     report = spend_report(_projects(args), args.since)
     if args.json:
         print_json(report.to_json())

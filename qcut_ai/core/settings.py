@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Annotated, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,8 @@ class Settings(BaseModel):
     daily_budget_usd: float | None = Field(default=None, ge=0)
     project_budget_usd: float | None = Field(default=None, ge=0)
     confirm_above_usd: float = Field(default=2.0, ge=0)
+    # Optional daily cap per model id ("veo3.1" -> 10.0), beside the budgets (UTC day).
+    model_caps_usd: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
 
 
 class SettingsSaver(Protocol):

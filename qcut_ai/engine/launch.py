@@ -1,10 +1,12 @@
 """Starting a batch: the money path, written once for the CLI, the panel and the sample.
 
 `launch_batch` runs, in this order and before anything is sent to fal:
-1. the budgets (daily across projects, per project), then the caller's `confirm`
-   (the command line's confirmation threshold; the panel asks before). An offline
-   preview costs nothing but rehearses both at the real prices: a refusal says
-   that fal would refuse it (`engine.rehearsal_checks`);
+1. the budgets (daily across projects, per project, each model's daily cap)
+   and the credit left at fal (when `balance` can read it), then the caller's
+   `confirm` (the command line's confirmation threshold; the panel asks before).
+   An offline preview costs nothing but rehearses the budgets, caps and
+   confirmation at the real prices: a refusal says that fal would refuse it
+   (`engine.rehearsal_checks`); its credit is not read;
 2. the project is listed for the daily budget (for real batches only: a
    preview costs nothing, so its project need not be read for budgets);
 3. the jobs are journaled on one connection, claimed by this process (see
@@ -16,6 +18,7 @@ ledger reads as $0.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 
 from qcut_ai.core.job_state import JobRecord
 from qcut_ai.core.project import ProjectPaths
@@ -44,18 +47,28 @@ def launch_batch(
     backend: str,
     unknown_confirmed: bool = False,
     confirm: Callable[[Sequence[PlannedJob]], None] | None = None,
+    balance: Callable[[], Decimal | None] | None = None,
 ) -> list[JobRecord]:
     """Check budgets, list the project and journal the batch; the journaled jobs, in order.
 
     Raises BudgetError (UnknownPriceError when only an unknown price is in the
     way and `unknown_confirmed` is False) before anything is journaled;
-    `confirm(planned)` may raise to refuse after the budgets passed.
+    `confirm(planned)` may raise to refuse after the budgets passed. `balance()`
+    reads fal's credit (None when unknown) before the database is opened.
     """
     preview = is_preview(backend)
+    credit = balance() if balance is not None and not preview else None
     with project_database(project) as db:
         ensure_ledger(db)  # the file explains its own money (SELECT * FROM spend_ledger)
         with rehearsed(preview):
-            check_budget(project, planned, settings, unknown_confirmed=unknown_confirmed, db=db)
+            check_budget(
+                project,
+                planned,
+                settings,
+                unknown_confirmed=unknown_confirmed,
+                db=db,
+                balance_usd=credit,
+            )
         if confirm is not None:
             confirm(planned)
         if not preview:

@@ -33,6 +33,7 @@ from qcut_ai.engine.spend_ledger import (
 )
 from qcut_ai.engine.spend_registry import record_project, registered_projects
 from qcut_ai.engine.spend_report import SpendLine, SpendReport, spend_report
+from qcut_ai.services.fal_billing import BILLING_PAGE
 
 __all__ = [
     "SpendLine",
@@ -133,6 +134,7 @@ def _check_scope(
     unpriced: Sequence[str],
     unknown_confirmed: bool,
     hint: str,
+    noun: str = "budget",
 ) -> None:
     limit = Decimal(str(budget))
     left = max(ZERO, limit - usage.spent - usage.pending)
@@ -142,7 +144,7 @@ def _check_scope(
     if known > left:
         raise BudgetError(
             f"This batch costs an estimated {_money(known)} but only {_money(left)} is left "
-            f"of {what} {_money(limit)} budget ({used}).",
+            f"of {what} {_money(limit)} {noun} ({used}).",
             hint=hint,
         )
     if unpriced and not unknown_confirmed:
@@ -150,9 +152,47 @@ def _check_scope(
         count = f"{len(unpriced)} model" + ("s" if len(unpriced) > 1 else "")
         raise UnknownPriceError(
             f"This batch has {count} without a published price ({names}), so it could "
-            f"exceed {what} {_money(limit)} budget ({_money(left)} left).",
+            f"exceed {what} {_money(limit)} {noun} ({_money(left)} left).",
             hint="Confirm the unknown price to go ahead (--yes on the command line).",
             models=unpriced,
+        )
+
+
+def check_balance(known: Decimal, balance_usd: Decimal) -> None:
+    """Refuse a batch whose estimate is more than the credit fal says is left."""
+    if known > balance_usd:
+        raise BudgetError(
+            f"This batch costs an estimated {_money(known)} but only "
+            f"{_money(max(ZERO, balance_usd))} of credit is left at fal.",
+            hint=f"Top up at {BILLING_PAGE}, or choose fewer or cheaper models.",
+        )
+
+
+def check_model_caps(
+    planned: Sequence[PlannedJob],
+    caps: dict[str, float],
+    today_entries: Sequence[LedgerEntry],
+    *,
+    unknown_confirmed: bool,
+) -> None:
+    """Each capped model's share of the batch must fit in what is left of its daily cap."""
+    for model_id, cap in caps.items():
+        mine = [p for p in planned if p.spec.id == model_id]
+        name = mine[0].spec.name
+        known, _ = batch_total(p.estimate for p in mine)
+        usage = _Usage.of(e for e in today_entries if e.model_id == model_id)
+        _check_scope(
+            what=f"{name}'s",
+            noun="daily cap",
+            budget=cap,
+            usage=usage,
+            known=known,
+            unpriced=[p.spec.name for p in mine if p.estimate.usd is None],
+            unknown_confirmed=unknown_confirmed,
+            hint=(
+                f"Choose another model, raise the cap with `qcut-ai spend --cap {model_id}=USD`, "
+                "or wait for the new day (00:00 UTC)."
+            ),
         )
 
 
@@ -163,23 +203,32 @@ def check_budget(
     *,
     unknown_confirmed: bool = False,
     db: Database | None = None,
+    balance_usd: Decimal | None = None,
 ) -> None:
-    """Raise BudgetError if the batch does not fit in what is left of a set budget.
+    """Raise BudgetError if the batch does not fit in what is left of a set budget,
+    of a model's daily cap, or of the credit left at fal (`balance_usd`, when known).
 
     `db`: this project's database, when the caller has it open (read on it).
 
-    Nothing is checked when no budget is set. A model with an unknown price
-    counts as exceeding a set budget unless `unknown_confirmed`; then
-    UnknownPriceError (a BudgetError) is raised so the caller can ask.
+    Nothing is checked when no budget or cap is set and the balance is unknown.
+    A model with an unknown price counts as exceeding a set budget unless
+    `unknown_confirmed`; then UnknownPriceError (a BudgetError) is raised so
+    the caller can ask.
     """
-    daily, per_project = settings.daily_budget_usd, settings.project_budget_usd
-    if daily is None and per_project is None:
-        return
     known, _ = batch_total(p.estimate for p in planned)
+    if balance_usd is not None:
+        check_balance(known, balance_usd)
+    daily, per_project = settings.daily_budget_usd, settings.project_budget_usd
+    caps = {
+        m: c for m, c in settings.model_caps_usd.items() if any(p.spec.id == m for p in planned)
+    }
+    if daily is None and per_project is None and not caps:
+        return
     unpriced = [p.spec.name for p in planned if p.estimate.usd is None]
     scopes: list[tuple[str, float, _Usage, str]] = []
+    today_entries = _today_entries(project, utc_today(), db) if daily is not None or caps else []
     if daily is not None:
-        usage = _Usage.of(_today_entries(project, utc_today(), db))
+        usage = _Usage.of(today_entries)
         hint = (
             "Choose fewer or cheaper models, raise the daily budget in Settings, "
             "or wait for the new day (00:00 UTC)."
@@ -199,3 +248,4 @@ def check_budget(
             unknown_confirmed=unknown_confirmed,
             hint=hint,
         )
+    check_model_caps(planned, caps, today_entries, unknown_confirmed=unknown_confirmed)

@@ -82,6 +82,27 @@ def m003_backend_only(db: Database) -> None:
     db.execute(_ledger_view(PREVIEW, rehearsals_table=False))
 
 
+@migrations()
+def m004_fal_usage(db: Database) -> None:
+    # What fal said it billed, per UTC day and endpoint, and when it was asked
+    # (`qcut-ai spend --reconcile`, "Check with fal"): the account's numbers,
+    # kept beside the estimates so a later look needs no network.
+    db.execute(
+        """
+        CREATE TABLE fal_usage (
+            day TEXT NOT NULL,
+            endpoint_id TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            quantity REAL NOT NULL,
+            unit_price REAL NOT NULL,
+            cost_usd REAL NOT NULL,
+            fetched_at TEXT NOT NULL,
+            PRIMARY KEY (day, endpoint_id)
+        )
+        """
+    )
+
+
 # The one rule for a preview job (its backend names an offline session).
 PREVIEW = "COALESCE(j.backend, '') LIKE 'offline:%'"
 
@@ -131,6 +152,8 @@ class LedgerEntry:
     day: str
     outcome: Outcome
     usd: Decimal | None
+    endpoint: str = ""
+    state: str = ""
 
 
 def ensure_ledger(db: Database) -> None:
@@ -162,6 +185,8 @@ def entries(db: Database, project: str, since: date | None = None) -> list[Ledge
             day=row["day"],
             outcome=Outcome(row["outcome"]),
             usd=_usd(row["estimate_usd"]),
+            endpoint=row["endpoint"] or "",
+            state=row["state"] or "",
         )
         for row in db.query(sql, params)
     ]

@@ -194,6 +194,7 @@ class GenerationService(QObject):
         def work(_abort: object, _progress: object) -> list[tuple[str, str, str, bool]]:
             from qcut_ai.engine.batch import plan, planned_from
             from qcut_ai.engine.launch import launch_batch
+            from qcut_ai.engine.spend_balance import connection_balance
 
             planned = (
                 planned_from(selection)
@@ -209,6 +210,7 @@ class GenerationService(QObject):
                 settings=settings,
                 backend=conn.backend,
                 unknown_confirmed=unknown_confirmed,
+                balance=lambda: connection_balance(self.connection()).usd,
             )
             return [
                 (r.id, r.model_name, r.request.get("prompt", ""), not conn.offline) for r in records

@@ -210,6 +210,34 @@ class FalPlatformClient:
             raise self._bad("a price estimate", "it has no total cost")
         return answer
 
+    def usage(
+        self, endpoint_ids: Sequence[str], *, start: str, end: str, timeframe: str = "day"
+    ) -> list[dict[str, Any]]:
+        """GET /v1/models/usage (admin key): `{bucket, results: [UsageLine]}` per time
+        bucket, UTC, for these endpoints (50 per call); `end` is exclusive."""
+        buckets: list[dict[str, Any]] = []
+        window = [("start", start), ("end", end), ("timeframe", timeframe), ("timezone", "UTC")]
+        for first in range(0, len(endpoint_ids), MAX_IDS_PER_CALL):
+            chunk = endpoint_ids[first : first + MAX_IDS_PER_CALL]
+            params = [("endpoint_id", e) for e in chunk] + window + [("expand", "time_series")]
+            try:
+                for page in self._pages("/v1/models/usage", params, "time_series", "fal's usage"):
+                    buckets += page.items
+            except PlatformError as exc:
+                if exc.kind != "not_found":
+                    raise
+        return buckets
+
+    def billing(self) -> dict[str, Any]:
+        """GET /v1/account/billing?expand=credits (admin key): the account's credit."""
+        what = "the account's credit"
+        answer = self._json(
+            self._send("GET", "/v1/account/billing", [("expand", "credits")], None, what), what
+        )
+        if not isinstance(answer, dict):
+            raise self._bad(what, "it is not an object")
+        return answer
+
     # -- plumbing -----------------------------------------------------------------
 
     def _pages(

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 FAULTS_ENV = "QCUT_AI_STANDIN_FAULTS"
 
-Phase = Literal["submit", "status", "job", "cancel", "file", "platform", "schema"]
+Phase = Literal["submit", "status", "job", "cancel", "file", "platform", "schema", "usage"]
 
 # fal's wording for a locked account as reported on its issue tracker (403).
 ACCOUNT_LOCKED_DETAIL = (
@@ -83,6 +83,8 @@ _SPECS = (
     FaultSpec("platform-500", "platform", True, "a Platform API call answers 500"),
     FaultSpec("platform-truncated", "platform", True, "a model list page is cut off mid-body"),
     FaultSpec("malformed-schema", "schema", False, "an endpoint's OpenAPI document is garbage"),
+    # Stays armed (it is only peeked at): fal's usage bills this endpoint 25 % above its price.
+    FaultSpec("usage-price-differs", "usage", False, "usage bills an endpoint 25% above its price"),
 )
 FAULTS: dict[str, FaultSpec] = {spec.name: spec for spec in _SPECS}
 # "job" faults that change what a successful job answers instead of failing it.

@@ -17,6 +17,8 @@ import json
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from qcut_ai.services.rehearsal import billing_api
+
 if TYPE_CHECKING:
     from qcut_ai.services.rehearsal.handler import StandInHandler
 
@@ -207,6 +209,10 @@ def route(h: StandInHandler, method: str, path: str, raw_query: str, body: bytes
         pricing(h, raw_query)
     elif method == "POST" and path == "/v1/models/pricing/estimate":
         estimate(h, body)
+    elif method == "GET" and path == "/v1/models/usage":
+        billing_api.usage(h, raw_query)
+    elif method == "GET" and path == "/v1/account/billing":
+        billing_api.billing(h)
     elif path.startswith("/v1/"):
         _error(h, 404)
     else:

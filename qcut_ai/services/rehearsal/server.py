@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 from qcut_ai.services.rehearsal import outcomes
+from qcut_ai.services.rehearsal.billing_api import BillingBook
 from qcut_ai.services.rehearsal.faults import (
     FAULTS_ENV,
     FaultBook,
@@ -91,6 +92,7 @@ class StandIn:
         self.max_duration = max_duration
         # fal's model list as the Platform API serves it; tests retire models in it.
         self.registry = Registry()
+        self.billing = BillingBook()  # usage and credit (/v1/models/usage, /v1/account/billing)
         self.faults = FaultBook()
         self.faults.inject_all(parse_fault_list(os.environ.get(FAULTS_ENV, "")))
         self.jobs = JobStore()
