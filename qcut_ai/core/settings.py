@@ -21,6 +21,8 @@ class Settings(BaseModel):
     daily_budget_usd: float | None = Field(default=None, ge=0)
     project_budget_usd: float | None = Field(default=None, ge=0)
     confirm_above_usd: float = Field(default=2.0, ge=0)
+    # The library view as the user left it: thumbnail size, list columns (jobs.library_view_prefs).
+    library_view: dict[str, str | int] = Field(default_factory=dict)
 
 
 class SettingsSaver(Protocol):

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMenu, QMessag
 from qcut_ai.core.media import MediaItem, MediaKind, Origin
 from qcut_ai.jobs.library_queries import MEDIA_SUFFIXES
 from qcut_ai.jobs.library_service import LibraryService
-from qcut_ai.ui.library.item_text import model_label
+from qcut_ai.ui.library.item_text import model_label, parse_tags
+from qcut_ai.ui.library.model import EMPTY_NAME
 
 DERIVE_LABELS: dict[str, str] = {
     "animate": "Animate this image",
@@ -44,10 +45,6 @@ def derive_actions(item: MediaItem) -> list[str]:
     return actions
 
 
-def parse_tags(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
-
-
 class LibraryActions(QObject):
     """Builds the context menu for selected items and carries out what it offers.
 
@@ -69,6 +66,11 @@ class LibraryActions(QObject):
         self.host = host
         self.known_tags: list[str] = []
         self.dialog: QDialog | None = None  # the dialog waiting for an answer, if any
+        # Entries other modules add to the menu (bins, colour labels, export), in order.
+        self.menu_extensions: list[Callable[[QMenu, list[MediaItem]], None]] = []
+        # Opens an editor in place on an item's "name" or "tags" (the panel's active view);
+        # True when it did. The dialogs remain for when it cannot (several items' tags).
+        self.inline_editor: Callable[[MediaItem, str], bool] | None = None
 
     # -- the menu ---------------------------------------------------------------
     def popup(self, items: Sequence[MediaItem], global_pos: QPoint) -> None:
@@ -116,7 +118,7 @@ class LibraryActions(QObject):
                 self._derive_slot(action_name, first),
             )
         menu.addSeparator()
-        add("actionRename", "Rename…", lambda: self.rename(first), shortcut="F2")
+        add("actionRename", "Rename", lambda: self.rename(first), shortcut="F2")
         self._tag_menu(menu, chosen)
         rate = menu.addMenu("Rating")
         rate.setObjectName("ratingMenu")
@@ -131,6 +133,8 @@ class LibraryActions(QObject):
         favourite.setCheckable(True)
         favourite.setChecked(all(i.favourite for i in chosen))
         favourite.toggled.connect(lambda on: self.service.set_favourite([i.id for i in chosen], on))
+        for extend in self.menu_extensions:
+            extend(menu, chosen)
         menu.addSeparator()
         if any(i.missing for i in chosen):
             add("actionRelink", "Relink Missing Files…", self.choose_relink_folder)
@@ -154,7 +158,7 @@ class LibraryActions(QObject):
     def _tag_menu(self, menu: QMenu, items: list[MediaItem]) -> None:
         tags = menu.addMenu("Tags")
         tags.setObjectName("tagMenu")
-        edit = QAction("Edit Tags…", tags)
+        edit = QAction("Edit Tags" if len(items) == 1 else "Edit Tags…", tags)
         edit.setObjectName("actionTags")
         edit.triggered.connect(lambda: self.edit_tags(items))
         tags.addAction(edit)
@@ -189,6 +193,8 @@ class LibraryActions(QObject):
             self.service.set_tags([item.id], [*kept, tag] if on else kept)
 
     def rename(self, item: MediaItem) -> None:
+        if self.inline_editor is not None and self.inline_editor(item, "name"):
+            return
         dialog = QInputDialog(self.host)
         dialog.setObjectName("renameDialog")
         dialog.setWindowTitle("Rename")
@@ -197,7 +203,7 @@ class LibraryActions(QObject):
 
         def chosen(text: str) -> None:
             if not text.strip():
-                self.error_reported.emit("A name cannot be empty: type at least one character.")
+                self.error_reported.emit(EMPTY_NAME)
             elif text.strip() != item.display_name:
                 self.service.rename(item.id, text)
 
@@ -205,6 +211,9 @@ class LibraryActions(QObject):
         self._open(dialog)
 
     def edit_tags(self, items: Sequence[MediaItem]) -> None:
+        inline = self.inline_editor
+        if len(items) == 1 and inline is not None and inline(items[0], "tags"):
+            return
         dialog = QInputDialog(self.host)
         dialog.setObjectName("tagsDialog")
         dialog.setWindowTitle("Tags")
