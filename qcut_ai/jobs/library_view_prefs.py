@@ -66,8 +66,10 @@ class ViewPrefs(QObject):
         )
 
     def save(self, changes: Mapping[str, str | int]) -> None:
-        wanted = dict(changes)
-        self.values.update(wanted)
+        self.values.update(changes)
+        # Everything known, not only the change: a save of older settings elsewhere
+        # (the shell keeps the copy it started with) is mended by the next one here.
+        wanted = dict(self.values)
         self._runners.database.start(
             lambda _a, _p: save_view_prefs(wanted),
             self.saved.emit,

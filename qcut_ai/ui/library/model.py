@@ -64,6 +64,10 @@ class MediaListModel(QAbstractListModel):
         self.service = service
         self.items: list[MediaItem] = []
         self.device_pixel_ratio = 1.0
+        self.thumb_size = QSize(THUMB)  # what posters are decoded to fit (grows with the tiles)
+        # False while the column list shows these rows instead: the hidden grid must not
+        # fetch pages (the list asks through its own model).
+        self.shown = True
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         self._placeholder = QPixmap(THUMB)
         self._placeholder.fill(QColor("#2a2d33"))
@@ -133,7 +137,7 @@ class MediaListModel(QAbstractListModel):
         return Qt.DropAction.CopyAction
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self.service.can_fetch_more()
+        return self.shown and not parent.isValid() and self.service.can_fetch_more()
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not parent.isValid():
@@ -202,13 +206,29 @@ class MediaListModel(QAbstractListModel):
         return next((r for r, i in enumerate(self.items) if i.id == media_id), None)
 
     # -- thumbnails ------------------------------------------------------------
-    def pixmap(self, path: str | None, size: QSize | None = THUMB) -> QPixmap | None:
-        """The decoded picture at `path`, or None while a worker decodes it."""
+    def set_thumb_size(self, size: QSize) -> None:
+        """Posters are decoded to fit `size`; larger tiles decode them again, sharper."""
+        if size.width() <= self.thumb_size.width():
+            return
+        self.thumb_size = QSize(size)
+        for path, _pixmap in list(self._pixmaps.items()):
+            if path not in {i.filmstrip for i in self.items}:
+                del self._pixmaps[path]
+                self.service.forget_thumbnail(path)
+        if self.items:
+            self.dataChanged.emit(
+                self.index(0), self.index(len(self.items) - 1), [Qt.ItemDataRole.DecorationRole]
+            )
+
+    def pixmap(self, path: str | None, size: QSize | str | None = "tile") -> QPixmap | None:
+        """The decoded picture at `path` ("tile": fit to the tiles' size now; None: whole),
+        or None while a worker decodes it."""
         if not path:
             return None
         cached = self._pixmaps.get(path)
         if cached is None:
-            wanted = size * self.device_pixel_ratio if size is not None else None
+            fit = self.thumb_size if isinstance(size, str) else size
+            wanted = fit * self.device_pixel_ratio if fit is not None else None
             self.service.request_thumbnail(path, wanted)
         else:
             self._pixmaps.move_to_end(path)

@@ -90,7 +90,7 @@ class MediaPool(QObject):
         table.remove_requested.connect(panel.view.remove_requested)
         table.customContextMenuRequested.connect(self._table_menu)
         table.selectionModel().selectionChanged.connect(self._table_selected)
-        header = table.header()
+        header = table.horizontalHeader()
         header.sectionResized.connect(self._columns_changed)
         header.sectionMoved.connect(self._columns_changed)
         self.slider.valueChanged.connect(self._thumb_size)
@@ -125,6 +125,8 @@ class MediaPool(QObject):
         self.refresh()
 
     def set_mode(self, mode: str) -> None:
+        self.table.table_model.shown = mode == "table"
+        self.panel.model.shown = mode != "table"
         if mode == "table":
             self.views.setCurrentWidget(self.table)
         else:
@@ -179,7 +181,7 @@ class MediaPool(QObject):
 
     def save_columns(self) -> None:
         self._save_timer.stop()
-        state = bytes(self.table.header().saveState().data())
+        state = bytes(self.table.horizontalHeader().saveState().data())
         self.prefs.save({"columns": base64.b64encode(state).decode("ascii")})
 
     def _restore(self, values: dict[str, Any]) -> None:
@@ -191,7 +193,7 @@ class MediaPool(QObject):
             columns = values.get("columns")
             if isinstance(columns, str) and columns:
                 state = QByteArray(base64.b64decode(columns.encode("ascii")))
-                self.table.header().restoreState(state)
+                self.table.horizontalHeader().restoreState(state)
                 self.table.show_sort(None, False)  # the order is the query's, not the state's
         except ValueError:
             pass  # a damaged value: the defaults stay

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from qcut_ai.core.bins import COLOUR_LABELS
 from qcut_ai.core.media import MediaItem
@@ -69,6 +69,8 @@ class MediaTableModel(QAbstractTableModel):
     def __init__(self, source: MediaListModel, parent: Any = None) -> None:
         super().__init__(parent)
         self.source = source
+        # Only the view on screen asks for more pages: a hidden list would fetch them all.
+        self.shown = False
         self._swatches: dict[str, QIcon] = {}
         source.modelAboutToBeReset.connect(self.beginResetModel)
         source.modelReset.connect(self.endResetModel)
@@ -148,13 +150,13 @@ class MediaTableModel(QAbstractTableModel):
         return Qt.DropAction.CopyAction
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return self.source.canFetchMore(parent)
+        return self.shown and not parent.isValid() and self.source.service.can_fetch_more()
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         self.source.fetchMore(parent)
 
 
-class LibraryTable(QTreeView):
+class LibraryTable(QTableView):
     """Clips in columns; a header click asks for that order (the query sorts, in SQL).
 
     Signals:
@@ -177,16 +179,21 @@ class LibraryTable(QTreeView):
         self.setAccessibleName("Media library list")
         self.table_model = model
         self.setModel(model)
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)  # layout stays O(visible) at 100k rows
-        self.setAllColumnsShowFocus(True)
+        # A table, not a tree: QTreeView fetches a page on every layout, a table only
+        # when the last row scrolls into view. Fixed row heights keep layout O(visible).
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
-        header = self.header()
+        header = self.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
@@ -199,7 +206,7 @@ class LibraryTable(QTreeView):
         self.activated.connect(lambda index: self.item_activated.emit(index.data(ItemRole)))
 
     def _clicked(self, section: int) -> None:
-        header = self.header()
+        header = self.horizontalHeader()
         descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
         self.sort_requested.emit(COLUMNS[section][1], descending)
 
@@ -207,9 +214,10 @@ class LibraryTable(QTreeView):
         """Show which column the rows are sorted by (none when the filter bar's order rules)."""
         keys = [key for _, key in COLUMNS]
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-        self.header().blockSignals(True)
-        self.header().setSortIndicator(keys.index(sort) if sort in keys else -1, order)
-        self.header().blockSignals(False)
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(keys.index(sort) if sort in keys else -1, order)
+        header.blockSignals(False)
 
     def selected_items(self) -> list[MediaItem]:
         rows = sorted({i.row() for i in self.selectionModel().selectedRows()})

@@ -104,6 +104,7 @@ class LibraryView(QListView):
         """Grid tiles `width` pixels wide (16:9 pictures), within THUMB_WIDTHS; the width used."""
         width = min(max(int(width), THUMB_WIDTHS[0]), THUMB_WIDTHS[1])
         self.delegate.grid_thumb = QSize(width, round(width * 9 / 16))
+        self.media_model.set_thumb_size(self.delegate.grid_thumb)
         if self.mode == "grid":
             self.setIconSize(self.delegate.grid_thumb)
             self.setGridSize(self.delegate.cell_size())

@@ -39,7 +39,7 @@ def _column(title: str) -> int:
 
 
 def _click_header(qtbot: QtBot, panel: LibraryPanel, title: str) -> None:
-    header = panel.pool.table.header()
+    header = panel.pool.table.horizontalHeader()
     x = header.sectionViewportPosition(_column(title)) + 5
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
 
@@ -85,7 +85,7 @@ def test_the_column_list_sorts_by_a_header_click_in_the_query(
     bar.sort.setCurrentIndex(bar.sort.findData("name"))
     bar.sort.activated.emit(bar.sort.currentIndex())
     qtbot.waitUntil(lambda: panel.service.query.sort == "name")
-    assert table.header().sortIndicatorSection() == -1
+    assert table.horizontalHeader().sortIndicatorSection() == -1
 
     # Rows drag out with the timeline's payload, as from the grid.
     rows = [model.index(0, 0)]
@@ -96,7 +96,7 @@ def test_column_widths_order_and_tile_size_are_remembered(
     qtbot: QtBot, panel: LibraryPanel, project: ProjectPaths
 ) -> None:
     qtbot.mouseClick(panel.filters.table_button, Qt.MouseButton.LeftButton)
-    header = panel.pool.table.header()
+    header = panel.pool.table.horizontalHeader()
     header.resizeSection(_column("Model"), 260)
     header.moveSection(header.visualIndex(_column("Codec")), 1)
     with qtbot.waitSignal(panel.pool.prefs.saved):
@@ -107,13 +107,14 @@ def test_column_widths_order_and_tile_size_are_remembered(
     with qtbot.waitSignal(panel.pool.prefs.saved):
         panel.pool.slider.setValue(240)
     assert panel.view.gridSize().width() > before
+    assert panel.model.thumb_size.width() == 240  # posters decoded again for bigger tiles
     assert SettingsStore().load().library_view["thumb_width"] == 240
 
     again = _open_panel(qtbot, project)
     try:
         qtbot.waitUntil(lambda: again.pool.slider.value() == 240)
         assert again.view.gridSize().width() == panel.view.gridSize().width()
-        other = again.pool.table.header()
+        other = again.pool.table.horizontalHeader()
         qtbot.waitUntil(lambda: other.sectionSize(_column("Model")) == 260)
         assert other.visualIndex(_column("Codec")) == 1
     finally:
@@ -161,3 +162,46 @@ def test_an_export_that_cannot_be_written_is_one_sentence(
         panel.pool.menu.export([panel.model.items[0].id], out, "")
     assert len(errors) == 1 and errors[0].endswith(".")
     assert not out.exists()
+
+
+def test_a_large_library_sorts_by_column_a_page_at_a_time(qtbot: QtBot, tmp_path: Path) -> None:
+    from qcut_ai.core.media_query import PAGE_SIZE, MediaQuery
+    from tests.ui.library.test_library_panel import _big_library
+
+    big, repo = _big_library(tmp_path / "Big", PAGE_SIZE + 30)
+    try:
+        longest_first = [
+            i.id for i in repo.find(MediaQuery(sort="duration", descending=True, limit=1000))
+        ]
+    finally:
+        repo.db.close()
+    panel = _open_panel_at(qtbot, big)
+    try:
+        qtbot.mouseClick(panel.filters.table_button, Qt.MouseButton.LeftButton)
+        _click_header(qtbot, panel, "Duration")
+        _click_header(qtbot, panel, "Duration")
+        qtbot.waitUntil(
+            lambda: panel.service.query.descending and panel.service.pending_tasks() == 0
+        )
+        # Only the first page is held, already in the library's order for all rows.
+        assert [i.id for i in panel.model.items] == longest_first[:PAGE_SIZE]
+        table = panel.pool.table
+        while panel.model.rowCount() < len(longest_first):
+            shown = panel.model.rowCount()
+            table.scrollToBottom()
+            qtbot.waitUntil(lambda: panel.service.pending_tasks() == 0)
+            if panel.model.rowCount() == shown:
+                break
+        assert [i.id for i in panel.model.items] == longest_first
+    finally:
+        panel.shutdown()
+
+
+def _open_panel_at(qtbot: QtBot, project: ProjectPaths) -> LibraryPanel:
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 560)
+    panel.show()
+    panel.open(project)
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0 and panel.service.pending_tasks() == 0)
+    return panel
