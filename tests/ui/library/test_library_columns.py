@@ -205,3 +205,22 @@ def _open_panel_at(qtbot: QtBot, project: ProjectPaths) -> LibraryPanel:
     panel.open(project)
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0 and panel.service.pending_tasks() == 0)
     return panel
+
+
+def test_export_shows_the_warning_of_each_clip(
+    qtbot: QtBot, panel: LibraryPanel, tmp_path: Path
+) -> None:
+    desert = _item(panel, "desert.mp4")
+    Path(desert.path).unlink()  # moved away since the library last looked
+    out = tmp_path / "cut.edl"
+    with qtbot.waitSignal(panel.pool.menu.export_finished) as finished:
+        panel.pool.menu.export([desert.id, _item(panel, "lighthouse.mp4").id], out, "")
+    assert finished.args is not None
+    outcome = finished.args[0]
+    assert outcome.error is None and out.is_file() and outcome.clips == 2
+    # One sentence per clip: the missing file, and the EDL's 8-character reel.
+    assert any("desert.mp4 is missing" in n for n in outcome.notes)
+    assert any("its reel is" in n for n in outcome.notes)
+    box = panel.findChild(QMessageBox, "exportDone")
+    assert box is not None and box.informativeText().splitlines() == outcome.notes
+    box.close()
