@@ -58,6 +58,7 @@ class MediaPool(QObject):
         self.shown_bin: int | None = None
         self.column_sort: tuple[str, bool] | None = None  # set by a header click
         self._restoring = False
+        self._selected_ids: list[int] = []
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
@@ -96,6 +97,9 @@ class MediaPool(QObject):
         self.slider.valueChanged.connect(self._thumb_size)
         self.slider.sliderReleased.connect(self._save_thumb_size)
         self.prefs.loaded.connect(self._restore)
+        # A reload resets the rows; the list keeps the clips the user had selected.
+        panel.model.modelAboutToBeReset.connect(self._remember_selection)
+        panel.model.modelReset.connect(self._restore_selection)
 
     # -- what is shown ---------------------------------------------------------------
     def query(self, base: MediaQuery | None = None) -> MediaQuery:
@@ -165,6 +169,17 @@ class MediaPool(QObject):
         self.panel.details.show_item(items[0] if items else None)
         if items:
             self.panel.item_selected.emit(items[0])
+
+    def _remember_selection(self) -> None:
+        self._selected_ids = [i.id for i in self.table.selected_items()]
+
+    def _restore_selection(self) -> None:
+        wanted, self._selected_ids = set(self._selected_ids), []
+        rows = [r for r, i in enumerate(self.panel.model.items) if i.id in wanted]
+        selection = self.table.selectionModel()
+        flags = selection.SelectionFlag.Select | selection.SelectionFlag.Rows
+        for row in rows:
+            selection.select(self.table.table_model.index(row, 0), flags)
 
     # -- remembered per user -----------------------------------------------------------
     def _thumb_size(self, width: int) -> None:

@@ -186,6 +186,17 @@ def test_colour_labels_rating_and_favourite_are_painted_on_the_tile(
     assert label == QColor(COLOUR_LABELS["Teal"])
     assert _has_colour(image, stars_corner, yellow, 20)
     assert _has_colour(image, heart_corner, red, 20)
+    # The column list shows the label as a swatch by the name, the rating and the heart.
+    table = panel.pool.table.model()
+    row = panel.model.row_of(light.id) or 0
+    assert table.index(row, 0).data(Qt.ItemDataRole.DecorationRole) is not None
+    assert table.index(row, 7).data() == "★★★☆☆ ♥"
+    assert (
+        table.index(panel.model.row_of(_item(panel, "desert.mp4").id) or 0, 0).data(
+            Qt.ItemDataRole.DecorationRole
+        )
+        is None
+    )
 
     # The menu shows the label chosen; "No Colour" clears it.
     menu = panel.library_actions.build_menu([_item(panel, "lighthouse.mp4")])

@@ -224,3 +224,19 @@ def test_export_shows_the_warning_of_each_clip(
     box = panel.findChild(QMessageBox, "exportDone")
     assert box is not None and box.informativeText().splitlines() == outcome.notes
     box.close()
+
+
+def test_the_column_list_keeps_its_selection_when_the_rows_reload(
+    qtbot: QtBot, panel: LibraryPanel
+) -> None:
+    qtbot.mouseClick(panel.filters.table_button, Qt.MouseButton.LeftButton)
+    table = panel.pool.table
+    desert = _item(panel, "desert.mp4")
+    table.selectRow(panel.model.row_of(desert.id) or 0)
+    assert table.selected_items() == [desert]
+    assert panel.details.item is not None and panel.details.item.id == desert.id
+    _click_header(qtbot, panel, "Name")
+    qtbot.waitUntil(
+        lambda: panel.service.query.sort == "name" and panel.service.pending_tasks() == 0
+    )
+    assert [i.id for i in table.selected_items()] == [desert.id]
