@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from qcut_ai.core.bins import COLOUR_LABELS
+from qcut_ai.core.bins import COLOUR_LABELS, Bin
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.bin_service import BinService
@@ -45,7 +45,6 @@ class BinMenu(QObject):
         self.host = host
         self.project: Callable[[], ProjectPaths | None] = lambda: None
         self.dialog: QFileDialog | None = None
-        self.exporting = 0
 
     def add_bin_entries(self, menu: QMenu, items: Sequence[MediaItem]) -> None:
         chosen = list(items)
@@ -97,12 +96,16 @@ class BinMenu(QObject):
     def _into_new_bin(self, items: list[MediaItem]) -> None:
         from qcut_ai.ui.library.bin_list import new_bin_name
 
-        def made(created: object) -> None:
-            self.bins.bin_created.disconnect(made)
-            self.bins.move(items, getattr(created, "id", None))
+        name = new_bin_name(self.bins.bins)
 
+        def made(created: Bin) -> None:
+            if created.name == name:  # not another bin made meanwhile
+                self.bins.bin_created.disconnect(made)
+                self.bins.move(items, created.id)
+
+        # A failed create leaves `made` waiting; it only ever acts on a bin of this name.
         self.bins.bin_created.connect(made)
-        self.bins.create(new_bin_name(self.bins.bins))
+        self.bins.create(name)
 
     # -- Export… -------------------------------------------------------------------
     def choose_export(self, items: Sequence[MediaItem]) -> None:
@@ -128,7 +131,6 @@ class BinMenu(QObject):
             return
         fmt = format_of(name_filter, out).value
         ids = list(media_ids)
-        self.exporting += 1
         self.runners.media.start(
             lambda _abort, _progress: export_items(project, ids, fmt, out),
             self._exported,
@@ -138,11 +140,9 @@ class BinMenu(QObject):
         )
 
     def _failed(self, text: str) -> None:
-        self.exporting -= 1
         self.error_reported.emit(text)
 
     def _exported(self, outcome: ExportOutcome) -> None:
-        self.exporting -= 1
         self.export_finished.emit(outcome)
         if outcome.error is not None:
             self.error_reported.emit(outcome.error)

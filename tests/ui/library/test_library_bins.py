@@ -261,3 +261,13 @@ def test_the_bin_list_refuses_what_is_not_a_library_clip(panel: LibraryPanel) ->
     )
     bins.dropEvent(event)
     assert not event.isAccepted() and panel.service.pending_tasks() == 0
+
+
+def test_new_bin_with_these_clips_moves_them_into_it(qtbot: QtBot, panel: LibraryPanel) -> None:
+    chosen = [_item(panel, "still.png"), _item(panel, "desert.mp4")]
+    _trigger(panel, chosen, "actionMoveToNewBin")
+    qtbot.waitUntil(lambda: [b.count for b in panel.pool.bins.bins] == [2])
+    assert panel.pool.bins.bins[0].name == "New Bin"
+    qtbot.waitUntil(lambda: sum(i.bin_id is not None for i in panel.model.items) == 2)
+    moved = {Path(i.path).name for i in panel.model.items if i.bin_id is not None}
+    assert moved == {"still.png", "desert.mp4"}
