@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qcut_ai.commands import library_bins
+from qcut_ai.core.media_query import SEARCH_ORDERS, SORT_ORDERS
+
 if TYPE_CHECKING:
     from qcut_ai.core.media import MediaItem
     from qcut_ai.core.media_query import MediaQuery
@@ -32,7 +35,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--offset", type=int, default=0)
     _add_filters(p)
-    p.add_argument("--sort", choices=["newest", "oldest", "name", "duration"], default="newest")
+    p.add_argument("--sort", choices=SORT_ORDERS, default="newest")
+    p.add_argument("--desc", dest="descending", action="store_true", help="a column order reversed")
+    p.add_argument("--bin", dest="in_bin", metavar="NAME", help="only the items of this bin")
     p = action("search", "full-text search over names, prompts, models and tags")
     p.add_argument("text")
     p.add_argument("--limit", type=int, default=50)
@@ -40,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_filters(p)
     p.add_argument(
         "--sort",
-        choices=["rank", "newest", "oldest", "name", "duration"],
+        choices=SEARCH_ORDERS,
         default="rank",
         help="rank: best match first (default)",
     )
@@ -57,6 +62,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--force", action="store_true", help="replace a healthy database too (a copy is kept)"
     )
+    library_bins.register(action)
 
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
@@ -115,7 +121,8 @@ def _rebuild(project: Any, thumbnails: Path, args: argparse.Namespace) -> int:
 def _list(library: Library, args: argparse.Namespace) -> int:
     library.check_files()  # so moved or deleted files show as missing
     library.finish_pending()  # tags, hash and filmstrip a crash left undone
-    items = library.repo.find(_query(args), args.offset)
+    query = _query(args).with_(bin=library_bins.bin_filter(library, args.in_bin))
+    items = library.repo.find(query, args.offset)
     _print_items(items, args.json, total=library.repo.count())
     return 0
 
@@ -196,6 +203,7 @@ _ACTIONS = {
     "info": _info,
     "relink": _relink,
     "remove": _remove,
+    **library_bins.ACTIONS,
 }
 
 

@@ -143,6 +143,8 @@ class MediaItem(BaseModel):
     tags: list[str] = Field(default_factory=list)
     missing: bool = False
     parent_id: int | None = None
+    bin_id: int | None = None  # the library bin holding the item (None: the top level)
+    colour: str | None = None  # a colour label of core.bins.COLOUR_LABELS
     # The library's stored JSON, parsed the first time `provenance` is read: a
     # page of items is built for every query and scroll, and most are only shown
     # in the grid, where parsing each row's JSON would cost as much as the row.

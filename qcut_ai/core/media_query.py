@@ -13,9 +13,13 @@ from typing import Any, Literal
 SortOrder = Literal["newest", "oldest", "name", "duration"]
 # Searching adds "rank": best FTS5 (bm25) match first, newest first among equals.
 SearchOrder = Literal["rank", "newest", "oldest", "name", "duration"]
-SORT_ORDERS: tuple[str, ...] = ("newest", "oldest", "name", "duration")
+# The list view's columns sort by these too ("bin": the order items were put in their bin).
+COLUMN_ORDERS: tuple[str, ...] = (
+    *("resolution", "fps", "codec", "model", "cost", "rating", "created", "bin"),
+)
+SORT_ORDERS: tuple[str, ...] = ("newest", "oldest", "name", "duration", *COLUMN_ORDERS)
 SEARCH_ORDERS: tuple[str, ...] = ("rank", *SORT_ORDERS)
-FILTERS = ("kind", "origin", "model", "tag", "min_rating", "favourite")
+FILTERS = ("kind", "origin", "model", "tag", "min_rating", "favourite", "bin")
 # Rows per query: the first page (a few screens of the grid) and each page fetched on scroll.
 PAGE_SIZE = 100
 
@@ -31,7 +35,9 @@ class MediaQuery:
     tag: str | None = None  # case-insensitive
     min_rating: int | None = None
     favourite: bool | None = None
+    bin: int | None = None  # a bin's id, or core.bins.TOP_LEVEL for the items in no bin
     sort: str = "newest"  # SortOrder, or "rank" (best match) when searching
+    descending: bool = False  # a column order reversed (newest/oldest/rank have their own)
     limit: int = PAGE_SIZE
 
     def filters(self) -> dict[str, Any]:
@@ -40,7 +46,12 @@ class MediaQuery:
 
     def is_default(self) -> bool:
         """True when every item belongs in the result, newest first."""
-        return not self.text.strip() and not self.filters() and self.sort == "newest"
+        return (
+            not self.text.strip()
+            and not self.filters()
+            and self.sort == "newest"
+            and not self.descending
+        )
 
     @property
     def searching(self) -> bool:

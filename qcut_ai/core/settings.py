@@ -24,6 +24,8 @@ class Settings(BaseModel):
     confirm_above_usd: float = Field(default=2.0, ge=0)
     # Optional daily cap per model id ("veo3.1" -> 10.0), beside the budgets (UTC day).
     model_caps_usd: dict[str, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    # The library view as the user left it: thumbnail size, list columns (jobs.library_view_prefs).
+    library_view: dict[str, str | int] = Field(default_factory=dict)
 
 
 class SettingsSaver(Protocol):

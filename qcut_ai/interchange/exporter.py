@@ -8,6 +8,7 @@ the file and say, one sentence per clip, what the format could not hold.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -96,7 +97,8 @@ def write(obj: OtioObject, fmt: ExportFormat, out: Path, notes: Iterable[str] = 
         partial.write_text(text, encoding="utf-8")
         partial.replace(target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. the folder is a file: no part to remove
+            partial.unlink(missing_ok=True)
         raise InterchangeError(
             f"{target} could not be written: {exc.strerror or exc}.",
             hint="Choose a folder you can write to.",

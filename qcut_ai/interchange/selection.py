@@ -1,9 +1,8 @@
 """Which library items to export, and the timeline a selection makes.
 
 An `ItemQuery` names items the way a person picked them: by ids (a selection
-in the library view, `--ids 3,1,2`) or, once the library has bins, by bin.
-Export code only ever calls `query.items(repo)`, so bins plug in by making
-`InBin.items` ask the repository; nothing else changes.
+in the library view, `--ids 3,1,2`) or by bin (`--bin NAME`, in the order the
+items were put in it). Export code only ever calls `query.items(repo)`.
 """
 
 from __future__ import annotations
@@ -13,10 +12,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol
 
-from qcut_ai.core.errors import InterchangeError
+from qcut_ai.core.errors import InterchangeError, LibraryError
 from qcut_ai.core.frame_rate import DEFAULT_RATE
 from qcut_ai.core.media import MediaItem, MediaKind
 from qcut_ai.core.timeline import InOut, Timeline, TimelineClip, media_rate
+from qcut_ai.library.bins import bin_items
 from qcut_ai.library.repository import MediaRepository
 
 
@@ -63,11 +63,18 @@ class InBin:
         return f"Bin {self.name}"
 
     def items(self, repo: MediaRepository) -> list[MediaItem]:
-        # The one change when the library gains bins: `return repo.bin_items(self.name)`.
-        raise InterchangeError(
-            "Bins are not available in this version.",
-            hint="Export the items by id (--ids 1,2,3) or a timeline (--timeline FILE.otio).",
-        )
+        try:
+            items = bin_items(repo, self.name)
+        except LibraryError as exc:
+            raise InterchangeError(
+                exc.message, hint="List the bins with qcut-ai library bins."
+            ) from None
+        if not items:
+            raise InterchangeError(
+                f"The bin “{self.name}” is empty: move clips into it first.",
+                hint="qcut-ai library move ID… --bin NAME, or drag them onto the bin.",
+            )
+        return items
 
 
 def timeline_rate(items: Sequence[MediaItem]) -> Fraction:

@@ -280,6 +280,24 @@ class LibraryService(QObject):
         for flag in self._aborts:
             flag.set(shutdown=True)
 
+    # -- for the services beside this one (bins, exports) -------------------------
+    @property
+    def runners(self) -> Runners:
+        return self._runners
+
+    def read(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
+        """Run `fn(repo)` on the query worker's kept connection (a project is open)."""
+        if self.project is not None:
+            self._query(fn, on_done)
+
+    def write(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
+        """Run `fn(repo)` in order with the other writes; failures come on `failed`."""
+        self._write(fn, on_done)
+
+    def changed(self, items: list[MediaItem]) -> None:
+        """Items written elsewhere: shown updated, re-queried when a filter may hide them."""
+        self._changed(items)
+
     # -- plumbing --------------------------------------------------------------
     def _with_repo(self, fn: Callable[[Any], Any]) -> Work:
         project = self.project

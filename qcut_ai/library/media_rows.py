@@ -157,6 +157,8 @@ _ITEM_FIELDS = (
     ("cost_estimate_usd", "cost_estimate_usd"),
     ("rating", "rating"),
     ("parent_id", "parent_id"),
+    ("bin_id", "bin_id"),
+    ("colour", "colour"),
 )
 _PROBE_FIELDS = (
     "duration",

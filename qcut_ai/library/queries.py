@@ -6,13 +6,25 @@ import json
 import sqlite3
 from typing import Any
 
+from qcut_ai.core.bins import TOP_LEVEL
 from qcut_ai.core.media_query import SEARCH_ORDERS, SORT_ORDERS, MediaQuery
 
 ORDER_BY: dict[str, str] = {
     "newest": "m.created_at DESC, m.id DESC",
     "oldest": "m.created_at ASC, m.id ASC",
-    "name": "m.name COLLATE NOCASE ASC, m.id ASC",
-    "duration": "m.duration IS NULL, m.duration ASC, m.id ASC",
+}
+# The value each column order sorts on; items without one come last either way.
+_SORT_KEYS: dict[str, str] = {
+    "name": "m.name COLLATE NOCASE",
+    "duration": "m.duration",
+    "resolution": "m.width * m.height",
+    "fps": "m.fps",
+    "codec": "m.video_codec COLLATE NOCASE",
+    "model": "m.model_name COLLATE NOCASE",
+    "cost": "m.cost_estimate_usd",
+    "rating": "m.rating",
+    "created": "m.created_at",
+    "bin": "m.bin_position",
 }
 
 
@@ -41,17 +53,30 @@ def where_clause(query: MediaQuery) -> tuple[list[str], list[Any]]:
     if query.favourite is not None:
         where.append("m.favourite = ?")
         params.append(int(query.favourite))
+    if query.bin == TOP_LEVEL:
+        where.append("m.bin_id IS NULL")
+    elif query.bin is not None:
+        where.append("m.bin_id = ?")
+        params.append(query.bin)
     return where, params
 
 
-def order_by(sort: str, *, searching: bool = False) -> str:
-    """The ORDER BY expression for `sort`; ValueError for an unknown order."""
+def order_by(sort: str, *, searching: bool = False, descending: bool = False) -> str:
+    """The ORDER BY expression for `sort`; ValueError for an unknown order.
+
+    The list view's columns sort here, in SQL, so a library of 100k items is
+    never loaded to be sorted: the view only ever holds the pages it shows.
+    """
     if searching and sort == "rank":
         return "f.rank, m.created_at DESC, m.id DESC"
-    if sort not in ORDER_BY:
+    if sort in ORDER_BY:
+        return ORDER_BY[sort]
+    key = _SORT_KEYS.get(sort)
+    if key is None:
         allowed = SEARCH_ORDERS if searching else SORT_ORDERS
         raise ValueError(f"unknown sort order {sort!r}; use one of {', '.join(allowed)}")
-    return ORDER_BY[sort]
+    way = "DESC" if descending else "ASC"
+    return f"{key} IS NULL, {key} {way}, m.id {way}"
 
 
 # Extra ranked ids read past the page, so that a run of equally ranked matches

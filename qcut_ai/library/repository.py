@@ -148,13 +148,13 @@ class MediaRepository:
 
     def _list(self, query: MediaQuery, offset: int) -> list[MediaItem]:
         where, params = where_clause(query)
-        order = order_by(query.sort)
+        order = order_by(query.sort, descending=query.descending)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         sql = f"SELECT m.* FROM media m {clause} ORDER BY {order} LIMIT ? OFFSET ?"
         return self._rows(sql, [*params, query.limit, offset])
 
     def _search(self, query: MediaQuery, offset: int) -> list[MediaItem]:
-        order = order_by(query.sort, searching=True)
+        order = order_by(query.sort, searching=True, descending=query.descending)
         match = fts_query(query.text)
         if match is None:
             return []

@@ -112,6 +112,43 @@ def _0001_media(db: Database) -> None:
         db.conn.execute(statement)
 
 
+# Bins hold items by reference: deleting a bin sends its items back to the top
+# level (bin_id SET NULL) and never deletes media. `bin_position` keeps the
+# order items were put in their bin, the order a bin is exported in. A colour
+# label is one of core.bins.COLOUR_LABELS, by name.
+_STEP_0002: tuple[str, ...] = (
+    """
+    CREATE TABLE bin (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE,
+        parent_id INTEGER REFERENCES bin(id) ON DELETE CASCADE,
+        colour TEXT
+    )
+    """,
+    """
+    CREATE UNIQUE INDEX bin_name ON bin(coalesce(parent_id, 0), name)
+    """,
+    """
+    ALTER TABLE media ADD COLUMN bin_id INTEGER REFERENCES bin(id) ON DELETE SET NULL
+    """,
+    """
+    ALTER TABLE media ADD COLUMN bin_position REAL
+    """,
+    """
+    ALTER TABLE media ADD COLUMN colour TEXT
+    """,
+    """
+    CREATE INDEX media_bin ON media(bin_id, bin_position)
+    """,
+)
+
+
+@library_migrations(name="0002_bins")
+def _0002_bins(db: Database) -> None:
+    for statement in _STEP_0002:
+        db.conn.execute(statement)
+
+
 def library_schema(db: Database) -> None:
     """Build the library's tables in a new database (inside the creator's transaction)."""
     library_migrations.apply(db)

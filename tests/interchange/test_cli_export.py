@@ -107,7 +107,10 @@ def test_a_timeline_file_is_re_exported_to_another_format(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--bin", "Hero shots", "--out", "x.otio"], "Bins are not available in this version."),
+        (
+            ["--bin", "Hero shots", "--out", "x.otio"],
+            "There is no bin called “Hero shots” in this library",
+        ),
         (["--ids", "1,999", "--out", "x.otio"], "There is no media item 999 in this library."),
         (["--ids", "one", "--out", "x.otio"], "--ids takes item numbers separated by commas"),
         (["--ids", "1", "--out", "x.mov"], "Say which file to write with --format"),

@@ -80,6 +80,7 @@ class SpendSummary(QWidget):
         self._said_unreadable = False  # the key can't read the credit: said once
         self.label = QLabel("Spent today …", self)
         self.label.setObjectName("spendSummaryText")
+        self.label.setWordWrap(True)  # a narrow dock wraps it rather than cutting it
         self.label.setToolTip(_TOOLTIP)
         self.credit = QLabel(self)
         self.credit.setObjectName("spendCredit")

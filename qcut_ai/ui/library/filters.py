@@ -49,7 +49,7 @@ class LibraryFilterBar(QWidget):
 
     Signals:
         query_changed(object): the new MediaQuery (search text debounced)
-        mode_changed(str): "grid" or "list"
+        mode_changed(str): "grid", "list" or "table"
         import_requested(): the Import… button was pressed
     """
 
@@ -68,6 +68,7 @@ class LibraryFilterBar(QWidget):
         self.favourite = self._button("libraryFavouriteFilter", "★", "Favourites only", True)
         self.grid_button = self._button("libraryGridMode", "▦", "Grid view", True)
         self.list_button = self._button("libraryListMode", "☰", "List view", True)
+        self.table_button = self._button("libraryTableMode", "▤", "List view with columns", True)
         self.grid_button.setChecked(True)
         self.import_button = self._button("libraryImport", "Import…", "Import files", False)
         self.kind = _combo(self, "libraryKindFilter", "Type", _KINDS)
@@ -79,7 +80,8 @@ class LibraryFilterBar(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
-        for button in (self.favourite, self.grid_button, self.list_button, self.import_button):
+        modes = (self.grid_button, self.list_button, self.table_button)
+        for button in (self.favourite, *modes, self.import_button):
             top.addWidget(button)
         # Two rows of three keep the bar usable in a narrow dock.
         bottom = QGridLayout()
@@ -105,6 +107,7 @@ class LibraryFilterBar(QWidget):
         self.favourite.toggled.connect(self._emit)
         self.grid_button.clicked.connect(lambda: self.set_mode("grid"))
         self.list_button.clicked.connect(lambda: self.set_mode("list"))
+        self.table_button.clicked.connect(lambda: self.set_mode("table"))
         self.import_button.clicked.connect(self.import_requested)
 
     def _button(self, name: str, text: str, tip: str, checkable: bool) -> QToolButton:
@@ -130,9 +133,12 @@ class LibraryFilterBar(QWidget):
         )
 
     def set_mode(self, mode: str) -> None:
+        """ "grid" (tiles), "list" (one clip per line) or "table" (columns)."""
+        mode = mode if mode in ("grid", "table") else "list"
         self.grid_button.setChecked(mode == "grid")
-        self.list_button.setChecked(mode != "grid")
-        self.mode_changed.emit("grid" if mode == "grid" else "list")
+        self.list_button.setChecked(mode == "list")
+        self.table_button.setChecked(mode == "table")
+        self.mode_changed.emit(mode)
 
     def set_facets(self, facets: LibraryFacets) -> None:
         """Offer the models and tags present in the library, keeping the current choice."""

@@ -170,3 +170,8 @@ def tooltip_html(item: MediaItem) -> str:
     }
     rows = [(label, text) for label, text in details_rows(item) if label in wanted]
     return f"<b>{html.escape(item.display_name)}</b>{_rows_html(rows)}"
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags as typed, separated by commas: "coast, night ," -> ["coast", "night"]."""
+    return [t.strip() for t in text.split(",") if t.strip()]

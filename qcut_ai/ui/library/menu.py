@@ -17,10 +17,8 @@ from qcut_ai.core.media import MediaItem
 from qcut_ai.jobs.library_queries import MEDIA_SUFFIXES
 from qcut_ai.jobs.library_service import LibraryService
 from qcut_ai.ui.library.derive_actions import DERIVE_LABELS, derive_actions
-
-
-def parse_tags(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
+from qcut_ai.ui.library.item_text import parse_tags
+from qcut_ai.ui.library.model import EMPTY_NAME
 
 
 class LibraryActions(QObject):
@@ -44,6 +42,11 @@ class LibraryActions(QObject):
         self.host = host
         self.known_tags: list[str] = []
         self.dialog: QDialog | None = None  # the dialog waiting for an answer, if any
+        # Entries other modules add to the menu (bins, colour labels, export), in order.
+        self.menu_extensions: list[Callable[[QMenu, list[MediaItem]], None]] = []
+        # Opens an editor in place on an item's "name" or "tags" (the panel's active view);
+        # True when it did. The dialogs remain for when it cannot (several items' tags).
+        self.inline_editor: Callable[[MediaItem, str], bool] | None = None
 
     # -- the menu ---------------------------------------------------------------
     def popup(self, items: Sequence[MediaItem], global_pos: QPoint) -> None:
@@ -91,7 +94,7 @@ class LibraryActions(QObject):
                 self._derive_slot(action_name, first),
             )
         menu.addSeparator()
-        add("actionRename", "Rename…", lambda: self.rename(first), shortcut="F2")
+        add("actionRename", "Rename", lambda: self.rename(first), shortcut="F2")
         self._tag_menu(menu, chosen)
         rate = menu.addMenu("Rating")
         rate.setObjectName("ratingMenu")
@@ -106,6 +109,8 @@ class LibraryActions(QObject):
         favourite.setCheckable(True)
         favourite.setChecked(all(i.favourite for i in chosen))
         favourite.toggled.connect(lambda on: self.service.set_favourite([i.id for i in chosen], on))
+        for extend in self.menu_extensions:
+            extend(menu, chosen)
         menu.addSeparator()
         if any(i.missing for i in chosen):
             add("actionRelink", "Relink Missing Files…", self.choose_relink_folder)
@@ -129,7 +134,7 @@ class LibraryActions(QObject):
     def _tag_menu(self, menu: QMenu, items: list[MediaItem]) -> None:
         tags = menu.addMenu("Tags")
         tags.setObjectName("tagMenu")
-        edit = QAction("Edit Tags…", tags)
+        edit = QAction("Edit Tags" if len(items) == 1 else "Edit Tags…", tags)
         edit.setObjectName("actionTags")
         edit.triggered.connect(lambda: self.edit_tags(items))
         tags.addAction(edit)
@@ -164,6 +169,8 @@ class LibraryActions(QObject):
             self.service.set_tags([item.id], [*kept, tag] if on else kept)
 
     def rename(self, item: MediaItem) -> None:
+        if self.inline_editor is not None and self.inline_editor(item, "name"):
+            return
         dialog = QInputDialog(self.host)
         dialog.setObjectName("renameDialog")
         dialog.setWindowTitle("Rename")
@@ -172,7 +179,7 @@ class LibraryActions(QObject):
 
         def chosen(text: str) -> None:
             if not text.strip():
-                self.error_reported.emit("A name cannot be empty: type at least one character.")
+                self.error_reported.emit(EMPTY_NAME)
             elif text.strip() != item.display_name:
                 self.service.rename(item.id, text)
 
@@ -180,6 +187,9 @@ class LibraryActions(QObject):
         self._open(dialog)
 
     def edit_tags(self, items: Sequence[MediaItem]) -> None:
+        inline = self.inline_editor
+        if len(items) == 1 and inline is not None and inline(items[0], "tags"):
+            return
         dialog = QInputDialog(self.host)
         dialog.setObjectName("tagsDialog")
         dialog.setWindowTitle("Tags")

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import (
     QColor,
@@ -22,7 +23,13 @@ from PySide6.QtGui import (
 
 from qcut_ai.core.media import MediaItem
 from qcut_ai.jobs.library_service import LibraryService
-from qcut_ai.ui.library.item_text import duration_text, model_label, summary_line, tooltip_html
+from qcut_ai.ui.library.item_text import (
+    duration_text,
+    model_label,
+    parse_tags,
+    summary_line,
+    tooltip_html,
+)
 from qcut_ai.ui.library.tile import GRID_THUMB
 from qcut_ai.ui.mime import MEDIA_MIME, encode_items
 
@@ -30,6 +37,8 @@ THUMB = GRID_THUMB
 PIXMAP_CACHE_ENTRIES = 400  # posters (and hovered filmstrips) kept decoded, latest used first
 ItemRole = Qt.ItemDataRole.UserRole + 1
 BadgesRole = Qt.ItemDataRole.UserRole + 2  # list[str]: duration, model, "Missing"
+TagsRole = Qt.ItemDataRole.UserRole + 3  # the tags as typed in place: "coast, night"
+EMPTY_NAME = "A name cannot be empty: type at least one character."
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -39,13 +48,26 @@ class MediaListModel(QAbstractListModel):
     The service delivers a query's first page; the view asks for the next
     ones (canFetchMore/fetchMore) as it scrolls to the end. Thumbnails are
     decoded in workers when a row is first painted.
+
+    Names and tags edited in place are written through the service; the row
+    keeps what it shows until the write comes back, so a refused edit loses
+    nothing.
+
+    Signals:
+        edit_refused(str): one sentence saying why an edit typed in place was not kept
     """
+
+    edit_refused = Signal(str)
 
     def __init__(self, service: LibraryService, parent: Any = None) -> None:
         super().__init__(parent)
         self.service = service
         self.items: list[MediaItem] = []
         self.device_pixel_ratio = 1.0
+        self.thumb_size = QSize(THUMB)  # what posters are decoded to fit (grows with the tiles)
+        # False while the column list shows these rows instead: the hidden grid must not
+        # fetch pages (the list asks through its own model).
+        self.shown = True
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         self._placeholder = QPixmap(THUMB)
         self._placeholder.fill(QColor("#2a2d33"))
@@ -59,8 +81,10 @@ class MediaListModel(QAbstractListModel):
         if not index.isValid() or index.row() >= len(self.items):
             return None
         item = self.items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return item.display_name
+        if role == TagsRole:
+            return ", ".join(item.tags)
         if role == Qt.ItemDataRole.DecorationRole:
             return self.pixmap(item.thumbnail) or self._placeholder
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -74,8 +98,30 @@ class MediaListModel(QAbstractListModel):
             return [b for b in badges if b] + (["Missing"] if item.missing else [])
         return None
 
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """An edit typed in place: a new name (EditRole) or tags (TagsRole)."""
+        if not index.isValid() or index.row() >= len(self.items):
+            return False
+        item = self.items[index.row()]
+        text = str(value)
+        if role == TagsRole:
+            tags = parse_tags(text)
+            if tags != item.tags:
+                self.service.set_tags([item.id], tags)
+            return True
+        if role != Qt.ItemDataRole.EditRole:
+            return False
+        if not text.strip():
+            self.edit_refused.emit(EMPTY_NAME)
+            return False
+        if " ".join(text.split()) != item.display_name:
+            self.service.rename(item.id, text)
+        return True
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
+        if index.isValid():
+            base |= Qt.ItemFlag.ItemIsEditable
         if index.isValid() and not self.items[index.row()].missing:
             return base | Qt.ItemFlag.ItemIsDragEnabled
         return base
@@ -91,7 +137,7 @@ class MediaListModel(QAbstractListModel):
         return Qt.DropAction.CopyAction
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self.service.can_fetch_more()
+        return self.shown and not parent.isValid() and self.service.can_fetch_more()
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not parent.isValid():
@@ -160,13 +206,29 @@ class MediaListModel(QAbstractListModel):
         return next((r for r, i in enumerate(self.items) if i.id == media_id), None)
 
     # -- thumbnails ------------------------------------------------------------
-    def pixmap(self, path: str | None, size: QSize | None = THUMB) -> QPixmap | None:
-        """The decoded picture at `path`, or None while a worker decodes it."""
+    def set_thumb_size(self, size: QSize) -> None:
+        """Posters are decoded to fit `size`; larger tiles decode them again, sharper."""
+        if size.width() <= self.thumb_size.width():
+            return
+        self.thumb_size = QSize(size)
+        for path, _pixmap in list(self._pixmaps.items()):
+            if path not in {i.filmstrip for i in self.items}:
+                del self._pixmaps[path]
+                self.service.forget_thumbnail(path)
+        if self.items:
+            self.dataChanged.emit(
+                self.index(0), self.index(len(self.items) - 1), [Qt.ItemDataRole.DecorationRole]
+            )
+
+    def pixmap(self, path: str | None, size: QSize | str | None = "tile") -> QPixmap | None:
+        """The decoded picture at `path` ("tile": fit to the tiles' size now; None: whole),
+        or None while a worker decodes it."""
         if not path:
             return None
         cached = self._pixmaps.get(path)
         if cached is None:
-            wanted = size * self.device_pixel_ratio if size is not None else None
+            fit = self.thumb_size if isinstance(size, str) else size
+            wanted = fit * self.device_pixel_ratio if fit is not None else None
             self.service.request_thumbnail(path, wanted)
         else:
             self._pixmaps.move_to_end(path)

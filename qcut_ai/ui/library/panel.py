@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
 from qcut_ai.core.media import MediaItem, RelinkResult
 from qcut_ai.core.project import ProjectPaths
@@ -23,6 +23,7 @@ from qcut_ai.ui.library.details_pane import MediaDetailsPane
 from qcut_ai.ui.library.filters import LibraryFilterBar
 from qcut_ai.ui.library.menu import LibraryActions
 from qcut_ai.ui.library.model import MediaListModel
+from qcut_ai.ui.library.pool import MediaPool
 from qcut_ai.ui.library.view import LibraryView
 
 
@@ -81,10 +82,17 @@ class LibraryPanel(QWidget):
         self.progress.hide()
         self._imports = 0
         self._announced: set[int] = set()
+        self.pool = MediaPool(self)
 
+        beside = QSplitter(Qt.Orientation.Horizontal, self)
+        beside.setObjectName("libraryBinSplit")
+        beside.addWidget(self.pool.bin_list)
+        beside.addWidget(self.pool.views)
+        beside.setStretchFactor(1, 1)
+        beside.setSizes([120, 400])
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.setObjectName("librarySplit")
-        split.addWidget(self.view)
+        split.addWidget(beside)
         split.addWidget(self.details)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -96,13 +104,17 @@ class LibraryPanel(QWidget):
         layout.addWidget(self.filters)
         layout.addWidget(self.progress)
         layout.addWidget(split, 1)
-        layout.addWidget(self.status)
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.pool.slider)
+        layout.addLayout(footer)
         self._wire()
 
     def _wire(self) -> None:
         service, view, actions = self.service, self.view, self.library_actions
-        self.filters.query_changed.connect(service.refresh)
-        self.filters.mode_changed.connect(view.set_mode)
+        self.filters.query_changed.connect(self.pool.refresh)
+        self.filters.mode_changed.connect(self.pool.set_mode)
+        self.filters.sort.activated.connect(lambda _i: self.pool.use_bar_order())
         self.filters.import_requested.connect(actions.choose_import_files)
         service.items_loaded.connect(self._on_loaded)
         service.facets_loaded.connect(self._on_facets)
@@ -137,7 +149,7 @@ class LibraryPanel(QWidget):
         self.project = project
         self.model.set_items([])
         self.details.show_item(None)
-        self.service.query = self.filters.query()
+        self.service.query = self.pool.query()
         self.service.open(project)
 
     def add_item(self, item: MediaItem) -> None:
@@ -186,12 +198,13 @@ class LibraryPanel(QWidget):
         self.service.relink(folder)
 
     def selected_items(self) -> list[MediaItem]:
-        return self.view.selected_items()
+        return self.pool.selected_items()
 
     def shutdown(self) -> None:
         """Close any open dialog and stop the library workers."""
         if self.library_actions.dialog is not None:
             self.library_actions.dialog.reject()
+        self.pool.shutdown()
         self.service.shutdown()
 
     # -- reactions --------------------------------------------------------------

@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPixmap
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
+from qcut_ai.core.bins import COLOUR_LABELS
 from qcut_ai.core.media import MediaItem
 from qcut_ai.ui.library.item_text import duration_text, model_label, stars, summary_line
 
 GRID_THUMB = QSize(160, 90)
 LIST_THUMB = QSize(96, 54)
+# The thumbnail-size slider's range (tile widths in pixels; 16:9 pictures).
+THUMB_WIDTHS = (96, 320)
 
 
 def _fit(source: QSize, box: QRect) -> QRectF:
@@ -33,9 +50,12 @@ class MediaDelegate(QStyledItemDelegate):
     def __init__(self, view: Any) -> None:
         super().__init__(view)
         self.view = view
+        self.grid_thumb = QSize(GRID_THUMB)
+        # What an editor opened in place edits: "name" (F2) or "tags".
+        self.editing = "name"
 
     def cell_size(self) -> QSize:
-        return QSize(GRID_THUMB.width() + 16, GRID_THUMB.height() + 46)
+        return QSize(self.grid_thumb.width() + 16, self.grid_thumb.height() + 46)
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -46,8 +66,9 @@ class MediaDelegate(QStyledItemDelegate):
 
     def thumb_rect(self, cell: QRect) -> QRect:
         if self.view.mode == "grid":
-            left = cell.left() + (cell.width() - GRID_THUMB.width()) // 2
-            return QRect(left, cell.top() + 6, GRID_THUMB.width(), GRID_THUMB.height())
+            size = self.grid_thumb
+            left = cell.left() + (cell.width() - size.width()) // 2
+            return QRect(left, cell.top() + 6, size.width(), size.height())
         return QRect(cell.left() + 4, cell.top() + 4, LIST_THUMB.width(), LIST_THUMB.height())
 
     def paint(
@@ -73,6 +94,7 @@ class MediaDelegate(QStyledItemDelegate):
         painter.fillRect(thumb, QColor("#15171a"))
         self._paint_picture(painter, thumb, item, index.row())
         self._paint_badges(painter, thumb, item)
+        paint_marks(painter, thumb, item)
         painter.setFont(option.font)
         main = palette.highlightedText().color() if selected else palette.text().color()
         metrics = QFontMetrics(option.font)
@@ -141,7 +163,88 @@ class MediaDelegate(QStyledItemDelegate):
             badge(model_label(item), "top-left", "#cc2b3a57")
         if duration_text(item.probe.duration):
             badge(duration_text(item.probe.duration), "bottom-right", "#cc000000")
-        if item.favourite:
-            badge("★", "top-right", "#ccb8860b")
         if item.missing:
             badge("Missing", "centre", "#e0b3261e")
+
+    # -- editing in place ------------------------------------------------------------
+    def text_rect(self, cell: QRect, font_height: int, line: int = 0) -> QRect:
+        """Where the name (line 0) or the tags (line 1) are written in a cell."""
+        thumb = self.thumb_rect(cell)
+        if self.view.mode == "grid":
+            top = thumb.bottom() + 4 + line * (font_height + 2)
+            return QRect(cell.left() + 2, top - 2, cell.width() - 4, font_height + 6)
+        left = thumb.right() + 8
+        top = cell.top() + 4 + (line if line == 0 else 2) * (font_height + 2)
+        return QRect(left, top - 2, cell.right() - left - 2, font_height + 6)
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setObjectName("libraryTagsEditor" if self.editing == "tags" else "libraryNameEditor")
+        editor.setPlaceholderText("Tags, separated by commas" if self.editing == "tags" else "")
+        editor.setFrame(True)
+        return editor
+
+    def updateEditorGeometry(
+        self,
+        editor: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        height = QFontMetrics(option.font).height()
+        editor.setGeometry(self.text_rect(option.rect, height, 1 if self.editing == "tags" else 0))
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        from qcut_ai.ui.library.model import TagsRole
+
+        role = TagsRole if self.editing == "tags" else Qt.ItemDataRole.EditRole
+        assert isinstance(editor, QLineEdit)
+        editor.setText(str(index.data(role) or ""))
+        editor.selectAll()
+
+    def setModelData(
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        from qcut_ai.ui.library.model import TagsRole
+
+        assert isinstance(editor, QLineEdit)
+        role = TagsRole if self.editing == "tags" else Qt.ItemDataRole.EditRole
+        model.setData(index, editor.text(), role)
+
+
+def paint_marks(painter: QPainter, thumb: QRect, item: MediaItem) -> None:
+    """The colour label (a bar down the picture's left edge), the rating as stars in the
+    bottom-left corner and a heart in the top-right one for a favourite."""
+    if item.colour in COLOUR_LABELS:
+        painter.fillRect(
+            QRect(thumb.left(), thumb.top(), 4, thumb.height()), QColor(COLOUR_LABELS[item.colour])
+        )
+    font = painter.font()
+    font.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
+    painter.setFont(font)
+    metrics = QFontMetrics(font)
+    h = metrics.height() + 2
+    if item.rating:
+        text = stars(item.rating)
+        w = metrics.horizontalAdvance(text) + 8
+        box = QRect(thumb.left() + 6, thumb.bottom() - h - 2, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#cc000000"))
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setPen(QColor("#f5c518"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+    if item.favourite:
+        w = metrics.horizontalAdvance("♥") + 8
+        box = QRect(thumb.right() - w - 2, thumb.top() + 3, w, h)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#cc000000"))
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setPen(QColor("#e0445a"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "♥")

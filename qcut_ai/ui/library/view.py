@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from qcut_ai.core.media import STRIP_FRAME_WIDTH, MediaItem
 from qcut_ai.ui.library.model import ItemRole, MediaListModel
-from qcut_ai.ui.library.tile import GRID_THUMB, LIST_THUMB, MediaDelegate
+from qcut_ai.ui.library.tile import LIST_THUMB, THUMB_WIDTHS, MediaDelegate
 from qcut_ai.ui.mime import MEDIA_MIME
 
 Index = QModelIndex | QPersistentModelIndex
@@ -84,7 +84,7 @@ class LibraryView(QListView):
         grid = mode == "grid"
         self.mode = "grid" if grid else "list"
         self.setViewMode(QListView.ViewMode.IconMode if grid else QListView.ViewMode.ListMode)
-        self.setIconSize(GRID_THUMB if grid else LIST_THUMB)
+        self.setIconSize(self.delegate.grid_thumb if grid else LIST_THUMB)
         self.setGridSize(self.delegate.cell_size() if grid else QSize())
         # Uniform sizes keep layout O(visible): Qt never asks every row for a size hint.
         self.setUniformItemSizes(True)
@@ -99,6 +99,28 @@ class LibraryView(QListView):
         self.viewport().setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
+
+    def set_thumb_width(self, width: int) -> int:
+        """Grid tiles `width` pixels wide (16:9 pictures), within THUMB_WIDTHS; the width used."""
+        width = min(max(int(width), THUMB_WIDTHS[0]), THUMB_WIDTHS[1])
+        self.delegate.grid_thumb = QSize(width, round(width * 9 / 16))
+        self.media_model.set_thumb_size(self.delegate.grid_thumb)
+        if self.mode == "grid":
+            self.setIconSize(self.delegate.grid_thumb)
+            self.setGridSize(self.delegate.cell_size())
+        return width
+
+    def edit_in_place(self, item: MediaItem, field: str = "name") -> bool:
+        """Open an editor on `item`'s tile for its "name" or "tags"; False when not shown."""
+        row = self.media_model.row_of(item.id)
+        if row is None or not self.isVisible():
+            return False
+        index = self.media_model.index(row)
+        self.scrollTo(index)
+        self.delegate.editing = field
+        self.setCurrentIndex(index)
+        self.edit(index)
+        return self.state() == QAbstractItemView.State.EditingState
 
     def showEvent(self, event: Any) -> None:
         self.media_model.device_pixel_ratio = self.devicePixelRatioF()

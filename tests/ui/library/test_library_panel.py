@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QInputDialog,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -126,19 +126,20 @@ def test_menu_rename_tag_rate_favourite_reach_the_database(
     qtbot: QtBot, panel: LibraryPanel, project: ProjectPaths
 ) -> None:
     item = _item(panel, "lighthouse.mp4")
+    # Rename and Edit Tags open an editor in place on the tile (Enter keeps the text).
     _trigger(panel, item, "actionRename")
-    dialog = panel.library_actions.dialog
-    assert isinstance(dialog, QInputDialog)
-    dialog.setTextValue("Storm opener")
-    dialog.accept()
+    editor = panel.view.findChild(QLineEdit, "libraryNameEditor")
+    assert editor is not None and editor.text() == item.display_name
+    editor.setText("Storm opener")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: _item(panel, "lighthouse.mp4").display_name == "Storm opener")
     assert (_stored(project, item.id) or item).name == "Storm opener"
 
     _trigger(panel, _item(panel, "lighthouse.mp4"), "actionTags")
-    dialog = panel.library_actions.dialog
-    assert isinstance(dialog, QInputDialog)
-    dialog.setTextValue("coast, night ,")
-    dialog.accept()
+    editor = panel.view.findChild(QLineEdit, "libraryTagsEditor")
+    assert editor is not None
+    editor.setText("coast, night ,")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: _item(panel, "lighthouse.mp4").tags == ["coast", "night"])
     _trigger(panel, _item(panel, "lighthouse.mp4"), "actionRate4")
     _trigger(panel, _item(panel, "lighthouse.mp4"), "actionFavourite")

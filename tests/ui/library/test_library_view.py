@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QInputDialog, QListView
+from PySide6.QtWidgets import QApplication, QLineEdit, QListView
 from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.media import MediaItem
@@ -136,10 +136,9 @@ def test_keyboard_space_previews_f2_renames_delete_asks(qtbot: QtBot, panel: Lib
         qtbot.keyClick(panel.view, Qt.Key.Key_Space)
     assert preview.args is not None and Path(preview.args[0].path).name == "lighthouse.mp4"
     qtbot.keyClick(panel.view, Qt.Key.Key_F2)
-    dialog = panel.library_actions.dialog
-    assert isinstance(dialog, QInputDialog) and dialog.objectName() == "renameDialog"
-    assert dialog.textValue().startswith("AI (Kling 2.5 Turbo Pro)")
-    dialog.reject()
+    editor = panel.view.findChild(QLineEdit, "libraryNameEditor")
+    assert editor is not None and editor.text().startswith("AI (Kling 2.5 Turbo Pro)")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
     qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
     box = panel.library_actions.dialog
     assert box is not None and box.objectName() == "removeDialog"
