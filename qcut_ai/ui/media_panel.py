@@ -163,6 +163,7 @@ class MediaPanel(QWidget):
             library=self.library_panel,
             history=self.history,
             preview=self.preview,
+            details=self.library_panel.details,
         )
         self.splitter = self.sections.splitter
         self.lower_split = self.sections.lower_split
@@ -395,8 +396,7 @@ class MediaPanel(QWidget):
         self._compact = compact
         self.tabs.set_compact(compact)
         self.job_list.set_compact(compact)
-        self.preview.setVisible(not compact)
-        self.library_panel.details.setVisible(not compact)
+        self.sections.preview_column.setVisible(not compact)
 
     def _show_error(self, text: str) -> None:
         self.project_banner.show_error(text)

@@ -30,9 +30,9 @@ MIN_WIDTH = 320  # the narrowest dock the panel lays out for without clipping
 MIN_HEIGHT = 420
 # A fresh layout gives the generator at most this share of the height and the
 # job list about this much; the library takes the rest.
-GENERATOR_SHARE = 0.4
+GENERATOR_SHARE = 0.38
 GENERATOR_FLOOR = 290  # a fresh layout never gives the generator less (if it wants it)
-JOBS_SHARE = 0.12
+JOBS_SHARE = 0.1
 LIBRARY_SHARE = 0.6  # of the lower row's width; the preview takes the rest
 JOBS_RANGE = (72, 170)
 # Under this height the generator scrolls in its pane instead of squeezing the
@@ -77,6 +77,7 @@ class PanelSections:
     jobs: QWidget
     toggles: dict[str, QToolButton]
     toggle_row: QWidget
+    preview_column: QSplitter  # the preview over the clip's details
 
     def pane(self, section: str) -> QWidget:
         return self.generator if section == "generator" else self.jobs
@@ -138,23 +139,32 @@ def build_sections(
     library: QWidget,
     history: QWidget,
     preview: QWidget,
+    details: QWidget,
 ) -> PanelSections:
-    """Lay the panel's widgets into a generator / jobs / library column."""
+    """Lay the panel's widgets into a generator / jobs / library column; the clip's
+    details sit under its preview, so the grid keeps the library's whole height."""
     lower_tabs = QTabWidget(panel)
     lower_tabs.setObjectName("libraryTabs")
     lower_tabs.setDocumentMode(True)
     lower_tabs.addTab(library, "Library")
     lower_tabs.addTab(history, "History")
+    right = QSplitter(Qt.Orientation.Vertical, panel)
+    right.setObjectName("previewColumn")
+    right.addWidget(preview)
+    right.addWidget(details)
+    right.setStretchFactor(0, 3)
+    right.setStretchFactor(1, 1)
+    right.setChildrenCollapsible(False)
     lower = QSplitter(Qt.Orientation.Horizontal, panel)
     lower.setObjectName("librarySplitter")
     lower.addWidget(lower_tabs)
-    lower.addWidget(preview)
+    lower.addWidget(right)
     lower.setStretchFactor(0, 3)
     lower.setStretchFactor(1, 2)
     lower.setChildrenCollapsible(False)
     # Fixed minimums: a long name or prompt shown in a pane must not push the divider.
     lower_tabs.setMinimumWidth(240)
-    preview.setMinimumWidth(160)
+    right.setMinimumWidth(160)
 
     generator.setMinimumHeight(GENERATOR_MIN_CONTENT)
     generator_pane = scrolling(generator, panel, "generatorPane")
@@ -185,7 +195,7 @@ def build_sections(
     for toggle in toggles.values():
         layout.addWidget(toggle)
     sections = PanelSections(
-        split, lower, lower_tabs, generator_pane, generator, jobs, toggles, row
+        split, lower, lower_tabs, generator_pane, generator, jobs, toggles, row, right
     )
     for section, toggle in toggles.items():
         toggle.toggled.connect(lambda visible, s=section: sections.pane(s).setVisible(visible))

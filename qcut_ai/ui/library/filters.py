@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -29,6 +30,9 @@ _SORTS = (
     ("Duration", "duration"),
     ("Best match", "rank"),
 )
+
+
+FILTER_WIDTH = 138  # what a filter needs to read "AI and imported" whole
 
 
 def _combo(parent: QWidget, name: str, label: str, entries: Any) -> QComboBox:
@@ -83,13 +87,14 @@ class LibraryFilterBar(QWidget):
         modes = (self.grid_button, self.list_button, self.table_button)
         for button in (self.favourite, *modes, self.import_button):
             top.addWidget(button)
-        # Two rows of three keep the bar usable in a narrow dock.
+        # The six filters flow: one row when the bar is wide, three or two per row
+        # when narrow, so none is cut to "AI and imp".
         bottom = QGridLayout()
         bottom.setSpacing(4)
-        for n, box in enumerate(
-            (self.kind, self.origin, self.sort, self.model, self.tag, self.rating)
-        ):
-            bottom.addWidget(box, n // 3, n % 3)
+        self._grid = bottom
+        self._boxes = (self.kind, self.origin, self.sort, self.model, self.tag, self.rating)
+        self._columns = 0
+        self._flow(3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -109,6 +114,22 @@ class LibraryFilterBar(QWidget):
         self.list_button.clicked.connect(lambda: self.set_mode("list"))
         self.table_button.clicked.connect(lambda: self.set_mode("table"))
         self.import_button.clicked.connect(self.import_requested)
+
+    def _flow(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for box in self._boxes:
+            self._grid.removeWidget(box)
+        for n, box in enumerate(self._boxes):
+            self._grid.addWidget(box, n // columns, n % columns)
+        for column in range(len(self._boxes)):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        width = event.size().width()
+        self._flow(6 if width >= FILTER_WIDTH * 6 else 3 if width >= FILTER_WIDTH * 3 else 2)
 
     def _button(self, name: str, text: str, tip: str, checkable: bool) -> QToolButton:
         button = QToolButton(self)
