@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
 
     def _save_settings(self, settings: Settings) -> None:
         try:
-            self.context.store.save(settings)
+            settings = self.context.store.save_changes(self.context.settings, settings)
         except QcutError as exc:
             self.panel.error_reported.emit(exc.user_text())
         self.context.settings = settings

@@ -29,6 +29,8 @@ class Settings(BaseModel):
 
 
 class SettingsSaver(Protocol):
-    """Where settings are saved (qcut_ai.services.settings.SettingsStore)."""
+    """Where settings are saved (qcut_ai.services.settings_store.SettingsStore)."""
 
     def save(self, settings: Settings) -> None: ...
+
+    def save_changes(self, previous: Settings, edited: Settings) -> Settings: ...

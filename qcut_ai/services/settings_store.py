@@ -33,6 +33,24 @@ class SettingsStore:
                 hint="Fix or delete it; defaults are used when it is absent.",
             ) from exc
 
+    def save_changes(self, previous: Settings, edited: Settings) -> Settings:
+        """Write only the fields `edited` changed from `previous`, over the file as it is
+        now: since `previous` was read, the CLI (a model cap) or the library (its view)
+        may have saved something this copy does not hold. The merged settings are
+        returned."""
+        changed = {
+            name: getattr(edited, name)
+            for name in Settings.model_fields
+            if getattr(edited, name) != getattr(previous, name)
+        }
+        try:
+            current = self.load()
+        except ConfigError:
+            current = previous  # a damaged file is replaced by what the user sees
+        merged = current.model_copy(update=changed)
+        self.save(merged)
+        return merged
+
     def save(self, settings: Settings) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps(settings.model_dump(), indent=2, sort_keys=True)

@@ -226,7 +226,7 @@ class SettingsDialog(QDialog):
             )
             return
         try:
-            self.store.save(settings)
+            settings = self.store.save_changes(self.settings, settings)
         except QcutError as exc:
             self.form_message.setText(exc.user_text())
             return
