@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.media import MediaItem, MediaKind, Origin
 from qcut_ai.ui.library.lineage_text import lineage_rows
 
@@ -34,6 +35,19 @@ def size_text(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} bytes"
+
+
+def _retired_note(item: MediaItem) -> str:
+    """ " (retired by fal (date); use X)" for a clip whose model fal has retired since."""
+    catalog = load_catalog()
+    key = item.model or ""
+    if not key or key not in catalog:
+        return ""
+    spec = catalog.get(key)
+    if spec.active:
+        return ""
+    instead = [s.name for s in catalog.successors_of(spec)][:2]
+    return f" ({spec.retired_text}" + (f"; use {' or '.join(instead)})" if instead else ")")
 
 
 def model_label(item: MediaItem) -> str:
@@ -100,7 +114,7 @@ def details_rows(item: MediaItem, loaded: Sequence[MediaItem] = ()) -> list[tupl
         ("Duration", duration_text(item.probe.duration)),
         ("Size", size_text(item.probe.size) if item.probe.size else ""),
         ("Origin", "Generated with AI" if item.origin == Origin.AI else "Imported from disk"),
-        ("Model", model_label(item)),
+        ("Model", model_label(item) + _retired_note(item)),
         ("Endpoint", item.model or ""),
         ("Prompt", item.prompt or (prov.prompt if prov else "")),
     ]
