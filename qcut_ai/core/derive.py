@@ -79,7 +79,9 @@ def relation_phrases(relation: str | None) -> tuple[str, str]:
 
 
 def plan_derive(action: str, item: MediaItem, last_frame: str | None = None) -> DerivePlan:
-    """Turn a library action into what the panel should show or run."""
+    """Turn a library action into what the panel should show or run. `last_frame` is
+    the file a worker made from the clip first: the frame to continue from (the last,
+    or the one at the playhead), or for a clip action the marked range cut out."""
     path = item.path
     if action == "animate":
         return DerivePlan(Category.IMAGE_TO_VIDEO, inputs={"image": path})
@@ -88,7 +90,7 @@ def plan_derive(action: str, item: MediaItem, last_frame: str | None = None) -> 
     if action == "last_frame":
         return DerivePlan(Category.FRAME_TO_VIDEO, inputs={"end_image": path})
     if action in CLIP_ACTIONS:
-        return DerivePlan(CLIP_ACTIONS[action][0], inputs={"video": path})
+        return DerivePlan(CLIP_ACTIONS[action][0], inputs={"video": last_frame or path})
     if action == "continue":
         # Image-only models continue a clip from its exact last frame, which a
         # worker extracted before this plan was made.

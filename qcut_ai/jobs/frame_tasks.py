@@ -9,7 +9,8 @@ from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library.lineage import frame_path, record_frame_source
-from qcut_ai.services.last_frame import extract_last_frame
+from qcut_ai.services.clip_cut import cut_clip
+from qcut_ai.services.last_frame import extract_frame_at, extract_last_frame
 
 FRAMES_DIR_NAME = "frames"
 
@@ -29,5 +30,37 @@ def continue_frame_task(
         extract_last_frame(Path(item.path), frame)
         record_frame_source(frame, item.id)
         return str(frame)
+
+    return work
+
+
+def frame_at_task(
+    item: MediaItem, project: ProjectPaths | None, seconds: float
+) -> Callable[[object, object], str]:
+    """A task giving the exact frame of `item` at `seconds` (the playhead) as a file."""
+    folder = (project.root if project else app_dirs().cache) / FRAMES_DIR_NAME
+
+    def work(_abort: object, _progress: object) -> str:
+        stamp = f"{round(seconds * 1000):08d}ms"
+        frame = folder / f"{Path(item.path).stem}-{item.id}-at-{stamp}.png"
+        extract_frame_at(Path(item.path), frame, seconds)
+        record_frame_source(frame, item.id)
+        return str(frame)
+
+    return work
+
+
+def cut_task(
+    item: MediaItem, project: ProjectPaths | None, start_s: float, end_s: float
+) -> Callable[[object, object], str]:
+    """A task giving `item` from In to Out as its own clip, linked to `item`."""
+    folder = (project.root if project else app_dirs().cache) / FRAMES_DIR_NAME
+
+    def work(_abort: object, _progress: object) -> str:
+        span = f"{round(start_s * 1000):08d}-{round(end_s * 1000):08d}ms"
+        out = folder / f"{Path(item.path).stem}-{item.id}-{span}.mp4"
+        cut_clip(Path(item.path), out, start_s, end_s)
+        record_frame_source(out, item.id)
+        return str(out)
 
     return work

@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from qcut_ai.core.catalog import ModelSpec
-from qcut_ai.core.derive import DerivePlan, plan_derive
+from qcut_ai.core.derive import CLIP_ACTIONS, DerivePlan, plan_derive
 from qcut_ai.core.enhance_prompt import Enhancer, EnhanceResult
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.events import JobEvent
@@ -32,7 +32,7 @@ from qcut_ai.core.selection import SelectionPlan
 from qcut_ai.core.settings import Settings
 from qcut_ai.engine.connection import FalConnection
 from qcut_ai.jobs.foreign_jobs import ForeignJobWatcher
-from qcut_ai.jobs.frame_tasks import continue_frame_task
+from qcut_ai.jobs.frame_tasks import continue_frame_task, cut_task, frame_at_task
 from qcut_ai.jobs.job_items import JobListModel
 from qcut_ai.jobs.manager import JobManager
 from qcut_ai.jobs.tasks import Runners
@@ -331,9 +331,19 @@ class GenerationService(QObject):
 
         self.runners.media.start(work, done, self._failed, receiver=self, name="finish clips")
 
-    def derive(self, action: str, item: MediaItem, done: Callable[[DerivePlan], None]) -> None:
-        """What a library action asks of the tabs ("continue" first extracts the clip's
-        exact last frame in a worker); a refusal is reported in one sentence."""
+    def derive(
+        self,
+        action: str,
+        item: MediaItem,
+        done: Callable[[DerivePlan], None],
+        *,
+        at_s: float | None = None,
+        marked: tuple[float, float] | None = None,
+    ) -> None:
+        """What a library action asks of the tabs; a refusal is one sentence. "continue"
+        first extracts the clip's exact last frame in a worker, or the frame at `at_s`
+        (the playhead); a clip action with `marked` (In, Out) sends that range, cut out
+        in a worker, instead of the whole clip."""
 
         def plan(last_frame: str | None) -> None:
             try:
@@ -344,13 +354,15 @@ class GenerationService(QObject):
             done(found)
 
         if action == "continue":
-            self.runners.media.start(
-                continue_frame_task(item, self.project),
-                plan,
-                self._failed,
-                receiver=self,
-                name="last frame",
+            task = (
+                continue_frame_task(item, self.project)
+                if at_s is None
+                else frame_at_task(item, self.project, at_s)
             )
+            self.runners.media.start(task, plan, self._failed, receiver=self, name="frame")
+        elif action in CLIP_ACTIONS and marked is not None:
+            cut = cut_task(item, self.project, *marked)
+            self.runners.media.start(cut, plan, self._failed, receiver=self, name="cut range")
         else:
             plan(None)
 

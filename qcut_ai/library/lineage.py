@@ -35,9 +35,8 @@ def record_frame_source(frame: Path, media_id: int) -> None:
 
 
 def frame_source(frame: Path) -> int | None:
-    """The library item an extracted frame came from, or None for any other image."""
-    if not frame.name.endswith(FRAME_SUFFIX):
-        return None
+    """The library item an extracted frame (or cut range) came from, or None for any
+    other file: only what `record_frame_source` marked has the note beside it."""
     try:
         data = json.loads(frame.with_name(frame.name + _SOURCE_SUFFIX).read_text("utf-8"))
     except (OSError, ValueError):
@@ -62,6 +61,9 @@ def with_lineage(repo: MediaRepository, provenance: Provenance) -> Provenance:
         relation = RELATION_OF_CATEGORY.get(category) if role == MediaRole.VIDEO.value else None
         if relation is not None:
             source = repo.get_by_path(path.resolve())
+            cut_of = frame_source(path) if source is None else None  # a marked range
+            if source is None and cut_of is not None:
+                source = repo.get(cut_of)
             if source is not None:
                 return provenance.model_copy(update={"parent_id": source.id, "relation": relation})
         if role == MediaRole.IMAGE.value:

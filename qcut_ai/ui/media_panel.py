@@ -37,7 +37,7 @@ from qcut_ai.ui.jobs.history_view import HistoryView
 from qcut_ai.ui.jobs.job_list import JobListWidget, confirm_uncertain_retry
 from qcut_ai.ui.jobs.spend import SpendSummary
 from qcut_ai.ui.library.panel import LibraryPanel
-from qcut_ai.ui.library.preview_derive import PreviewDeriveBar
+from qcut_ai.ui.library.preview_derive import PreviewContext, PreviewDeriveBar
 from qcut_ai.ui.panel_layout import COMPACT_WIDTH, build_sections
 from qcut_ai.ui.player.library_keys import BinTransportKeys
 from qcut_ai.ui.player.preview_player import PreviewPlayer
@@ -149,7 +149,7 @@ class MediaPanel(QWidget):
         self.history.load_failed.connect(self.error_reported)
         self.preview = PreviewPlayer(self, runner=runners.media)
         self.preview_derive = PreviewDeriveBar(self.preview)  # extend… the clip in the preview
-        self.preview_derive.derive_requested.connect(self.derive)
+        self.preview_derive.derive_requested.connect(self._derive_from_preview)
         self._build_layout()
         self.wheel_guard = WheelGuard(self)
         self.bin_keys = BinTransportKeys(self.view, self.preview)
@@ -282,6 +282,12 @@ class MediaPanel(QWidget):
     def derive(self, action: str, item: MediaItem) -> None:
         """A library action that starts from a clip: fill a tab, or regenerate at once."""
         self.generation.derive(action, item, self._derived)
+
+    def _derive_from_preview(self, action: str, item: MediaItem, context: PreviewContext) -> None:
+        """A preview button: the same action, from the playhead or the marked range."""
+        self.generation.derive(
+            action, item, self._derived, at_s=context.at_s, marked=context.marked
+        )
 
     def _derived(self, plan: DerivePlan) -> None:
         if plan.run_now and plan.request is not None:

@@ -202,3 +202,42 @@ def test_reference_images_over_the_models_limit_are_refused_in_one_sentence(
     assert sent == images[:2]
     assert all(u.startswith("http") for u in made.provenance.arguments["image_urls"])
     window.close()
+
+
+def test_extend_from_out_sends_the_marked_range_and_continue_from_the_playhead(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = _window(qtbot, tmp_path / "P")
+    panel = window.panel
+    source = _source_clip(qtbot, panel)
+    player = panel.preview
+    player.show_item(source)
+    qtbot.waitUntil(lambda: player.state == "ready", timeout=20_000)
+    player.seek(1000)
+    qtbot.waitUntil(lambda: player.position_ms == 1000, timeout=20_000)
+    player.mark_out()
+    extend_button = panel.preview_derive.buttons["extend"]
+    assert extend_button.text() == "Extend from Out…"
+
+    extend_tab = panel.generate_tabs[Category.EXTEND]
+    qtbot.mouseClick(extend_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.tabs.currentWidget() is extend_tab, timeout=20_000)
+    sent = Path(extend_tab.inputs.paths()[extend_tab.inputs.roles()[0]])
+    assert sent != Path(source.path)
+    length = probe(sent).duration
+    assert length is not None and abs(length - 1.0) < 0.1  # up to Out, not the whole clip
+    extend_tab.set_prompt("the kite climbs into the clouds")
+    result = _generate(qtbot, panel, extend_tab)
+    assert result.parent_id == source.id  # the clip, not the cut, is the source
+
+    # Continue from the frame the playhead is on.
+    player.seek(600)
+    qtbot.waitUntil(lambda: player.position_ms == 600, timeout=20_000)
+    here = panel.preview_derive.buttons["continue_here"]
+    assert not here.isHidden()
+    image_tab = panel.generate_tabs[Category.IMAGE_TO_VIDEO]
+    qtbot.mouseClick(here, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(image_tab.inputs.paths()), timeout=20_000)
+    frame = Path(next(iter(image_tab.inputs.paths().values())))
+    assert frame.name.endswith("-at-00000600ms.png")
+    window.close()
