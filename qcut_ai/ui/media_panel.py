@@ -26,6 +26,7 @@ from qcut_ai.core.selection import SelectionPlan, plan_selection
 from qcut_ai.core.settings import Settings
 from qcut_ai.jobs.generation import ConnectionFactory, ConnectionInfo, GenerationService
 from qcut_ai.jobs.tasks import Runners
+from qcut_ai.ui.compare.launcher import CompareLauncher
 from qcut_ai.ui.generate.tabs import GenerateTabs
 from qcut_ai.ui.jobs.history_view import HistoryView
 from qcut_ai.ui.jobs.job_list import JobListWidget, confirm_uncertain_retry
@@ -128,6 +129,7 @@ class MediaPanel(QWidget):
         self.history.edit_requested.connect(self._edit_and_run)
         self.history.load_failed.connect(self.error_reported)
         self.preview = PreviewPlayer(self, runner=runners.media)
+        self.compare = CompareLauncher(self)
         self._build_layout()
         self.error_reported.connect(self._show_error)
 
