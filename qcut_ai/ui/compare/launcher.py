@@ -43,6 +43,10 @@ class CompareLauncher(QObject):
         """Compare a batch's takes (from History, or again after a job ended)."""
         self._read(lambda p: tasks.compare_batch(p, batch_id), f"batch {batch_id}")
 
+    def _refresh_batch(self, batch_id: str) -> None:
+        # A job ended: the view fills in where it is, without taking the focus.
+        self._read(lambda p: tasks.compare_batch(p, batch_id), f"batch {batch_id}", forward=False)
+
     def open_job_batch(self, job_id: str) -> None:
         """Compare the batch of the job chosen in the job list."""
         self._read(lambda p: tasks.compare_job_batch(p, job_id), f"job {job_id}")
@@ -59,20 +63,20 @@ class CompareLauncher(QObject):
     def view_for(self, batch_id: str) -> CompareView | None:
         return self.views.get(batch_id)
 
-    def _read(self, fn: Callable[[Any], Comparison], name: str) -> None:
+    def _read(self, fn: Callable[[Any], Comparison], name: str, *, forward: bool = True) -> None:
         project = self.panel.project
         if project is None:
             self.panel.error_reported.emit("Open a project before comparing takes.")
             return
         self.runner.start(
             lambda _abort, _progress: fn(project),
-            self._show,
+            lambda comparison: self._show(comparison, forward),
             self.panel.error_reported.emit,
             receiver=self,
             name=f"compare {name}",
         )
 
-    def _show(self, comparison: Comparison) -> None:
+    def _show(self, comparison: Comparison, forward: bool) -> None:
         key = comparison.batch_id or f"comparison {comparison.comparison_id}"
         view = self.views.get(key)
         if view is None:
@@ -85,16 +89,17 @@ class CompareLauncher(QObject):
             view.closed.connect(lambda k=key: self.views.pop(k, None))
             self.views[key] = view
             view.show()
-        else:
-            view.show_comparison(comparison)
-        view.raise_()
-        view.activateWindow()
-        view.setFocus()
+            view.setFocus()
+            return
+        view.show_comparison(comparison)
+        if forward:  # asked for again: bring the open window to the front
+            view.raise_()
+            view.activateWindow()
 
     # -- a batch's jobs ending -------------------------------------------------------------
     def _on_job_finished(self, record: JobRecord) -> None:
         if record.batch_id in self.views:
-            self.open_batch(record.batch_id)
+            self._refresh_batch(record.batch_id)
 
     # -- what the views ask -----------------------------------------------------------------
     def _pick(self, view: CompareView, media_id: int) -> None:
