@@ -7,10 +7,10 @@ cell's playback together.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QDrag, QMouseEvent
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QDrag, QImage, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from qcut_ai.core.comparison import Take
@@ -18,7 +18,7 @@ from qcut_ai.core.media import MediaItem
 from qcut_ai.ui.library.item_text import duration_text, stars
 from qcut_ai.ui.mime import encode_items
 from qcut_ai.ui.player.preview_player import open_playback
-from qcut_ai.ui.player.video_view import VideoFrameLike, VideoView
+from qcut_ai.ui.player.video_view import VideoView
 
 if TYPE_CHECKING:
     from qcut_ai.ui.player.playback import Playback
@@ -47,6 +47,28 @@ def waiting_text(take: Take) -> str:
         return f"{take.model_name}: {take.error}"
     state = take.state.label.lower() if take.state is not None else "waiting"
     return f"{take.model_name} is {state}…" if take.waiting else f"{take.model_name}: no clip"
+
+
+class _Scaled:
+    """A picture already made small enough for its cell (VideoView asks frames for toImage)."""
+
+    def __init__(self, image: QImage) -> None:
+        self._image = image
+
+    def toImage(self) -> QImage:
+        return self._image
+
+
+def scale_frame(frame: Any, size: QSize) -> _Scaled | None:
+    """A decoded frame as a picture of about `size`."""
+    image = frame.toImage()
+    if image.isNull():
+        return None
+    return _Scaled(
+        image.scaled(
+            size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+    )
 
 
 class _Picture(VideoView):
@@ -78,6 +100,12 @@ class _Picture(VideoView):
         self._press = None
         super().mouseReleaseEvent(event)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        ratio = self.devicePixelRatioF()
+        size = event.size()
+        self._cell.frame_size = QSize(round(size.width() * ratio), round(size.height() * ratio))
+
 
 class TakeCell(QFrame):
     """One take. Signals: clicked(int) (its index), solo_clicked(int), frame_shown(int)."""
@@ -95,6 +123,8 @@ class TakeCell(QFrame):
         self.playback: Playback | None = None
         self.ready = False  # the clip has opened and can be driven
         self.frame_us: int | None = None  # start time of the frame on screen
+        self.frame_size = QSize(320, 180)  # what decoded frames are scaled to
+        self.pending: Any = None  # the newest decoded frame not yet painted
         self.title = QLabel(self)
         self.title.setObjectName("compareCellTitle")
         self.facts = QLabel(self)
@@ -151,7 +181,7 @@ class TakeCell(QFrame):
                 self.picture.show_text("Playback needs PySide6-Addons (QtMultimedia).")
                 return
             self.playback.loaded.connect(self._on_loaded)
-            self.playback.frame_arrived.connect(self._on_frame)
+            self.playback.frame_arrived.connect(self._on_frame_arrived)
             self.playback.failed.connect(self.picture.show_text)
         self.picture.show_text("Opening…")
         self.playback.open(item.path)
@@ -161,11 +191,20 @@ class TakeCell(QFrame):
         if self.playback is not None:
             self.playback.seek(0)  # the first frame stands for the clip until it plays
 
-    def _on_frame(self, frame: VideoFrameLike) -> None:
-        start = getattr(frame, "startTime", None)
-        self.frame_us = int(start()) if callable(start) else None
-        self.picture.show_frame(frame)
+    def _on_frame_arrived(self, frame: Any) -> None:
+        # The frame's time stamp says where this take's player is (the sync measure);
+        # its picture waits for the pacer (pacer.py), which converts the newest one.
+        if not self.ready:
+            return  # a frame of the file before, still on its way
+        self.frame_us = int(frame.startTime())
+        self.pending = frame
         self.frame_shown.emit(self.index)
+
+    def paint_pending(self) -> None:
+        """Turn the newest frame into the cell's picture (on the GUI thread, by the pacer)."""
+        frame, self.pending = self.pending, None
+        if frame is not None and (picture := scale_frame(frame, self.frame_size)) is not None:
+            self.picture.show_frame(picture)
 
     def frame_number(self) -> int | None:
         """The number of the frame on screen (from its own time stamp), once one is."""

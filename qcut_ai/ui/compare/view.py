@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from qcut_ai.core.comparison import Comparison, grid_shape, regenerate_request
 from qcut_ai.core.media import MediaItem
 from qcut_ai.ui.compare.cell import TakeCell
+from qcut_ai.ui.compare.pacer import FramePacer
 from qcut_ai.ui.compare.transport import JUMP_MS, SyncedTransport
 from qcut_ai.ui.compare.transport_bar import TransportBar
 from qcut_ai.ui.compare.wipe import WipeView
@@ -98,6 +99,7 @@ class CompareView(QWidget):
             self.cells.append(cell)
         self._place_cells()
         self.transport.set_cells(self.cells)
+        self.pacer = FramePacer(self.cells, self)
         self.show_comparison(comparison)
 
     # -- what is shown ------------------------------------------------------------------
