@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QDrag, QImage, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -91,7 +91,7 @@ class _Picture(VideoView):
             return
         self._press = None
         drag = QDrag(self)
-        drag.setMimeData(encode_items([item]))
+        drag.setMimeData(self._cell.drag_payload(item))
         drag.exec(Qt.DropAction.CopyAction)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -160,6 +160,11 @@ class TakeCell(QFrame):
             return self.playback.duration()
         item = self.take.item
         return round((item.duration or 0) * 1000) if item is not None else 0
+
+    @staticmethod
+    def drag_payload(item: MediaItem) -> QMimeData:
+        """What dragging the take carries: the library's own payload, so a timeline takes it."""
+        return encode_items([item])
 
     def show_take(self, take: Take, winner: bool = False) -> None:
         """Show `take`; a clip that has just landed starts opening."""

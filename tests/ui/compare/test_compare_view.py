@@ -3,6 +3,7 @@ same frame, a shorter take holds its last frame, one take is heard at a time, A/
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library.ingest import Library
 from qcut_ai.services.ffmpeg_tools import run_ffmpeg
 from qcut_ai.ui.compare.view import CompareView
+from qcut_ai.ui.mime import decode_items
 
 WAIT = 20_000  # ms: two busy cores can be slow to open and seek three files
 _H264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "10"]
@@ -167,3 +169,28 @@ def test_a_take_still_generating_says_so_and_cannot_be_picked(
     assert picked == [] and "no clip yet" in view.status.text()
     qtbot.keyClick(view, Qt.Key.Key_1)
     assert picked == [takes[0].id]
+
+
+def test_the_set_loops_between_in_and_out_and_a_take_drags_like_a_library_clip(
+    qtbot: QtBot, takes: list[MediaItem]
+) -> None:
+    view = _view(qtbot, list(takes[:2]))
+    transport = view.transport
+    transport.seek(400)
+    qtbot.keyClick(view, Qt.Key.Key_I)
+    transport.seek(1200)
+    qtbot.keyClick(view, Qt.Key.Key_O)
+    assert view.bar.range.text() == "In 0:00 · Out 0:01"
+    view.bar.loop.setChecked(True)
+    seen: list[int] = []
+    transport.position_changed.connect(seen.append)
+    transport.play()  # from the In point: the position is past the Out point
+    qtbot.waitUntil(
+        lambda: any(a > 1100 and b < 700 for a, b in itertools.pairwise(seen)),
+        timeout=WAIT,
+    )
+    assert transport.playing and min(seen) >= 400
+    transport.pause()
+
+    payload = decode_items(view.cells[0].drag_payload(takes[0]))
+    assert [(p["id"], p["path"]) for p in payload] == [(takes[0].id, takes[0].path)]
