@@ -18,6 +18,8 @@ from qcut_ai.ui.compare.cell import TakeCell
 FOLLOW_MS = 40  # the follow check: often enough to catch a frame's slip at 25-60 fps
 SETTLE_MS = 400  # a player just started or put back gets this long before it is judged
 JUMP_MS = 1000
+SEEK_FRAMES = 4  # a take further off than this is put back by a seek, nearer by its rate
+NUDGE = 0.05  # how much faster or slower a take that slipped plays until it is back
 
 
 class SyncedTransport(QObject):
@@ -181,6 +183,7 @@ class SyncedTransport(QObject):
             playback.pause()
             playback.seek(max(0, cell.duration_ms - round(self.frame_ms())))
             return
+        playback.player.setPlaybackRate(1.0)
         playback.seek(at)
         if play:
             playback.play()
@@ -208,7 +211,14 @@ class SyncedTransport(QObject):
                 continue
             if now < self._settle.get(cell.index, 0):
                 continue
-            if not cell.playback.is_playing() or abs(cell.playback.position() - at) > slip:
+            off = cell.playback.position() - at
+            if not cell.playback.is_playing() or abs(off) > SEEK_FRAMES * slip:
                 self._place(cell, at, play=True)
+                continue
+            # A small slip is taken up by playing that take a little slower or faster:
+            # a seek would stall it and slip it further.
+            rate = 1.0 if abs(off) <= slip / 2 else (1 - NUDGE if off > 0 else 1 + NUDGE)
+            if cell.playback.player.playbackRate() != rate:
+                cell.playback.player.setPlaybackRate(rate)
         self.max_spread_frames = max(self.max_spread_frames, self.spread_frames())
         self.position_changed.emit(at)
