@@ -108,9 +108,11 @@ class _Picture(VideoView):
 
 
 class TakeCell(QFrame):
-    """One take. Signals: clicked(int) (its index), solo_clicked(int), frame_shown(int)."""
+    """One take. Signals (each with the take's index): clicked, pick_clicked,
+    solo_clicked, frame_shown (a newer frame arrived)."""
 
     clicked = Signal(int)
+    pick_clicked = Signal(int)
     solo_clicked = Signal(int)
     frame_shown = Signal(int)
 
@@ -135,8 +137,13 @@ class TakeCell(QFrame):
         self.solo_button.setCheckable(True)
         self.solo_button.setToolTip("Hear this take alone (the others are muted)")
         self.solo_button.clicked.connect(lambda: self.solo_clicked.emit(self.index))
+        self.pick_button = QPushButton("Pick", self)
+        self.pick_button.setObjectName("comparePick")
+        self.pick_button.setToolTip(f"Mark this take the winner ({index + 1})")
+        self.pick_button.clicked.connect(lambda: self.pick_clicked.emit(self.index))
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.pick_button)
         top.addWidget(self.solo_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(3, 3, 3, 3)

@@ -94,6 +94,7 @@ class CompareView(QWidget):
             cell = TakeCell(index, take, grid_page)
             cell.clicked.connect(self._on_cell_clicked)
             cell.solo_clicked.connect(self.transport.toggle_solo)
+            cell.pick_clicked.connect(self.pick)
             if cell.playback is not None:
                 cell.playback.loaded.connect(lambda _ms, c=cell: self.transport.join(c))
             self.cells.append(cell)

@@ -169,6 +169,8 @@ def test_a_take_still_generating_says_so_and_cannot_be_picked(
     assert picked == [] and "no clip yet" in view.status.text()
     qtbot.keyClick(view, Qt.Key.Key_1)
     assert picked == [takes[0].id]
+    view.cells[0].pick_button.click()  # a click picks as the key does
+    assert picked == [takes[0].id, takes[0].id]
 
 
 def test_the_set_loops_between_in_and_out_and_a_take_drags_like_a_library_clip(
