@@ -101,3 +101,12 @@ def test_catalog_bench_imports_and_lists_every_model(tmp_path: Path) -> None:
     assert res["models_listed"] >= res["sync_listed"] > 0
     assert res["import_ms"]["median"] > 0 and res["json_load_ms"]["median"] > 0
     assert res["models_json_ms"]["median"] > res["python_pass_ms"]["median"] > 0
+
+
+def test_compare_bench_plays_four_takes_together(tmp_path: Path) -> None:
+    summary = run_bench("compare", tmp_path)
+    res = summary["results"]
+    assert len(res["clips"]) == summary["params"]["takes"] == 4
+    assert all(shown > 0 for shown in res["frames_shown"])
+    assert res["drift_samples"] > 0 and res["drift_frames_max"] >= 0
+    assert res["idle"]["beats"] > 0 and res["playing"]["max_ms"] >= res["playing"]["p99_ms"] > 0

@@ -27,6 +27,7 @@ RELATION_PHRASES: dict[str, tuple[str, str]] = {
     "upscale_of": ("upscaled from", "upscaled as"),
     "continued_from": ("continued from the last frame of", "continued as"),
     "animated_from": ("animated from", "animated as"),
+    "alternate_of": ("alternate of", "picked over"),  # a comparison's losing takes
 }
 
 RELATION_OF_CATEGORY: dict[Category, str] = {c: r for c, r in CLIP_ACTIONS.values()}

@@ -149,6 +149,29 @@ def _0002_bins(db: Database) -> None:
         db.conn.execute(statement)
 
 
+# Comparisons of takes: which clips were set side by side, and which one won.
+# `slots` is a JSON list of {"job_id", "media_id"}: a running batch's clip has
+# only its job id until it lands.
+_STEP_0003: tuple[str, ...] = (
+    """
+    CREATE TABLE comparison (
+        id INTEGER PRIMARY KEY,
+        batch_id TEXT UNIQUE,
+        slots TEXT NOT NULL DEFAULT '[]',
+        winner_id INTEGER REFERENCES media(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        picked_at TEXT
+    )
+    """,
+)
+
+
+@library_migrations(name="0003_comparisons")
+def _0003_comparisons(db: Database) -> None:
+    for statement in _STEP_0003:
+        db.conn.execute(statement)
+
+
 def library_schema(db: Database) -> None:
     """Build the library's tables in a new database (inside the creator's transaction)."""
     library_migrations.apply(db)

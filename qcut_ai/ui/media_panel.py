@@ -32,6 +32,7 @@ from qcut_ai.jobs.generation import ConnectionFactory, ConnectionInfo, Generatio
 from qcut_ai.jobs.interchange_tasks import selection_otio
 from qcut_ai.jobs.tasks import Runners
 from qcut_ai.ui.catalog_notice import CatalogNotice
+from qcut_ai.ui.compare.launcher import CompareLauncher
 from qcut_ai.ui.generate.tabs import GenerateTabs
 from qcut_ai.ui.jobs.history_view import HistoryView
 from qcut_ai.ui.jobs.job_list import JobListWidget, confirm_uncertain_retry
@@ -150,6 +151,7 @@ class MediaPanel(QWidget):
         self.preview = PreviewPlayer(self, runner=runners.media)
         self.preview_derive = PreviewDeriveBar(self.preview)  # extend… the clip in the preview
         self.preview_derive.derive_requested.connect(self._derive_from_preview)
+        self.compare = CompareLauncher(self)
         self._build_layout()
         self.wheel_guard = WheelGuard(self)
         self.bin_keys = BinTransportKeys(self.view, self.preview)

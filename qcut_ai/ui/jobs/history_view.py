@@ -49,6 +49,7 @@ class HistoryView(QWidget):
 
     run_again_requested = Signal(list, object)
     edit_requested = Signal(list, object)
+    compare_requested = Signal(str)  # a batch id: compare (or reopen the comparison of) its takes
     history_loaded = Signal(int)
     load_failed = Signal(str)
 
@@ -90,6 +91,10 @@ class HistoryView(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_again_button)
         buttons.addWidget(self.edit_button)
+        self.compare_button = QPushButton("Compare takes", self)
+        self.compare_button.setObjectName("historyCompare")
+        self.compare_button.clicked.connect(self._compare)
+        buttons.addWidget(self.compare_button)
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
@@ -161,6 +166,10 @@ class HistoryView(QWidget):
         chosen = self.selection()
         if chosen is not None:
             self.edit_requested.emit(*chosen)
+
+    def _compare(self) -> None:
+        if place := self._selected_place():
+            self.compare_requested.emit(place[0])
 
     # -- answers from the worker -----------------------------------------------------------
     def _on_loaded(self, batches: list[HistoryBatch]) -> None:

@@ -72,6 +72,7 @@ class JobListWidget(QWidget):
     cancel_queued_requested = Signal()
     cancel_all_requested = Signal()
     retry_requested = Signal(str)
+    compare_requested = Signal(str)  # a job id: compare the takes of its batch
 
     def __init__(self, parent: QWidget | None = None, *, model: JobListModel | None = None):
         super().__init__(parent)
@@ -298,6 +299,7 @@ class JobListWidget(QWidget):
             menu.addAction("Cancel", lambda: self.cancel_requested.emit(job_id))
         if item.retry_allowed:
             menu.addAction("Retry", lambda: self.retry_requested.emit(job_id))
+        menu.addAction("Compare this batch's takes", lambda: self.compare_requested.emit(job_id))
         if item.error:
             error = item.error
             menu.addAction("Copy message", lambda: QGuiApplication.clipboard().setText(error))

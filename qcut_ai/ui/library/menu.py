@@ -33,6 +33,7 @@ class LibraryActions(QObject):
 
     preview_requested = Signal(object)
     derive_requested = Signal(str, object)
+    compare_requested = Signal(object)  # list[MediaItem]: set side by side
     files_chosen = Signal(object)
     error_reported = Signal(str)
 
@@ -84,6 +85,10 @@ class LibraryActions(QObject):
             lambda: self.copy(first.request_id),
             bool(first.request_id),
         )
+        if 2 <= len(chosen) <= 6:
+            add(
+                "actionCompare", "Compare Side by Side", lambda: self.compare_requested.emit(chosen)
+            )
         derive = derive_actions(first)
         if derive:
             menu.addSeparator()
