@@ -11,6 +11,7 @@ from qcut_ai.cli import main
 from qcut_ai.core.catalog import RetiredModelError, load_catalog
 from qcut_ai.core.job_state import JobState
 from qcut_ai.core.requests import GenerationRequest
+from qcut_ai.core.successors import rerun_models
 from qcut_ai.engine.batch import journal_batch, plan
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.library.project_db import open_project_db
@@ -91,3 +92,9 @@ def test_fal_retires_a_model_while_its_job_runs_and_the_job_still_lands(setup) -
     with pytest.raises(RetiredModelError, match=f"use {instead[0].name} \\({instead[0].id}\\)"):
         plan([retired], request)
     assert len(server.submissions) == 1  # the refusal sent nothing
+    # History's Run again uses the successor and says why.
+    rerun = rerun_models([item.provenance.model_id], catalog)
+    assert rerun.model_ids == (instead[0].id,)
+    assert rerun.notes == (
+        f"{retired.name} was retired by fal (2026-12-02); {instead[0].name} runs instead.",
+    )
