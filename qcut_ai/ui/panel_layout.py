@@ -177,7 +177,6 @@ def build_sections(
         split.setStretchFactor(index, stretch)
     split.setChildrenCollapsible(False)
     jobs.setMinimumHeight(JOBS_RANGE[0])
-    lower.setMinimumHeight(160)
     # The panel decides its own minimum: a long file name or error in a child must
     # never widen the dock (selecting a clip used to resize the panes around it).
     panel.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)

@@ -27,14 +27,18 @@ CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QAbstractSl
 _INNER = ("qt_spinbox_lineedit", "qt_scrollarea_viewport", "ScrollLeftButton", "ScrollRightButton")
 
 
-def _scrolled(widget: QWidget) -> bool:
-    """Inside a scroll area: out of view is reachable by scrolling, not lost."""
+def _scroll_area(widget: QWidget) -> QAbstractScrollArea | None:
     parent = widget.parentWidget()
     while parent is not None:
         if isinstance(parent, QAbstractScrollArea):
-            return True
+            return parent
         parent = parent.parentWidget()
-    return False
+    return None
+
+
+def _scrolled(widget: QWidget) -> bool:
+    """Inside a scroll area: out of view is reachable by scrolling, not lost."""
+    return _scroll_area(widget) is not None
 
 
 def _name(widget: QWidget) -> str:
@@ -64,6 +68,9 @@ def clipped_controls(window: QWidget) -> list[str]:
             problems.append(f"{_name(widget)} has no room at all")
             continue
         rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+        area = _scroll_area(widget)
+        if area is not None:  # what matters is that its scroll area is in the window
+            rect = QRect(area.mapTo(window, QPoint(0, 0)), area.size())
         if not frame.contains(rect):
             problems.append(f"{_name(widget)} at {rect.getRect()} is outside the window")
             continue

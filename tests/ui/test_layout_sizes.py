@@ -30,6 +30,20 @@ def test_nothing_is_clipped(
     if dock is not None:
         assert abs(window.panel.width() - dock) <= 12  # the dock's frame and handle
     assert clipped_controls(window) == []
+    # With a clip selected: the preview's transport, the derive buttons, the details.
+    panel = window.panel
+    row = max(range(3), key=lambda r: panel.model.items[r].duration or 0)
+    panel.view.setCurrentIndex(panel.model.index(row, 0))
+    if panel.preview.isVisible():
+        qtbot.waitUntil(lambda: panel.preview.state == "ready", timeout=20_000)
+        bar = panel.preview_derive
+        assert not bar.isHidden() and bar.offered()
+        # Every action offered is a button or an entry under More.
+        shown = [a for a in bar.offered() if not bar.buttons[a].isHidden()]
+        under_more = [a.text() for a in bar.more.menu().actions()]
+        assert len(shown) + len(under_more) == len(bar.offered())
+    qtbot.wait(50)
+    assert clipped_controls(window) == []
     window.close()
 
 

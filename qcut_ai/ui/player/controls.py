@@ -77,17 +77,23 @@ class PlayerControls(QWidget):
         self.seek.valueChanged.connect(self._on_seek)
         self.volume.valueChanged.connect(self.volume_changed)
 
+        # The timecode sits beside the seek bar: it needs its full width, the buttons below
+        # share theirs.
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.seek, 1)
+        bar.addWidget(self.position)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         for button in (self.play_button, self.stop_button, self.loop_button):
             row.addWidget(button)
-        row.addWidget(self.position, 1)
+        row.addStretch(1)
         row.addWidget(self.speed)
         row.addWidget(self.mute_button)
         row.addWidget(self.volume)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.seek)
+        layout.addLayout(bar)
         layout.addLayout(row)
         layout.addWidget(self.marks)
 
