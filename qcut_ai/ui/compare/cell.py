@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QDrag, QImage, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QDrag, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from qcut_ai.core.comparison import Take
 from qcut_ai.core.media import MediaItem
+from qcut_ai.ui.compare.frame_scaler import FrameScaler
 from qcut_ai.ui.library.item_text import duration_text, stars
 from qcut_ai.ui.mime import encode_items
 from qcut_ai.ui.player.preview_player import open_playback
@@ -47,28 +48,6 @@ def waiting_text(take: Take) -> str:
         return f"{take.model_name}: {take.error}"
     state = take.state.label.lower() if take.state is not None else "waiting"
     return f"{take.model_name} is {state}…" if take.waiting else f"{take.model_name}: no clip"
-
-
-class _Scaled:
-    """A picture already made small enough for its cell (VideoView asks frames for toImage)."""
-
-    def __init__(self, image: QImage) -> None:
-        self._image = image
-
-    def toImage(self) -> QImage:
-        return self._image
-
-
-def scale_frame(frame: Any, size: QSize) -> _Scaled | None:
-    """A decoded frame as a picture of about `size`."""
-    image = frame.toImage()
-    if image.isNull():
-        return None
-    return _Scaled(
-        image.scaled(
-            size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
-    )
 
 
 class _Picture(VideoView):
@@ -127,6 +106,7 @@ class TakeCell(QFrame):
         self.frame_us: int | None = None  # start time of the frame on screen
         self.frame_size = QSize(320, 180)  # what decoded frames are scaled to
         self.pending: Any = None  # the newest decoded frame not yet painted
+        self.scaler = FrameScaler()
         self.title = QLabel(self)
         self.title.setObjectName("compareCellTitle")
         self.facts = QLabel(self)
@@ -215,7 +195,10 @@ class TakeCell(QFrame):
     def paint_pending(self) -> None:
         """Turn the newest frame into the cell's picture (on the GUI thread, by the pacer)."""
         frame, self.pending = self.pending, None
-        if frame is not None and (picture := scale_frame(frame, self.frame_size)) is not None:
+        if (
+            frame is not None
+            and (picture := self.scaler.picture(frame, self.frame_size)) is not None
+        ):
             self.picture.show_frame(picture)
 
     def frame_number(self) -> int | None:

@@ -1,14 +1,14 @@
 """FramePacer: how often the compare grid turns decoded frames into pictures.
 
-Turning a 1080p frame into an image takes milliseconds and holds the GUI
-thread (and the GIL, so a worker would not help); four takes at 25 fps
-would leave no time to answer the keys. The pacer converts one cell's
-newest frame per turn, round robin, and waits after each conversion so
-conversions take at most a share of the GUI thread's time. Small clips
-show every frame; four 1080p takes on a slow machine show fewer frames,
-while their players keep time (the sync is measured from the frames'
-time stamps, not from what was painted).
-"""
+Turning a frame into a picture runs on the GUI thread. At the cell's size
+through swscale (frame_scaler.py) it is about 1-2 ms for 1080p, but frames
+that take Qt's road (`toImage`, 8-30 ms at 1080p) would leave four takes at
+25 fps no time to answer the keys. The pacer converts one cell's newest
+frame per turn, round robin, and waits after each conversion so
+conversions take at most a share of the GUI thread's time. Cheap
+conversions show every frame; dear ones show fewer frames, while their
+players keep time (the sync is measured from the frames' time stamps, not
+from what was painted)."""
 
 from __future__ import annotations
 
