@@ -164,9 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         ).stdout.split()
         window_imports = [] if args.smoke else slowest_imports(app_cmd, env)
         cli_imports = [] if args.smoke else slowest_imports(cli_cmd, env)
-    win, large, minimal, cli, bare = (
-        bc.stats_ms(s) for s in (win_s, big_s, min_s, cli_s, pass_s)
-    )
+    win, large, minimal, cli, bare = (bc.stats_ms(s) for s in (win_s, big_s, min_s, cli_s, pass_s))
     rows = [
         (
             "window shown (ms)",
