@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -15,9 +15,12 @@ from qcut_ai.core.pricing import format_usd
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.spend_totals import SpendTotals
 from qcut_ai.jobs.reads import spend_totals
-from qcut_ai.jobs.spend_reads import BalanceRead, Reconciliation, check_with_fal, read_balance
+from qcut_ai.jobs.spend_reads import check_with_fal, read_balance
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 from qcut_ai.ui.jobs.spend_check import FalCheckView
+
+if TYPE_CHECKING:
+    from qcut_ai.jobs.spend_reads import BalanceRead, Reconciliation
 
 log = logging.getLogger(__name__)
 
