@@ -16,6 +16,7 @@ def _needs_offscreen() -> bool:
 def build_window(args: argparse.Namespace) -> object:
     """Compose settings, key, connection, panel and window."""
     from qcut_ai.app.context import AppContext
+    from qcut_ai.app.mode_banner import show_mode
     from qcut_ai.app.shell import MainWindow
     from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 
@@ -26,7 +27,7 @@ def build_window(args: argparse.Namespace) -> object:
         connect=context.connect,
     )
     panel = MediaPanel(services)
-    panel.set_mode_text(context.mode_text())
+    show_mode(panel, context)  # reads the keyring: in a worker
     project = (
         getattr(args, "project", None)
         or context.settings.project_dir
