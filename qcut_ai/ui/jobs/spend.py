@@ -97,16 +97,24 @@ class SpendSummary(QWidget):
         )
         self.check_button.clicked.connect(self.check_with_fal)
         self.check_button.setEnabled(False)
-        self.check_view = FalCheckView(self)
+        self._check_view: FalCheckView | None = None  # built when first shown
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.label, 1)
         row.addWidget(self.credit)
         row.addWidget(self.check_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.check_view)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addLayout(row)
+
+    @property
+    def check_view(self) -> FalCheckView:
+        """The comparison with fal, built the first time it is needed (its table is
+        among the costliest widgets of the panel, and hidden until a check)."""
+        if self._check_view is None:
+            self._check_view = FalCheckView(self)
+            self._layout.addWidget(self._check_view)
+        return self._check_view
 
     def set_project(self, project: ProjectPaths | None) -> None:
         self.project = project
