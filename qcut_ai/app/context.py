@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qcut_ai.core.app_dirs import AppDirs, app_dirs
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.settings import Settings
-from qcut_ai.engine.connection import FalConnection, connect
 from qcut_ai.services.secrets import KeyringStore, resolve_key
 from qcut_ai.services.settings_store import SettingsStore
+
+if TYPE_CHECKING:
+    from qcut_ai.engine.connection import FalConnection
 
 
 @dataclass
@@ -38,6 +41,10 @@ class AppContext:
         return self.force_offline or self.settings.offline_preview or self.key_problem() is not None
 
     def connect(self) -> FalConnection:
+        # Called in a network worker: fal-client and httpx load there, not before
+        # the window's first paint.
+        from qcut_ai.engine.connection import connect
+
         return connect(self.settings, offline=self.offline, store=self.keys)
 
     def mode_text(self) -> str:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qcut_ai.jobs.tasks import Runners
 
 
 def _needs_offscreen() -> bool:
@@ -13,10 +17,12 @@ def _needs_offscreen() -> bool:
     )
 
 
-def build_window(args: argparse.Namespace) -> object:
-    """Compose settings, key, connection, panel and window."""
+def build_window(args: argparse.Namespace, runners: Runners | None = None) -> object:
+    """Compose settings, key, connection, panel and window (on `runners` when given)."""
     from qcut_ai.app.context import AppContext
+    from qcut_ai.app.mode_banner import show_mode
     from qcut_ai.app.shell import MainWindow
+    from qcut_ai.jobs.tasks import Runners
     from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 
     context = AppContext(force_offline=bool(getattr(args, "offline", False)))
@@ -24,9 +30,10 @@ def build_window(args: argparse.Namespace) -> object:
         settings=context.settings,
         thumbnails_dir=context.dirs.thumbnails,
         connect=context.connect,
+        runners=runners or Runners.standard(),
     )
     panel = MediaPanel(services)
-    panel.set_mode_text(context.mode_text())
+    show_mode(panel, context)  # reads the keyring: in a worker
     project = (
         getattr(args, "project", None)
         or context.settings.project_dir
@@ -51,8 +58,10 @@ def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from qcut_ai.app.first_paint import FirstPaintGate
     from qcut_ai.app.native_logs import route_native_logs
     from qcut_ai.app.theme import apply_dark_theme
+    from qcut_ai.jobs.tasks import Runners
 
     if screenshot and not getattr(args, "project", None):
         # Real clips, made once through the offline preview pipeline, for the picture.
@@ -66,7 +75,9 @@ def run_app(args: argparse.Namespace) -> int:
     route_native_logs()  # Qt's media diagnostics go to the log, not the terminal
     app.setApplicationName("qcut-ai")
     apply_dark_theme(app)
-    window = build_window(args)
+    runners = Runners.standard()
+    gate = FirstPaintGate(runners)  # the workers start once the window has painted
+    window = build_window(args, runners)
     window.show()  # type: ignore[attr-defined]
     if not screenshot:
         # After the first paint: the daily look at fal's catalogue (only with a key).
@@ -86,4 +97,6 @@ def run_app(args: argparse.Namespace) -> int:
 
         QTimer.singleShot(900, select_first)
         QTimer.singleShot(1800, grab)
-    return app.exec()
+    code = app.exec()
+    gate.release()  # nothing stays held if the loop ended before the first paint
+    return code

@@ -10,6 +10,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEve
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QScrollArea
 
 from qcut_ai.app.context import AppContext
+from qcut_ai.app.mode_banner import show_mode
 from qcut_ai.app.timeline_files import TimelineFiles
 from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.errors import QcutError
@@ -215,10 +216,7 @@ class MainWindow(QMainWindow):
             self._on_key_changed()
 
     def _on_key_changed(self) -> None:
-        def show_mode() -> None:
-            self.panel.set_mode_text(self.context.mode_text())
-
-        if not self.panel.reset_connection(show_mode):
+        if not self.panel.reset_connection(lambda: show_mode(self.panel, self.context)):
             self.panel.error_reported.emit(
                 "The new key or mode applies as soon as the running jobs finish."
             )

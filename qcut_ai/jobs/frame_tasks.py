@@ -8,9 +8,10 @@ from pathlib import Path
 from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.library.lineage import frame_path, record_frame_source
-from qcut_ai.services.clip_cut import cut_clip
-from qcut_ai.services.last_frame import extract_frame_at, extract_last_frame
+
+# The library, ffmpeg and frame helpers are imported inside each task, in the
+# media worker: the panel builds these tasks on the GUI thread, and importing
+# the repository (sqlite-utils) at panel import would slow the first paint.
 
 FRAMES_DIR_NAME = "frames"
 
@@ -26,6 +27,9 @@ def continue_frame_task(
     folder = (project.root if project else app_dirs().cache) / FRAMES_DIR_NAME
 
     def work(_abort: object, _progress: object) -> str:
+        from qcut_ai.library.lineage import frame_path, record_frame_source
+        from qcut_ai.services.last_frame import extract_last_frame
+
         frame = frame_path(folder, Path(item.path), item.id)
         extract_last_frame(Path(item.path), frame)
         record_frame_source(frame, item.id)
@@ -41,6 +45,9 @@ def frame_at_task(
     folder = (project.root if project else app_dirs().cache) / FRAMES_DIR_NAME
 
     def work(_abort: object, _progress: object) -> str:
+        from qcut_ai.library.lineage import record_frame_source
+        from qcut_ai.services.last_frame import extract_frame_at
+
         stamp = f"{round(seconds * 1000):08d}ms"
         frame = folder / f"{Path(item.path).stem}-{item.id}-at-{stamp}.png"
         extract_frame_at(Path(item.path), frame, seconds)
@@ -57,6 +64,9 @@ def cut_task(
     folder = (project.root if project else app_dirs().cache) / FRAMES_DIR_NAME
 
     def work(_abort: object, _progress: object) -> str:
+        from qcut_ai.library.lineage import record_frame_source
+        from qcut_ai.services.clip_cut import cut_clip
+
         span = f"{round(start_s * 1000):08d}-{round(end_s * 1000):08d}ms"
         out = folder / f"{Path(item.path).stem}-{item.id}-{span}.mp4"
         cut_clip(Path(item.path), out, start_s, end_s)

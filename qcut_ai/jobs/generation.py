@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -30,15 +30,18 @@ from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.selection import SelectionPlan
 from qcut_ai.core.settings import Settings
-from qcut_ai.engine.connection import FalConnection
 from qcut_ai.jobs.foreign_jobs import ForeignJobWatcher
 from qcut_ai.jobs.frame_tasks import continue_frame_task, cut_task, frame_at_task
 from qcut_ai.jobs.job_items import JobListModel
 from qcut_ai.jobs.manager import JobManager
 from qcut_ai.jobs.tasks import Runners
 
+if TYPE_CHECKING:
+    # Built in a network worker (fal-client, httpx): not imported with the panel.
+    from qcut_ai.engine.connection import FalConnection
+
 Done = Callable[[Any], None]
-ConnectionFactory = Callable[[], FalConnection]
+ConnectionFactory = Callable[[], "FalConnection"]
 
 
 @dataclass(frozen=True)

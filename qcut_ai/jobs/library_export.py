@@ -1,6 +1,6 @@
 """Exporting library items to an editor's file from the panel: formats and the worker.
 
-The view offers `EXPORT_FORMATS` in its file dialog and starts `export_items`
+The view offers `export_formats()` in its file dialog and starts `export_items`
 on a worker: OpenTimelineIO and the file write never run on the GUI thread.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.interchange.formats import ExportFormat
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,13 @@ class FormatChoice:
         return f"{self.label} (*{self.suffix})"
 
 
-EXPORT_FORMATS: tuple[FormatChoice, ...] = tuple(
-    FormatChoice(f.value, f.label, f.suffix) for f in ExportFormat
-)
+@cache
+def export_formats() -> tuple[FormatChoice, ...]:
+    """The formats, read when the dialog first opens: importing `qcut_ai.interchange`
+    (OpenTimelineIO, the repository) with the library view would slow the first paint."""
+    from qcut_ai.interchange.formats import ExportFormat
+
+    return tuple(FormatChoice(f.value, f.label, f.suffix) for f in ExportFormat)
 
 
 @dataclass(frozen=True)
@@ -46,13 +50,14 @@ class ExportOutcome:
 
 def format_of(name_filter: str, path: Path) -> FormatChoice:
     """The format the user chose: by the dialog's filter, else by the file's suffix."""
-    for choice in EXPORT_FORMATS:
+    formats = export_formats()
+    for choice in formats:
         if choice.name_filter == name_filter:
             return choice
-    for choice in EXPORT_FORMATS:
+    for choice in formats:
         if path.suffix.lower() == choice.suffix:
             return choice
-    return EXPORT_FORMATS[0]
+    return formats[0]
 
 
 def export_items(
@@ -60,6 +65,7 @@ def export_items(
 ) -> ExportOutcome:
     """Write the items, in this order, as a timeline to `out` (workers only)."""
     from qcut_ai.interchange import ByIds, export_selection
+    from qcut_ai.interchange.formats import ExportFormat
     from qcut_ai.library.project_db import project_database
     from qcut_ai.library.repository import MediaRepository
 

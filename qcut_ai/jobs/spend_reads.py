@@ -7,13 +7,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.engine.spend_balance import BalanceRead
-from qcut_ai.engine.spend_reconcile import ReconcileLine, Reconciliation
 
 if TYPE_CHECKING:
+    # The views name these types in annotations only; at run time the engine's
+    # spend modules (httpx, sqlite-utils) load in the worker that reads them.
     from qcut_ai.engine.connection import FalConnection
+    from qcut_ai.engine.spend_balance import BalanceRead as BalanceRead
+    from qcut_ai.engine.spend_reconcile import ReconcileLine as ReconcileLine
+    from qcut_ai.engine.spend_reconcile import Reconciliation as Reconciliation
 
-__all__ = ["BalanceRead", "ReconcileLine", "Reconciliation", "check_with_fal", "read_balance"]
+__all__ = ["check_with_fal", "read_balance"]
 
 ConnectionSource = Callable[[], "FalConnection"]
 

@@ -134,6 +134,7 @@ class TaskRunner(QObject):
         self._newest: dict[object, Task] = {}
         self._closed = False
         self._finally: list[Callable[[], None]] = []
+        self._held: list[tuple[Task, int]] | None = None  # queued by hold(), not started
         TaskRunner.instances.add(self)
 
     # -- starting ---------------------------------------------------------------
@@ -166,8 +167,25 @@ class TaskRunner(QObject):
                 previous.abort.set()
             self._newest[key] = task
         self._tasks.add(task)
-        self.pool.start(task, priority)
+        if self._held is not None:
+            self._held.append((task, priority))
+        else:
+            self.pool.start(task, priority)
         return task
+
+    def hold(self) -> None:
+        """Keep tasks started from now on queued until `release()`: the composition root
+        holds the runners until the window's first paint, so no worker takes the
+        interpreter from the GUI thread while it builds and paints the first screen."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Start the held tasks, in the order they were started."""
+        held, self._held = self._held, None
+        for task, priority in held or []:
+            if not self._closed:
+                self.pool.start(task, priority)
 
     def at_shutdown(self, fn: Callable[[], None]) -> None:
         """Run `fn` on this runner's thread at shutdown, after the running task (e.g. to
@@ -180,10 +198,18 @@ class TaskRunner(QObject):
         deadline = time.monotonic() + timeout_ms / 1000
         for task in tasks:
             task.abort.set(shutdown=True)
-            if self.pool.tryTake(task):
+            if self._take_held(task) or self.pool.tryTake(task):
                 task.ran.set()
                 self._tasks.discard(task)
         return all(t.ran.wait(max(0.0, deadline - time.monotonic())) for t in tasks)
+
+    def _take_held(self, task: Task) -> bool:
+        if self._held is None:
+            return False
+        kept = [(t, p) for t, p in self._held if t is not task]
+        taken = len(kept) < len(self._held)
+        self._held = kept
+        return taken
 
     def cancel(self, key: object) -> None:
         """Ask the newest task with `key` to stop and drop its answer."""
@@ -238,6 +264,9 @@ class TaskRunner(QObject):
         for task in list(self._tasks):
             task.abort.set(shutdown=True)
         self.pool.clear()
+        for task, _priority in self._held or []:
+            task.ran.set()  # held, so it never ran and never will
+        self._held = None
         for fn in self._finally:
             self.pool.start(_Final(fn))
         self._finally.clear()

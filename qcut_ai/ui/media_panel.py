@@ -361,10 +361,7 @@ class MediaPanel(QWidget):
         """Pane sizes, folded sections and the models chosen in each tab, for the host to
         keep (plain JSON values) and hand back to `restore_layout_state` next time."""
         state = self.sections.state()
-        state["models"] = {
-            category.value: [spec.id for spec in tab.selected_specs()]
-            for category, tab in self.generate_tabs.items()
-        }
+        state["models"] = self.tabs.chosen_models()
         state["favourites"] = self.tabs.favourites()
         return state
 
@@ -380,12 +377,7 @@ class MediaPanel(QWidget):
         if not isinstance(models, dict):
             return
         catalog = load_catalog()
-        for category, tab in self.generate_tabs.items():
-            ids = models.get(category.value)
-            if isinstance(ids, list):
-                known = [i for i in ids if isinstance(i, str) and _usable(catalog, i)]
-                if known:
-                    tab.picker.select_ids(known)
+        self.tabs.restore_models(models, lambda model_id: _usable(catalog, model_id))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -27,9 +27,10 @@ def _window(qtbot: QtBot, project: Path) -> MainWindow:
 def test_window_without_key_runs_offline_preview(qtbot: QtBot, tmp_path: Path) -> None:
     window = _window(qtbot, tmp_path / "P")
     panel = window.panel
-    assert "Offline preview" in panel.banner.text()
     assert panel.tabs.tabText(0) == "Text to Video"
     assert panel.text_tab.generate_button.text().startswith("Generate 1 video · $")
+    # The banner follows once the key was looked for (the keyring is read in a worker).
+    qtbot.waitUntil(lambda: "Offline preview" in panel.banner.text())
     window.close()
 
 

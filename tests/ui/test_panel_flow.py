@@ -85,14 +85,14 @@ def test_saving_a_key_in_settings_switches_the_panel_out_of_preview(
     qtbot: QtBot, tmp_path: Path, memory_keyring: KeyringBackend
 ) -> None:
     window = _window(qtbot, tmp_path / "P")
-    assert "Offline preview" in window.panel.banner.text()
+    qtbot.waitUntil(lambda: "Offline preview" in window.panel.banner.text())
     dialog = window.open_settings()
     qtbot.waitUntil(dialog.save_button.isEnabled)
     qtbot.keyClicks(dialog.key_edit, KEY)
     with qtbot.waitSignal(dialog.key_changed, timeout=10_000):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert memory_keyring.get_password("qcut-ai", "fal-api-key") == KEY
-    assert window.panel.banner.text() == ""
+    qtbot.waitUntil(lambda: window.panel.banner.text() == "")
     assert not window.panel.generation.connection().offline
     window.close()
 

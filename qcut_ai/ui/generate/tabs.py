@@ -1,6 +1,12 @@
-"""The generation tabs, one per category, with a prompt builder in those that take a prompt."""
+"""The generation tabs, one per category, with a prompt builder in those that take a prompt.
+
+Only the tab on screen is built with the panel; each other one is built when it
+is first opened or asked for (`generate_tabs[category]`, see `lazy_tabs`).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
@@ -10,6 +16,7 @@ from qcut_ai.core.derive import DerivePlan
 from qcut_ai.core.enhance_prompt import Enhancer
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.jobs.tasks import Runners
+from qcut_ai.ui.generate.lazy_tabs import LazyTabs
 from qcut_ai.ui.generate.prompt_builder import PromptBuilder
 from qcut_ai.ui.generate.tab import TAB_TITLES, GenerateTab
 
@@ -35,34 +42,94 @@ class GenerateTabs(QTabWidget):
         super().__init__(parent)
         self.setObjectName("generateTabs")
         self.setDocumentMode(True)
-        self.generate_tabs: dict[Category, GenerateTab] = {}
+        self._runners, self._enhancer = runners, enhancer
+        self._compact = False
+        self._favourites: list[str] | None = None  # set before a tab was built
+        self._pending_models: dict[Category, list[str]] = {}  # restored, tab not built yet
+        self._placeholders: dict[Category, QWidget] = {}
         self.builders: list[PromptBuilder] = []
+        self.generate_tabs = LazyTabs(list(TAB_TITLES), self._build_tab)
         for category, (title, _short) in TAB_TITLES.items():
-            tab = GenerateTab(category, self, runner=runners.media)
-            tab.setAccessibleName(title)
-            tab.batch_requested.connect(self.batch_requested)
-            if category in PROMPT_CATEGORIES:
-                self._add_builder(tab, runners, enhancer)
-            self.generate_tabs[category] = tab
-            self.addTab(tab, title)
+            placeholder = QWidget(self)
+            placeholder.setAccessibleName(title)
+            self._placeholders[category] = placeholder
+            self.addTab(placeholder, title)
             self.setTabToolTip(self.count() - 1, title)
         self.text_tab = self.generate_tabs[Category.TEXT_TO_VIDEO]
-        for tab in self.generate_tabs.values():
-            tab.picker.favourites_changed.connect(self.set_favourites)
-            tab.picker.favourites_changed.connect(self.favourites_changed)
+        self.currentChanged.connect(self._on_current_changed)
+
+    def _build_tab(self, category: Category) -> GenerateTab:
+        """Make `category`'s tab and put it where its placeholder was."""
+        title, short = TAB_TITLES[category]
+        tab = GenerateTab(category, self, runner=self._runners.media)
+        tab.setAccessibleName(title)
+        tab.batch_requested.connect(self.batch_requested)
+        if category in PROMPT_CATEGORIES:
+            self._add_builder(tab, self._runners, self._enhancer)
+        if self._favourites is not None:
+            tab.picker.set_favourites(self._favourites)
+        pending = self._pending_models.pop(category, None)
+        if pending:
+            tab.picker.select_ids(pending)
+        tab.picker.favourites_changed.connect(self.set_favourites)
+        tab.picker.favourites_changed.connect(self.favourites_changed)
+        placeholder = self._placeholders.pop(category)
+        index = self.indexOf(placeholder)
+        was_current = self.currentIndex() == index
+        self.blockSignals(True)  # the swap is not the user changing tabs
+        try:
+            self.insertTab(index, tab, short if self._compact else title)
+            self.setTabToolTip(index, title)
+            if was_current:
+                self.setCurrentIndex(index)
+            self.removeTab(index + 1)
+        finally:
+            self.blockSignals(False)
+        placeholder.deleteLater()
+        return tab
+
+    def _on_current_changed(self, index: int) -> None:
+        # Opening a tab not yet built builds it (the placeholder is swapped out).
+        for category, placeholder in list(self._placeholders.items()):
+            if self.indexOf(placeholder) == index:
+                self.generate_tabs[category]
+                return
 
     def favourites(self) -> list[str]:
         return self.text_tab.picker.favourites()
 
     def reload_models(self) -> None:
-        """Every tab lists the catalogue as it now stands."""
-        for tab in self.generate_tabs.values():
+        """Every tab lists the catalogue as it now stands (a tab built later reads it
+        when it is built)."""
+        for tab in self.generate_tabs.built().values():
             tab.reload_models()
 
     def set_favourites(self, ids: list[str]) -> None:
         """One set of favourites for every tab's picker."""
-        for tab in self.generate_tabs.values():
+        self._favourites = list(ids)
+        for tab in self.generate_tabs.built().values():
             tab.picker.set_favourites(ids)
+
+    def chosen_models(self) -> dict[str, list[str]]:
+        """The models chosen in each tab, by category value (for the panel's layout)."""
+        chosen = {c.value: ids for c, ids in self._pending_models.items()}
+        for category, tab in self.generate_tabs.built().items():
+            chosen[category.value] = [spec.id for spec in tab.selected_specs()]
+        return chosen
+
+    def restore_models(self, models: dict[str, object], usable: Callable[[str], bool]) -> None:
+        """Choose again the models a past `chosen_models()` named that are still usable."""
+        for category in self.generate_tabs:
+            ids = models.get(category.value)
+            if not isinstance(ids, list):
+                continue
+            known = [i for i in ids if isinstance(i, str) and usable(i)]
+            if not known:
+                continue
+            if self.generate_tabs.is_built(category):
+                self.generate_tabs[category].picker.select_ids(known)
+            else:
+                self._pending_models[category] = known
 
     def _add_builder(self, tab: GenerateTab, runners: Runners, enhancer: Enhancer) -> None:
         builder = PromptBuilder(tab, runner=runners.network)
@@ -77,6 +144,7 @@ class GenerateTabs(QTabWidget):
 
     def set_compact(self, compact: bool) -> None:
         """Short titles in a narrow dock."""
+        self._compact = compact
         for index, (title, short) in enumerate(TAB_TITLES.values()):
             self.setTabText(index, short if compact else title)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -15,9 +15,12 @@ from qcut_ai.core.pricing import format_usd
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.spend_totals import SpendTotals
 from qcut_ai.jobs.reads import spend_totals
-from qcut_ai.jobs.spend_reads import BalanceRead, Reconciliation, check_with_fal, read_balance
+from qcut_ai.jobs.spend_reads import check_with_fal, read_balance
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 from qcut_ai.ui.jobs.spend_check import FalCheckView
+
+if TYPE_CHECKING:
+    from qcut_ai.jobs.spend_reads import BalanceRead, Reconciliation
 
 log = logging.getLogger(__name__)
 
@@ -94,16 +97,24 @@ class SpendSummary(QWidget):
         )
         self.check_button.clicked.connect(self.check_with_fal)
         self.check_button.setEnabled(False)
-        self.check_view = FalCheckView(self)
+        self._check_view: FalCheckView | None = None  # built when first shown
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.label, 1)
         row.addWidget(self.credit)
         row.addWidget(self.check_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.check_view)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addLayout(row)
+
+    @property
+    def check_view(self) -> FalCheckView:
+        """The comparison with fal, built the first time it is needed (its table is
+        among the costliest widgets of the panel, and hidden until a check)."""
+        if self._check_view is None:
+            self._check_view = FalCheckView(self)
+            self._layout.addWidget(self._check_view)
+        return self._check_view
 
     def set_project(self, project: ProjectPaths | None) -> None:
         self.project = project

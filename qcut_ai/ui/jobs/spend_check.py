@@ -9,6 +9,7 @@ sentence per flagged day. Flagged rows are marked so they stand out.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -26,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.pricing import format_usd
-from qcut_ai.jobs.spend_reads import Reconciliation
+
+if TYPE_CHECKING:
+    from qcut_ai.jobs.spend_reads import Reconciliation
 
 COLUMNS = ("Day (UTC)", "Model", "Jobs", "Ours", "fal", "Difference", "Not billed by fal")
 _FLAG_BRUSH = QBrush(QColor(255, 170, 60, 70))

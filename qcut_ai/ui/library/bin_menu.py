@@ -17,7 +17,7 @@ from qcut_ai.core.bins import COLOUR_LABELS, Bin
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.bin_service import BinService
-from qcut_ai.jobs.library_export import EXPORT_FORMATS, ExportOutcome, export_items, format_of
+from qcut_ai.jobs.library_export import ExportOutcome, export_formats, export_items, format_of
 from qcut_ai.jobs.tasks import Runners
 
 
@@ -114,8 +114,9 @@ class BinMenu(QObject):
         dialog = QFileDialog(self.host, "Export clips for an editor")
         dialog.setObjectName("exportDialog")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilters([f.name_filter for f in EXPORT_FORMATS])
-        dialog.setDefaultSuffix(EXPORT_FORMATS[0].suffix.lstrip("."))
+        formats = export_formats()
+        dialog.setNameFilters([f.name_filter for f in formats])
+        dialog.setDefaultSuffix(formats[0].suffix.lstrip("."))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(
             lambda path: self.export(ids, Path(path), dialog.selectedNameFilter())

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.jobs.library_export import EXPORT_FORMATS
+from qcut_ai.jobs.library_export import export_formats
 from qcut_ai.services.settings_store import SettingsStore
 from qcut_ai.ui.library.panel import LibraryPanel
 from qcut_ai.ui.library.table import COLUMNS
@@ -135,13 +135,13 @@ def test_export_writes_the_selection_in_a_worker_and_says_what_it_wrote(
     action.trigger()
     dialog = panel.pool.menu.dialog
     assert isinstance(dialog, QFileDialog)
-    assert dialog.nameFilters() == [f.name_filter for f in EXPORT_FORMATS]
+    assert dialog.nameFilters() == [f.name_filter for f in export_formats()]
     dialog.reject()
     menu.deleteLater()
 
     out = tmp_path / "cut.otio"
     with qtbot.waitSignal(panel.pool.menu.export_finished) as finished:
-        panel.pool.menu.export([i.id for i in chosen], out, EXPORT_FORMATS[0].name_filter)
+        panel.pool.menu.export([i.id for i in chosen], out, export_formats()[0].name_filter)
     assert finished.args is not None and finished.args[0].error is None
     timeline = otio.adapters.read_from_file(str(out))
     names = [Path(c.media_reference.target_url).name for c in timeline.video_tracks()[0]]

@@ -1,0 +1,76 @@
+"""Work started before the window's first paint waits for it, then runs as usual."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from qcut_ai.app.first_paint import FirstPaintGate
+from qcut_ai.jobs.tasks import Runners, TaskRunner
+
+
+def _recording(ran: list[str], name: str) -> Callable[[object, object], str]:
+    def work(_abort: object, _progress: object) -> str:
+        ran.append(name)
+        return name
+
+    return work
+
+
+def test_held_tasks_run_in_order_once_released(qtbot: QtBot) -> None:
+    runner = TaskRunner("held", 1)
+    ran: list[str] = []
+    answers: list[str] = []
+    runner.hold()
+    runner.start(_recording(ran, "first"), answers.append)
+    runner.start(_recording(ran, "second"), answers.append)
+    qtbot.wait(20)
+    assert ran == [] and runner.busy()
+    runner.release()
+    qtbot.waitUntil(lambda: answers == ["first", "second"])
+    assert ran == ["first", "second"]
+    runner.shutdown()
+
+
+def test_a_held_task_can_be_stopped_or_shut_down_without_running(qtbot: QtBot) -> None:
+    runner = TaskRunner("held", 1)
+    ran: list[str] = []
+    runner.hold()
+    stopped = runner.start(_recording(ran, "stopped"))
+    assert runner.stop([stopped], timeout_ms=2000)
+    runner.start(_recording(ran, "left"))
+    assert runner.shutdown(timeout_ms=2000)
+    runner.release()
+    qtbot.wait(20)
+    assert ran == []
+
+
+def test_the_gate_opens_after_the_first_paint(qtbot: QtBot) -> None:
+    runners = Runners.standard()
+    threads: list[str] = []
+    answers: list[str] = []
+    gate = FirstPaintGate(runners, latest_ms=60_000)
+    label = QLabel("first screen")
+    qtbot.addWidget(label)
+    runners.database.start(
+        lambda _a, _p: threads.append(threading.current_thread().name) or "read", answers.append
+    )
+    qtbot.wait(20)
+    assert not gate.released and answers == []  # nothing has painted yet
+    label.show()
+    qtbot.waitUntil(lambda: answers == ["read"])
+    assert gate.released and threads
+    runners.shutdown()
+
+
+def test_the_gate_opens_in_time_when_nothing_paints(qtbot: QtBot) -> None:
+    runners = Runners.standard()
+    answers: list[str] = []
+    gate = FirstPaintGate(runners, latest_ms=50)
+    runners.media.start(lambda _a, _p: "done", answers.append)
+    qtbot.waitUntil(lambda: answers == ["done"])
+    assert gate.released
+    runners.shutdown()
