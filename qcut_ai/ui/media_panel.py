@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from qcut_ai.core.catalog import Catalog, ModelSpec, load_catalog
+from qcut_ai.core.catalog import ModelSpec, load_catalog
 from qcut_ai.core.catalog_news import catalog_news
 from qcut_ai.core.derive import DerivePlan
 from qcut_ai.core.job_state import JobState
@@ -40,6 +40,7 @@ from qcut_ai.ui.jobs.spend import SpendSummary
 from qcut_ai.ui.library.panel import LibraryPanel
 from qcut_ai.ui.library.preview_derive import PreviewContext, PreviewDeriveBar
 from qcut_ai.ui.panel_layout import COMPACT_WIDTH, build_sections
+from qcut_ai.ui.panel_state import panel_state, restore_panel_state
 from qcut_ai.ui.player.library_keys import BinTransportKeys
 from qcut_ai.ui.player.preview_player import PreviewPlayer
 from qcut_ai.ui.project_banner import ProjectBanner
@@ -47,10 +48,6 @@ from qcut_ai.ui.spend_confirmation import confirm_spending
 from qcut_ai.ui.wheel_guard import WheelGuard
 
 log = logging.getLogger(__name__)
-
-
-def _usable(catalog: Catalog, model_id: str) -> bool:
-    return model_id in catalog and catalog.get(model_id).active
 
 
 @dataclass
@@ -360,24 +357,12 @@ class MediaPanel(QWidget):
     def layout_state(self) -> dict[str, object]:
         """Pane sizes, folded sections and the models chosen in each tab, for the host to
         keep (plain JSON values) and hand back to `restore_layout_state` next time."""
-        state = self.sections.state()
-        state["models"] = self.tabs.chosen_models()
-        state["favourites"] = self.tabs.favourites()
-        return state
+        return panel_state(self.sections, self.tabs)
 
     def restore_layout_state(self, state: dict[str, object]) -> None:
-        """Put back a `layout_state()`; anything unreadable (or a model fal retired since)
-        is left at its default."""
-        if self.sections.restore(state):
+        """Put back a `layout_state()`; anything unreadable is left at its default."""
+        if restore_panel_state(self.sections, self.tabs, state):
             self._arranged = True
-        favourites = state.get("favourites")
-        if isinstance(favourites, list):
-            self.tabs.set_favourites([f for f in favourites if isinstance(f, str)])
-        models = state.get("models")
-        if not isinstance(models, dict):
-            return
-        catalog = load_catalog()
-        self.tabs.restore_models(models, lambda model_id: _usable(catalog, model_id))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
