@@ -111,3 +111,24 @@ def test_compare_bench_plays_four_takes_together(tmp_path: Path) -> None:
     assert all(shown > 0 for shown in res["frames_shown"])
     assert res["drift_samples"] > 0 and res["drift_frames_max"] >= 0
     assert res["idle"]["beats"] > 0 and res["playing"]["max_ms"] >= res["playing"]["p99_ms"] > 0
+
+
+def test_import_bench_imports_the_folder_and_cancels_the_second(tmp_path: Path) -> None:
+    summary = run_bench("import", tmp_path)
+    res, files = summary["results"], summary["params"]["files"]
+    assert res["items_imported"] == res["rows_in_view"] == files
+    assert res["import_errors"] == [] and res["panel_errors"] == []
+    assert res["baseline"]["rows"] == res["baseline"]["posters"] == files
+    assert res["progress_updates"] >= 1 and res["progress_always_visible"]
+    assert res["importing"]["beats"] > 0 and res["idle"]["beats"] > 0
+    assert res["cancel"]["cancel_to_finished_ms"] is not None
+
+
+def test_soak_bench_runs_every_batch_and_times_the_queries(tmp_path: Path) -> None:
+    summary = run_bench("soak", tmp_path)
+    res = summary["results"]
+    assert res["errors"] == []
+    assert res["jobs_done"] == res["media_added"] == summary["params"]["batches"] * 5
+    assert res["per_job_ms_first"] > 0 and res["per_job_ms_last"] > 0
+    assert set(res["queries_ms"]) == {"first", "last"}
+    assert len(res["rss_mb"]) >= 1

@@ -130,25 +130,15 @@ def import_media(
     abort: Callable[[], bool],
     progress: Callable[[int, int], None],
 ) -> ImportOutcome:
-    """Import dropped files and folders one file at a time (workers only); a bad file
-    gives one sentence and the rest go on."""
-    from qcut_ai.library.ingest import Library
+    """Import dropped files and folders (workers only); a bad file gives one sentence
+    and the rest go on."""
+    from qcut_ai.library.bulk_import import import_many
 
     items: list[MediaItem] = []
     errors: list[str] = []
     files = media_files(dropped)
-    progress(0, len(files))
     try:
-        with Library(project, thumbnails) as library:
-            for done, path in enumerate(files, start=1):
-                if abort():
-                    break
-                for result in library.import_files([path]):
-                    if isinstance(result, QcutError):
-                        errors.append(result.message)  # one sentence per file
-                    else:
-                        items.append(result)
-                progress(done, len(files))
-    except QcutError as exc:  # the library itself failed: report it, keep what was added
+        items, errors = import_many(project, thumbnails, files, abort, progress)
+    except QcutError as exc:  # the library itself failed: report it
         errors.append(exc.user_text())
     return ImportOutcome(items, errors)

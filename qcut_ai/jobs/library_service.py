@@ -104,6 +104,7 @@ class LibraryService(QObject):
         self._check_after_load = False
         self._requested: set[str] = set()
         self._aborts: set[AbortFlag] = set()
+        self._imports: set[AbortFlag] = set()  # imports and their filmstrips, not yet answered
         # Other processes write the same project (see qcut_ai.library.leases): a cheap
         # PRAGMA data_version on the kept connection tells when to look for new items.
         self._known_max_id: int | None = None
@@ -260,7 +261,7 @@ class LibraryService(QObject):
         return len(self._aborts) + int(waiting and self.project is not None)
 
     def import_files(self, paths: Sequence[Path]) -> None:
-        """Import files in place (probe, hash, thumbnails) with progress, one file at a time."""
+        """Import files in place (probe, hash, poster) with progress; filmstrips follow."""
         if self.project is None:
             self.failed.emit("Open a project before importing files.")
             return
@@ -269,7 +270,15 @@ class LibraryService(QObject):
         def work(abort: Callable[[], bool], progress: Progress) -> ImportOutcome:
             return import_media(project, thumbs, dropped, abort, progress)
 
-        self._start(self._runners.media, work, self._imported)
+        self._imports.add(self._start(self._runners.media, work, self._imported))
+
+    def cancel_import(self) -> None:
+        """Stop the running imports: files not started are skipped, those done are kept."""
+        for flag in self._imports:
+            flag.set()
+
+    def importing(self) -> bool:
+        return bool(self._imports & self._aborts)
 
     def shutdown(self) -> None:
         """Stop asking: timers stop, queued work is dropped, running imports asked to stop
@@ -370,6 +379,7 @@ class LibraryService(QObject):
 
     def _forget(self, abort: AbortFlag) -> None:
         self._aborts.discard(abort)
+        self._imports.discard(abort)
         if abort in self._queries:
             self._queries.remove(abort)
         if abort is self._fetch:
@@ -409,3 +419,21 @@ class LibraryService(QObject):
         self.import_finished.emit(outcome)
         self.load_facets()
         self.refresh()
+        if outcome.items and self.project is not None:
+            self._start_filmstrips(self.project, outcome.items)
+
+    def _start_filmstrips(self, project: ProjectPaths, items: list[MediaItem]) -> None:
+        """Filmstrips of the imported videos, after their rows: the clips are usable meanwhile."""
+        thumbs = self.thumbnail_dir
+
+        def work(abort: Callable[[], bool], _progress: Progress) -> list[MediaItem]:
+            from qcut_ai.library.bulk_import import make_filmstrips
+
+            return make_filmstrips(project, thumbs, items, abort)
+
+        def done(changed: list[MediaItem]) -> None:
+            if changed:
+                self.items_changed.emit(changed)
+
+        # Behind thumbnails of the screen (priority -1 there), like the rest of an import.
+        self._imports.add(self._start(self._runners.media, work, done, priority=-2))

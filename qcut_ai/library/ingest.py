@@ -8,13 +8,15 @@ these methods in workers, never on the GUI thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from qcut_ai.core.errors import MediaError, QcutError
 from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenance
 from qcut_ai.library import leases
 from qcut_ai.library import provenance as prov_io
+from qcut_ai.library.db import write_transaction
 from qcut_ai.library.layout import ProjectLayout
 from qcut_ai.library.lineage import with_lineage
 from qcut_ai.library.media_rows import NewMedia
@@ -72,11 +74,7 @@ class Library:
             info = verify_media(path, expected=None)
         provenance = with_lineage(self.repo, provenance)
         prov_io.write_sidecar(path, provenance)
-        thumbs = self._thumbnails(path, info, with_filmstrip=False)
-        if thumbs.poster is None and info.kind is MediaKind.VIDEO and not decoded:
-            # No frame came out for the poster and nothing decoded the stream
-            # yet: prove it decodable before it becomes a library item.
-            verify_media(path, expected=None)
+        thumbs = Thumbnails(poster_checked(path, info, self.thumbnail_dir, decoded=decoded))
         item = self.repo.add(
             NewMedia(
                 path=path,
@@ -167,28 +165,45 @@ class Library:
         existing = self.repo.get_by_path(path)
         if existing is not None:
             return existing
-        checked = verify_media(path, expected=None)
-        info = checked.model_copy(update={"sha256": sha256_file(path)})
-        recovered = prov_io.read(path)
-        if recovered is not None and recovered.request_id:
-            known = self.repo.get_by_request_id(recovered.request_id)
-            if known is not None:
-                # The same result came back (a copy, or the original after a
-                # move): point a lost entry at it rather than adding a twin.
-                if known.missing or not Path(known.path).exists():
-                    return self.repo.set_path(known.id, path)
-                return known
-        thumbs = self._thumbnails(path, info)
-        return self.repo.add(
-            NewMedia(
-                path=path,
-                probe=info,
-                origin=Origin.AI if recovered is not None else Origin.IMPORTED,
-                provenance=recovered,
-                thumbnail=thumbs.poster,
-                filmstrip=thumbs.filmstrip,
-            )
-        )
+        (item,) = self.add_prepared([prepare_import(path, self.thumbnail_dir)])
+        return self.refresh_thumbnails(item) if item.kind is MediaKind.VIDEO else item
+
+    def add_prepared(self, prepared: Sequence[PreparedImport]) -> list[MediaItem]:
+        """Rows for files `prepare_import` described, in one transaction, in order.
+
+        A file whose history names a result already listed points that entry
+        at it (a copy, or the original after a move) rather than adding a twin.
+        """
+        items: list[MediaItem] = []
+        with write_transaction(self.db):
+            for one in prepared:
+                existing = self.repo.get_by_path(one.path)
+                if existing is not None:  # another import got there first
+                    items.append(existing)
+                    continue
+                recovered = one.recovered
+                known = (
+                    self.repo.get_by_request_id(recovered.request_id)
+                    if recovered is not None and recovered.request_id
+                    else None
+                )
+                if known is not None:
+                    if known.missing or not Path(known.path).exists():
+                        known = self.repo.set_path(known.id, one.path)
+                    items.append(known)
+                    continue
+                items.append(
+                    self.repo.add(
+                        NewMedia(
+                            path=one.path,
+                            probe=one.probe,
+                            origin=Origin.AI if recovered is not None else Origin.IMPORTED,
+                            provenance=recovered,
+                            thumbnail=one.poster,
+                        )
+                    )
+                )
+        return items
 
     def check_files(self) -> int:
         """Flag items whose file is gone, unflag returned ones; how many are missing.
@@ -225,16 +240,57 @@ class Library:
             item = self.repo.set_thumbnails(item.id, thumbs.poster, thumbs.filmstrip)
         return item
 
-    def _thumbnails(
-        self, path: Path, info: ProbeInfo, *, with_filmstrip: bool = True
-    ) -> Thumbnails:
-        # A file that probed fine but won't thumbnail is still worth keeping:
-        # the views show a placeholder and refresh_thumbnails can retry.
-        try:
-            return make_thumbnails(path, info, self.thumbnail_dir, with_filmstrip=with_filmstrip)
-        except (MediaError, OSError) as exc:
-            log.warning("No thumbnail for %s: %s", path, exc)
-            return Thumbnails(None, None)
+    def _thumbnails(self, path: Path, info: ProbeInfo) -> Thumbnails:
+        return _thumbnails(path, info, self.thumbnail_dir)
+
+
+@dataclass(frozen=True)
+class PreparedImport:
+    """A file to import, described: the row `Library.add_prepared` writes for it."""
+
+    path: Path
+    probe: ProbeInfo
+    recovered: Provenance | None
+    poster: Path | None
+
+
+def prepare_import(path: Path, thumbnail_dir: Path) -> PreparedImport:
+    """Check, hash and poster one file without touching the database (any thread).
+
+    The stream is not decoded to check it: the poster decodes a frame anyway,
+    and only when none came out is the file proved decodable the slow way.
+    The filmstrip is left to `Library.refresh_thumbnails`, after the row.
+    """
+    path = path.expanduser().resolve()
+    if path.is_dir():
+        raise MediaError(f"{path.name} is a folder, not a media file.")
+    checked = verify_media(path, expected=None, decode=False)
+    info = checked.model_copy(update={"sha256": sha256_file(path)})
+    recovered = prov_io.read(path)
+    poster = poster_checked(path, info, thumbnail_dir, decoded=False)
+    return PreparedImport(path, info, recovered, poster)
+
+
+def poster_checked(
+    path: Path, info: ProbeInfo, thumbnail_dir: Path, *, decoded: bool
+) -> Path | None:
+    """The poster; a video none came out of must prove decodable to become an item."""
+    poster = _thumbnails(path, info, thumbnail_dir, with_filmstrip=False).poster
+    if poster is None and info.kind is MediaKind.VIDEO and not decoded:
+        verify_media(path, expected=None)  # raises MediaError when it cannot be decoded
+    return poster
+
+
+def _thumbnails(
+    path: Path, info: ProbeInfo, thumbnail_dir: Path, *, with_filmstrip: bool = True
+) -> Thumbnails:
+    # A file that probed fine but won't thumbnail is still worth keeping:
+    # the views show a placeholder and refresh_thumbnails can retry.
+    try:
+        return make_thumbnails(path, info, thumbnail_dir, with_filmstrip=with_filmstrip)
+    except (MediaError, OSError) as exc:
+        log.warning("No thumbnail for %s: %s", path, exc)
+        return Thumbnails(None, None)
 
 
 def _as_path(value: str | None) -> Path | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from qcut_ai.core.media import MediaItem, RelinkResult
 from qcut_ai.core.project import ProjectPaths
@@ -21,6 +21,7 @@ from qcut_ai.jobs.library_service import LibraryService
 from qcut_ai.jobs.tasks import Runners
 from qcut_ai.ui.library.details_pane import MediaDetailsPane
 from qcut_ai.ui.library.filters import LibraryFilterBar
+from qcut_ai.ui.library.import_bar import ImportBar
 from qcut_ai.ui.library.menu import LibraryActions
 from qcut_ai.ui.library.model import MediaListModel
 from qcut_ai.ui.library.pool import MediaPool
@@ -76,10 +77,9 @@ class LibraryPanel(QWidget):
         self.library_actions = LibraryActions(self.service, self)
         self.status = QLabel(self)
         self.status.setObjectName("libraryStatus")
-        self.progress = QProgressBar(self)
-        self.progress.setObjectName("libraryImportProgress")
-        self.progress.setFormat("Importing %v of %m…")
-        self.progress.hide()
+        self.import_bar = ImportBar(self)
+        self.import_bar.cancel_requested.connect(self.service.cancel_import)
+        self.progress = self.import_bar.progress
         self._imports = 0
         self._announced: set[int] = set()
         self.pool = MediaPool(self)
@@ -102,7 +102,7 @@ class LibraryPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.filters)
-        layout.addWidget(self.progress)
+        layout.addWidget(self.import_bar)
         layout.addWidget(split, 1)
         footer = QHBoxLayout()
         footer.addWidget(self.status, 1)
@@ -189,9 +189,7 @@ class LibraryPanel(QWidget):
                 self.error_reported.emit("Open a project before importing files.")
             return
         self._imports += 1
-        self.progress.setRange(0, len(paths))
-        self.progress.setValue(0)
-        self.progress.show()
+        self.import_bar.start(len(paths))
         self.service.import_files(list(paths))
 
     def relink(self, folder: Path) -> None:
@@ -265,7 +263,7 @@ class LibraryPanel(QWidget):
 
     def _on_imported(self, outcome: ImportOutcome) -> None:
         self._imports = max(0, self._imports - 1)
-        self.progress.setVisible(self._imports > 0)
+        self.import_bar.setVisible(self._imports > 0)
         for error in outcome.errors:
             self.error_reported.emit(error)
         if outcome.items:

@@ -1,0 +1,223 @@
+"""Soak benchmark: 1,000 generations in one app session, through the panel.
+
+The app's window (MainWindow + MediaPanel, offscreen) on an empty project
+runs 200 batches of 5 models, one after the other, through `MediaPanel.generate`
+(the Generate button's path: launch, journal, submit, wait, download, poster,
+row, tags, hash, filmstrip) against the offline stand-in in its own process
+("instant" profile: 320x180 renders; `[queue:0] [generate:0]` so the stand-in
+answers at once and what is timed is the app's own work per job).
+Baseline, in the same run: the first 100 jobs. Measured: each batch's wall
+time from the press to its last clip listed (per job: a fifth of it), the
+process's RSS, and the journal and library queries the panel runs (history,
+spend totals, unfinished jobs, the library's first page and a search), timed
+between batches on their own connection after the first 100 and the last 100
+jobs.
+
+    .venv/bin/python scripts/bench_soak.py [--smoke] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_common as bc
+
+BATCH = 5
+
+
+def query_times(project: Any, reps: int) -> dict[str, float]:
+    """Median ms of each query the panel runs against the journal and the library."""
+    from qcut_ai.core.media_query import MediaQuery
+    from qcut_ai.engine.journal import JobJournal
+    from qcut_ai.jobs.library_queries import run_query
+    from qcut_ai.jobs.reads import load_history, spend_totals
+    from qcut_ai.library.project_db import project_database
+    from qcut_ai.library.repository import MediaRepository
+
+    out: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[[], Any]) -> None:
+        samples = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - t0)
+        out[name] = round(statistics.median(samples) * 1000, 3)
+
+    timed("history", lambda: load_history(project))
+    timed("spend_totals", lambda: spend_totals(project))
+    with project_database(project) as db:
+        repo = MediaRepository(db, project.root)
+        journal = JobJournal(db)
+        timed("journal_unfinished", journal.unfinished)
+        timed("journal_recent_50", lambda: journal.recent(limit=50))
+        timed("library_first_page", lambda: run_query(repo, MediaQuery()))
+        timed("library_search", lambda: run_query(repo, MediaQuery(text="lighthouse")))
+    return out
+
+
+def run(args: Any, tmp: Path) -> dict[str, Any]:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from qcut_ai.app.shell import MainWindow
+    from qcut_ai.core.project import ProjectPaths
+    from qcut_ai.core.settings import Settings
+    from qcut_ai.ui.media_panel import MediaPanel, PanelServices
+
+    smoke = args.smoke
+    batches = args.batches or (4 if smoke else 200)
+    window_jobs = max(BATCH, min(100, batches * BATCH // 4 // BATCH * BATCH))
+    app = QApplication.instance() or QApplication([])
+    assert app is not None
+    cache = bc.cache_dir(args)
+    specs, request = bc.batch_plan(bc.BATCH_MODELS[:BATCH], 0, 0)
+    conn = bc.standin_connection(cache, "instant", own_process=True)
+    per_batch: list[float] = []
+    rss: list[tuple[int, float]] = []
+    errors: list[str] = []
+    with conn:
+        bc.warm_renders(conn, specs, request)
+        project = ProjectPaths.at(tmp / "project").ensure()
+        services = PanelServices(
+            Settings(confirm_above_usd=10_000.0), tmp / "thumbnails", connect=lambda: conn
+        )
+        panel = MediaPanel(services)
+        window = MainWindow(panel)
+        window.show()
+        panel.open_project(project.root)
+        loop = QEventLoop()
+
+        def spin(seconds: float, until: Callable[[], bool] | None = None) -> None:
+            deadline = time.monotonic() + seconds
+            poll = QTimer()
+            poll.timeout.connect(
+                lambda: loop.quit() if time.monotonic() > deadline or (until and until()) else None
+            )
+            poll.start(5)
+            loop.exec()
+            poll.stop()
+
+        spin(10, lambda: panel.library.pending_tasks() == 0)
+        progress = {"done": 0, "total": 0}
+        added: list[int] = []
+        panel.jobs.batch_progress.connect(lambda d, t: progress.update(done=d, total=t))
+        panel.media_added.connect(lambda item: added.append(item.id))
+        panel.error_reported.connect(errors.append)
+        panel.jobs.job_event.connect(lambda e: errors.append(e.error) if e.error else None)
+        queries: dict[str, dict[str, float]] = {}
+        for b in range(batches):
+            want = len(added) + BATCH
+            start = time.perf_counter()
+            panel.generate(specs, request)
+            spin(120, lambda: bool(errors) or len(added) >= want)  # noqa: B023
+            per_batch.append(time.perf_counter() - start)
+            if errors:
+                break
+            jobs = (b + 1) * BATCH
+            if jobs % 50 == 0 or b == batches - 1:
+                gc.collect()
+                rss.append((jobs, round(bc.rss_mb(), 1)))
+            if jobs == window_jobs:
+                spin(30, lambda: progress["done"] >= progress["total"])
+                queries["first"] = query_times(project, 5 if smoke else 15)
+        spin(60, lambda: progress["done"] >= progress["total"])
+        queries["last"] = query_times(project, 5 if smoke else 15)
+        gc.collect()
+        rss.append((len(per_batch) * BATCH, round(bc.rss_mb(), 1)))
+        model_rows = panel.jobs.model.rowCount() if hasattr(panel.jobs, "model") else None
+        library_rows = panel.model.rowCount()
+        window.close()
+    n = window_jobs // BATCH
+    first, last = per_batch[:n], per_batch[-n:]
+    return {
+        "batches": len(per_batch),
+        "jobs_done": len(per_batch) * BATCH if not errors else progress["done"],
+        "media_added": len(added),
+        "errors": errors[:5],
+        "window_jobs": window_jobs,
+        "per_job_ms_first": round(statistics.median(first) / BATCH * 1000, 2),
+        "per_job_ms_last": round(statistics.median(last) / BATCH * 1000, 2),
+        "batch_ms": bc.stats_ms(per_batch),
+        "rss_mb": rss,
+        "queries_ms": queries,
+        "job_rows_in_session": model_rows,
+        "library_rows_in_view": library_rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = bc.parser(__doc__ or "")
+    p.add_argument("--batches", type=int, help="batches of 5 (default 200, smoke 4)")
+    args = p.parse_args(argv)
+    with bc.scratch_dir("soak") as tmp:
+        os.environ.update(
+            QT_QPA_PLATFORM="offscreen",
+            QCUT_AI_HOME=str(Path(tmp) / "home"),
+            PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        )
+        os.environ.pop("FAL_KEY", None)
+        res = run(args, Path(tmp))
+    rss = dict(res["rss_mb"])
+    window = res["window_jobs"]
+    rss_base = rss.get(window) or res["rss_mb"][0][1]
+    rss_end = res["rss_mb"][-1][1]
+    growth = rss_end - rss_base
+    overhead = res["per_job_ms_last"] / res["per_job_ms_first"]
+    q_first, q_last = res["queries_ms"]["first"], res["queries_ms"]["last"]
+    worst_query = max(q_last[k] / q_first[k] for k in q_first)
+    rows = [
+        (
+            f"per job, last {window} (ms)",
+            f"{res['per_job_ms_last']:.1f}",
+            f"{res['per_job_ms_first']:.1f} (first {window})",
+            f"{overhead:.2f}",
+        ),
+        (
+            f"RSS after {res['jobs_done']} jobs (MB)",
+            f"{rss_end:.1f}",
+            f"{rss_base:.1f} (after {window})",
+            f"+{growth:.1f} MB",
+        ),
+    ]
+    for key in q_first:
+        rows.append(
+            (
+                f"query {key} (ms)",
+                f"{q_last[key]:.2f}",
+                f"{q_first[key]:.2f}",
+                f"{q_last[key] / q_first[key]:.2f}",
+            )
+        )
+    bc.report(
+        "soak",
+        args,
+        params={
+            "batches": res["batches"],
+            "batch_size": BATCH,
+            "models": list(bc.BATCH_MODELS[:BATCH]),
+            "profile": "instant",
+            "standin": "separate process",
+        },
+        results=res,
+        ratios={"per_job_last_vs_first": overhead, "worst_query_last_vs_first": worst_query},
+        targets={
+            "per_job_last_vs_first": bc.target(overhead, 1.1),
+            "rss_growth_mb": bc.target(growth, 30.0),
+            "worst_query_last_vs_first": bc.target(worst_query, 1.5),
+        },
+        rows=rows,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
