@@ -43,9 +43,14 @@ class ImportOutcome:
     errors: list[str]
 
 
-def run_query(repo: Any, query: MediaQuery, offset: int = 0) -> list[MediaItem]:
-    """`query.limit` items for `query` from a MediaRepository, skipping `offset` (workers only)."""
-    return list(repo.find(query, offset))
+def run_query(
+    repo: Any, query: MediaQuery, offset: int = 0, after: MediaItem | None = None
+) -> list[MediaItem]:
+    """`query.limit` items for `query` from a MediaRepository, skipping `offset`, or
+    continuing after the row `after` where its order allows (workers only)."""
+    if after is None:
+        return list(repo.find(query, offset))
+    return list(repo.find(query, offset, after))
 
 
 class QueryConnection:

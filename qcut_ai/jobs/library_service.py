@@ -158,13 +158,15 @@ class LibraryService(QObject):
             )
         ]
 
-    def fetch_more(self, offset: int) -> None:
-        """Fetch the latest query's next page, after its first `offset` rows (on more_loaded)."""
+    def fetch_more(self, offset: int, after: MediaItem | None = None) -> None:
+        """Fetch the latest query's next page (on more_loaded): after its first `offset`
+        rows, or right after `after`, the last row shown, where the order allows."""
         if not self.can_fetch_more():
             return
         generation, current = self._generation, replace(self.query, limit=PAGE_SIZE)
         self._fetch = self._query(
-            lambda repo: run_query(repo, current, offset), lambda r: self._more(generation, r)
+            lambda repo: run_query(repo, current, offset, after),
+            lambda r: self._more(generation, r),
         )
         self._queries.append(self._fetch)
 

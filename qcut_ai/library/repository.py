@@ -30,7 +30,7 @@ from qcut_ai.library.media_rows import (
     rows_to_items,
 )
 from qcut_ai.library.provenance import remember_edits
-from qcut_ai.library.queries import order_by, ranked_ids, where_clause
+from qcut_ai.library.queries import after_clause, order_by, ranked_ids, where_clause
 from qcut_ai.library.relink import relink
 from qcut_ai.library.tags import drop_unused_tags, link_tags, normalise_tags
 
@@ -122,12 +122,18 @@ class MediaRepository:
     def count(self) -> int:
         return int(self._scalar("SELECT count(*) FROM media"))
 
-    def find(self, query: MediaQuery, offset: int = 0) -> list[MediaItem]:
+    def find(
+        self, query: MediaQuery, offset: int = 0, after: MediaItem | None = None
+    ) -> list[MediaItem]:
         """A page of the items `query` selects: searched (best match first unless its
-        sort says otherwise) when it has words, else listed (newest first by default)."""
+        sort says otherwise) when it has words, else listed (newest first by default).
+
+        The page starts after `offset` rows, or, given `after` (the last row of the
+        previous page), right after that row.
+        """
         if query.searching:
             return self._search(query, offset)
-        return self._list(query.with_(sort=query.order()), offset)
+        return self._list(query.with_(sort=query.order()), offset, after)
 
     def list_recent(self, limit: int = 50, offset: int = 0, **query: Any) -> list[MediaItem]:
         """A page of items, newest first unless `sort` says otherwise (MediaQuery's filters)."""
@@ -146,8 +152,13 @@ class MediaRepository:
             offset,
         )
 
-    def _list(self, query: MediaQuery, offset: int) -> list[MediaItem]:
+    def _list(
+        self, query: MediaQuery, offset: int, after: MediaItem | None = None
+    ) -> list[MediaItem]:
         where, params = where_clause(query)
+        keyset = after_clause(query.sort, after.created_at, after.id) if after else None
+        if keyset is not None:
+            where, params, offset = [*where, keyset[0]], [*params, *keyset[1]], 0
         order = order_by(query.sort, descending=query.descending)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         sql = f"SELECT m.* FROM media m {clause} ORDER BY {order} LIMIT ? OFFSET ?"

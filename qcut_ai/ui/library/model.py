@@ -141,7 +141,8 @@ class MediaListModel(QAbstractListModel):
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not parent.isValid():
-            self.service.fetch_more(len(self.items))
+            # The last row shown: the next page follows it even if rows above changed.
+            self.service.fetch_more(len(self.items), self.items[-1] if self.items else None)
 
     # -- contents --------------------------------------------------------------
     def set_items(self, items: list[MediaItem]) -> bool:
