@@ -70,14 +70,17 @@ class FalGateway:
         *,
         poll: PollPolicy | None = None,
         submit_timeout_s: float = SUBMIT_TIMEOUT_S,
+        base_url: str | None = None,
     ) -> None:
+        """`base_url`: the one place besides fal this gateway may send the key (a key
+        check names it); without it, where fal-client is pointed now."""
         import fal_client
 
         self._key = key
         self.submit_timeout_s = submit_timeout_s
         self.poll = poll or PollPolicy()
         self.client = fal_client.SyncClient(key=key, default_timeout=SUBMIT_TIMEOUT_S)
-        self.scope = KeyScope.current()
+        self.scope = KeyScope.for_base(base_url) if base_url else KeyScope.current()
         guard_client(self.client._client, self.scope)
         self._lock = threading.Lock()
 

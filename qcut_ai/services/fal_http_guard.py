@@ -56,9 +56,17 @@ class KeyScope:
         import fal_client.client as fc
 
         for base in (str(getattr(fc, "QUEUE_URL_FORMAT", "")), os.environ.get(FAL_URL_ENV, "")):
-            host = (urlsplit(base.strip()).hostname or "").lower()
-            if host and not any(host_matches(host, p) for p in FAL_KEY_HOSTS):
-                return cls(netloc_of(base.strip()), urlsplit(base.strip()).scheme.lower())
+            scope = cls.for_base(base)
+            if scope.override is not None:
+                return scope
+        return cls()
+
+    @classmethod
+    def for_base(cls, base: str) -> KeyScope:
+        """The scope of one explicit base URL (fal's own hosts are always allowed)."""
+        host = (urlsplit(base.strip()).hostname or "").lower()
+        if host and not any(host_matches(host, p) for p in FAL_KEY_HOSTS):
+            return cls(netloc_of(base.strip()), urlsplit(base.strip()).scheme.lower())
         return cls()
 
     def allows(self, url: str) -> bool:

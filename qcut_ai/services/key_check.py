@@ -21,7 +21,9 @@ def check_key(key: str, base_url: str | None = None) -> KeyCheck:
     goes there; otherwise through fal-client's own call for a stored request id.
     """
     rid = str(uuid.uuid4())
-    gateway = FalGateway(key)
+    # The probe's own base decides where the key may go, whatever fal-client was
+    # last pointed at (an offline stand-in, say).
+    gateway = FalGateway(key, base_url=base_url)
     try:
         if base_url:
             root = f"{base_url}/{KEY_CHECK_APP}/requests/{rid}"
