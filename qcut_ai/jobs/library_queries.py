@@ -57,12 +57,8 @@ class QueryConnection:
     """The query worker's MediaRepository, kept open between queries.
 
     Opening the project's database costs more than a search (pragmas,
-    migrations check), so one connection serves every query of a project;
-    it is opened, used and closed on one thread. It opens without the
-    integrity check, which reads the whole file (seconds at a million
-    items) and would hold back the first screen: the first write (the
-    missing-file check that follows the first page) runs it, and a damaged
-    file read here fails the read with one sentence.
+    migrations check, the first integrity check), so one connection serves
+    every query of a project; it is opened, used and closed on one thread.
     """
 
     def __init__(self) -> None:
@@ -77,7 +73,7 @@ class QueryConnection:
             from qcut_ai.library.repository import MediaRepository
 
             self.close()
-            self._db = open_project_db(project, check=False)
+            self._db = open_project_db(project)
             self._project, self._repo = project, MediaRepository(self._db, project.root)
         return self._repo
 
