@@ -131,18 +131,12 @@ def media_files(paths: Iterable[Path]) -> list[Path]:
 
 def load_facets(repo: Any) -> LibraryFacets:
     """The models and tags present in the library (worker threads only)."""
-    all_models = getattr(repo, "all_models", None)
-    if all_models is not None:
-        models = list(all_models())
-    else:  # until MediaRepository offers all_models()
-        try:
-            rows = repo.db.conn.execute(
-                "SELECT DISTINCT model_name FROM media WHERE model_name IS NOT NULL "
-                "ORDER BY model_name COLLATE NOCASE"
-            ).fetchall()
-        except sqlite3.Error as exc:
-            raise LibraryError(f"The media library could not be read: {exc}.") from exc
-        models = [r[0] for r in rows]
+    from qcut_ai.library.queries import model_names
+
+    try:
+        models = model_names(repo.db.conn)
+    except sqlite3.Error as exc:
+        raise LibraryError(f"The media library could not be read: {exc}.") from exc
     return LibraryFacets(models=models, tags=list(repo.all_tags()))
 
 

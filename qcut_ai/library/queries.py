@@ -28,6 +28,29 @@ _SORT_KEYS: dict[str, str] = {
 }
 
 
+# One index step per distinct model (media_model), where DISTINCT reads every row.
+_MODELS = """
+WITH RECURSIVE found(name) AS (
+    SELECT min(model_name) FROM media
+    UNION ALL
+    SELECT (SELECT min(model_name) FROM media WHERE model_name > found.name)
+    FROM found WHERE found.name IS NOT NULL
+)
+SELECT name FROM found WHERE name IS NOT NULL
+"""
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def model_names(conn: sqlite3.Connection) -> list[str]:
+    """The models present in the library, in SQLite's NOCASE order (ASCII case folded)."""
+    names = [row[0] for row in conn.execute(_MODELS)]
+    return sorted(names, key=lambda name: (name.translate(_ASCII_LOWER), name))
+
+
+# Keys of NOT NULL columns, with an index in the same collation (media_name).
+_NEVER_NULL = frozenset({"name"})
+
+
 def where_clause(query: MediaQuery) -> tuple[list[str], list[Any]]:
     """SQL conditions on the `media` table aliased `m` for the query's filters."""
     where: list[str] = []
@@ -76,6 +99,8 @@ def order_by(sort: str, *, searching: bool = False, descending: bool = False) ->
         allowed = SEARCH_ORDERS if searching else SORT_ORDERS
         raise ValueError(f"unknown sort order {sort!r}; use one of {', '.join(allowed)}")
     way = "DESC" if descending else "ASC"
+    if sort in _NEVER_NULL:  # no NULL term: the index on the key serves the order as is
+        return f"{key} {way}, m.id {way}"
     return f"{key} IS NULL, {key} {way}, m.id {way}"
 
 
@@ -107,7 +132,10 @@ _RANKED = (
 )
 # `+rank`: a plain comparison; FTS5 reads `rank = ?` as the choice of ranking function.
 _TIED = "SELECT rowid FROM media_fts WHERE media_fts MATCH ? AND +rank = ?"
-_CREATED = "SELECT id, created_at FROM media WHERE id IN (SELECT value FROM json_each(?))"
+_CREATED = (
+    "SELECT id, created_at FROM media INDEXED BY media_dates "
+    "WHERE id IN (SELECT value FROM json_each(?))"
+)
 
 
 def ranked_ids(conn: sqlite3.Connection, match: str, limit: int, offset: int = 0) -> list[int]:

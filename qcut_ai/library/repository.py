@@ -28,6 +28,7 @@ from qcut_ai.library.media_rows import (
     relative_to,
     rows_to_items,
 )
+from qcut_ai.library.newest_matches import dated_ids
 from qcut_ai.library.provenance import remember_edits
 from qcut_ai.library.queries import after_clause, order_by, ranked_ids, where_clause
 from qcut_ai.library.relink import relink
@@ -182,6 +183,9 @@ class MediaRepository:
                 # Nothing to filter on: rank from the index alone, without a `media` row
                 # lookup per match (about 3x faster at 1,000 matches).
                 ids = ranked_ids(self.db.conn, match, limit, offset)
+            elif query.sort in ("newest", "oldest") and not where and limit >= 0 <= offset:
+                # By date from the newest ids down, not a date per match (dated_ids).
+                ids = dated_ids(self.db.conn, match, limit, offset, oldest=query.sort == "oldest")
             else:
                 ids = [r[0] for r in self.db.conn.execute(sql, [match, *params, limit, offset])]
         except sqlite3.Error as exc:

@@ -68,7 +68,12 @@ def test_pragmas_and_migrations(project: ProjectPaths) -> None:
         rows = other.conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = 'qcut_ai.library'"
         ).fetchall()
-        assert rows == [("0001_media",), ("0002_bins",), ("0003_comparisons",)]
+        assert rows == [
+            ("0001_media",),
+            ("0002_bins",),
+            ("0003_comparisons",),
+            ("0004_sort_indexes",),
+        ]
     finally:
         other.close()
 
