@@ -30,7 +30,13 @@ from qcut_ai.library.media_rows import (
 )
 from qcut_ai.library.newest_matches import dated_ids
 from qcut_ai.library.provenance import remember_edits
-from qcut_ai.library.queries import after_clause, order_by, ranked_ids, where_clause
+from qcut_ai.library.queries import (
+    after_clause,
+    order_by,
+    ranked_ids,
+    rated_page_sql,
+    where_clause,
+)
 from qcut_ai.library.relink import relink
 from qcut_ai.library.tags import drop_unused_tags, link_tags, normalise_tags
 
@@ -158,7 +164,12 @@ class MediaRepository:
         where, params = where_clause(query)
         keyset = after_clause(query.sort, after.created_at, after.id) if after else None
         if keyset is not None:
-            where, params, offset = [*where, keyset[0]], [*params, *keyset[1]], 0
+            offset = 0
+        rated = rated_page_sql(query, offset, keyset)
+        if rated is not None:  # a rating floor by date: one index range per rating
+            return self._by_ids([r[0] for r in self._read(*rated)])
+        if keyset is not None:
+            where, params = [*where, keyset[0]], [*params, *keyset[1]]
         order = order_by(query.sort, descending=query.descending)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         sql = f"SELECT m.* FROM media m {clause} ORDER BY {order} LIMIT ? OFFSET ?"
@@ -349,6 +360,12 @@ class MediaRepository:
         if item is None:
             raise LibraryError(f"There is no media item {media_id} in this library.")
         return item
+
+    def _read(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        try:
+            return self.db.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise LibraryError(f"The media library could not be read: {exc}.") from exc
 
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:
