@@ -161,7 +161,7 @@ def gui_child(kind: str, where: str) -> None:
     The project side is the library section of the panel (LibraryPanel: filter
     bar, grid, details pane), opened on the project as the app opens it.
     """
-    from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt
+    from PySide6.QtCore import QAbstractListModel, QEventLoop, QModelIndex, QSize, Qt, QTimer
     from PySide6.QtGui import QImageReader, QPixmap
     from PySide6.QtWidgets import QApplication, QListView
 
@@ -170,9 +170,10 @@ def gui_child(kind: str, where: str) -> None:
     # The app imports these at start-up (the panel needs them), so they are not timed here.
     from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
+    from qcut_ai.services.settings_store import SettingsStore  # app.context, at start-up
     from qcut_ai.ui.library.panel import LibraryPanel
 
-    del open_project_db, MediaRepository
+    del open_project_db, MediaRepository, SettingsStore
     app = QApplication([])
     rss0 = bc.rss_mb()
     view: QListView
@@ -217,9 +218,14 @@ def gui_child(kind: str, where: str) -> None:
     shown_widget = view if kind == "baseline" else panel
     shown_widget.resize(1280, 800)
     shown_widget.show()
-    while not loaded:
-        app.processEvents()
-        loaded = model.rowCount() > 0
+    if not loaded and model.rowCount() == 0:
+        # Wait in the event loop, as the app does, not in a loop of processEvents()
+        # calls: that keeps the interpreter busy and starves the query worker.
+        waiting = QEventLoop()
+        model.modelReset.connect(waiting.quit)
+        model.rowsInserted.connect(waiting.quit)
+        QTimer.singleShot(30_000, waiting.quit)
+        waiting.exec()
     app.processEvents()
     shown_widget.grab()
     first = time.perf_counter() - start

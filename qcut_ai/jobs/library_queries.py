@@ -57,30 +57,61 @@ class QueryConnection:
     """The query worker's MediaRepository, kept open between queries.
 
     Opening the project's database costs more than a search (pragmas,
-    migrations check, the first integrity check), so one connection serves
-    every query of a project; it is opened, used and closed on one thread.
+    migrations check), so one connection serves every query of a project; it
+    is opened, used and closed on one thread. It opens without the integrity
+    check, which reads the whole file (seconds at a million items) and would
+    hold back the first screen; the file check that follows the first page
+    runs it on its own connection and reports a damaged library.
+
+    The connection never outlives its file: a query that fails closes it (a
+    damaged file may be rebuilt next), and a file replaced since (a rebuild or
+    a restore gives it a new inode) is reopened, so no descriptor is kept on a
+    deleted database and its WAL.
     """
 
     def __init__(self) -> None:
         self._project: ProjectPaths | None = None
         self._db: Any = None
         self._repo: Any = None
+        self._inode: tuple[int, int] | None = None
 
     def repository(self, project: ProjectPaths) -> Any:
         """The repository of `project`, opened on first use (another project's is closed)."""
-        if self._repo is None or self._project is None or self._project.root != project.root:
+        if (
+            self._repo is None
+            or self._project is None
+            or self._project.root != project.root
+            or _inode(project.database) != self._inode
+        ):
             from qcut_ai.library.project_db import open_project_db
             from qcut_ai.library.repository import MediaRepository
 
             self.close()
-            self._db = open_project_db(project)
+            self._db = open_project_db(project, check=False)
             self._project, self._repo = project, MediaRepository(self._db, project.root)
+            self._inode = _inode(project.database)
         return self._repo
+
+    def run(self, project: ProjectPaths, fn: Callable[[Any], Any]) -> Any:
+        """`fn(repository)` on the kept connection; a failure closes it, then propagates."""
+        try:
+            return fn(self.repository(project))
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
-        self._project = self._db = self._repo = None
+        self._project = self._db = self._repo = self._inode = None
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def media_files(paths: Iterable[Path]) -> list[Path]:
@@ -100,18 +131,12 @@ def media_files(paths: Iterable[Path]) -> list[Path]:
 
 def load_facets(repo: Any) -> LibraryFacets:
     """The models and tags present in the library (worker threads only)."""
-    all_models = getattr(repo, "all_models", None)
-    if all_models is not None:
-        models = list(all_models())
-    else:  # until MediaRepository offers all_models()
-        try:
-            rows = repo.db.conn.execute(
-                "SELECT DISTINCT model_name FROM media WHERE model_name IS NOT NULL "
-                "ORDER BY model_name COLLATE NOCASE"
-            ).fetchall()
-        except sqlite3.Error as exc:
-            raise LibraryError(f"The media library could not be read: {exc}.") from exc
-        models = [r[0] for r in rows]
+    from qcut_ai.library.queries import model_names
+
+    try:
+        models = model_names(repo.db.conn)
+    except sqlite3.Error as exc:
+        raise LibraryError(f"The media library could not be read: {exc}.") from exc
     return LibraryFacets(models=models, tags=list(repo.all_tags()))
 
 

@@ -248,11 +248,28 @@ class LibraryService(QObject):
     def check_missing(self) -> None:
         """Flag vanished files (and unflag returned ones), then re-query if anything may show."""
 
-        def work(repo: Any) -> bool:
-            was_missing = bool(repo.missing_items())
-            return bool(repo.check_missing()) or was_missing
+        project = self.project
+        if project is None:
+            return
 
-        self._write(work, lambda changed: self.refresh() if changed else None)
+        def work(abort: Callable[[], bool], _progress: Progress) -> bool:
+            from qcut_ai.library.missing_files import check_missing
+            from qcut_ai.library.project_db import project_database
+            from qcut_ai.library.repository import MediaRepository
+
+            with project_database(project) as db:
+                repo = MediaRepository(db, project.root)
+                was_missing = bool(repo.missing_items())
+                return bool(check_missing(repo, abort)) or was_missing
+
+        # In a media worker, not the query worker: at a million items the stats and
+        # the integrity check of this first write connection take seconds, and the
+        # searches typed meanwhile must not wait behind them.
+        def checked(changed: bool) -> None:
+            if changed:
+                self.refresh()
+
+        self._start(self._runners.media, work, checked, priority=-3)
 
     def pending_tasks(self) -> int:
         """Queries, writes and imports asked for and not yet answered (thumbnails excluded).
@@ -331,7 +348,7 @@ class LibraryService(QObject):
         def work(abort: Callable[[], bool], _progress: Progress) -> Any:
             if abort():
                 return _SKIPPED
-            return fn(connection.repository(project))
+            return connection.run(project, fn)
 
         return self._start(self._runners.database, work, on_done)
 

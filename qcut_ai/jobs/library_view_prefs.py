@@ -1,8 +1,8 @@
 """How the user left the library view (thumbnail size, list columns), kept in their settings.
 
-The settings file is read and written on the database runner, never on the
-GUI thread; a save merges into the file as it is now, so other settings
-changed meanwhile are kept.
+The settings file is read in a media worker and written on the database
+runner (saves in order), never on the GUI thread; a save merges into the
+file as it is now, so other settings changed meanwhile are kept.
 """
 
 from __future__ import annotations
@@ -57,7 +57,10 @@ class ViewPrefs(QObject):
         self.values: Prefs = {}
 
     def load(self) -> None:
-        self._runners.database.start(
+        # A file read, not a database one: on the database runner's one thread it
+        # held back the library's first page (~90 ms, most of it importing the
+        # settings model in a window that had not yet).
+        self._runners.media.start(
             lambda _a, _p: load_view_prefs(),
             self._loaded,
             self.failed.emit,

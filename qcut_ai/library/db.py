@@ -120,10 +120,11 @@ def _connect(path: Path) -> _TrackedConnection:
     return conn
 
 
-def open_database(path: Path, *, create: bool = True) -> Database:
+def open_database(path: Path, *, create: bool = True, check: bool = True) -> Database:
     """Open `path` with WAL, NORMAL sync, a busy timeout and foreign keys.
 
     A missing file is created (whole, see `_create`) unless `create` is False.
+    `check=False` leaves the integrity check to the next connection that asks.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -148,7 +149,7 @@ def open_database(path: Path, *, create: bool = True) -> Database:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         identity = _identity(path)
-        if identity not in _checked:
+        if check and identity not in _checked:
             result = conn.execute("PRAGMA quick_check").fetchone()
             if not result or result[0] != "ok":
                 raise sqlite3.DatabaseError(str(result[0] if result else "no answer"))

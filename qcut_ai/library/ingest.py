@@ -20,6 +20,7 @@ from qcut_ai.library.db import write_transaction
 from qcut_ai.library.layout import ProjectLayout
 from qcut_ai.library.lineage import with_lineage
 from qcut_ai.library.media_rows import NewMedia
+from qcut_ai.library.missing_files import check_missing
 from qcut_ai.library.probe import sha256_file, verify_media
 from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.relink import MissingFileError
@@ -211,7 +212,7 @@ class Library:
         Run when a project is opened (one stat per item: ~10k files in tens of
         ms), so the views show missing badges from the start.
         """
-        return self.repo.check_missing()
+        return check_missing(self.repo)
 
     def require_file(self, media_id: int) -> MediaItem:
         """The item, its file checked just before use (drag, open, regenerate).

@@ -28,7 +28,7 @@ def sidecars_in(project: ProjectLayout) -> int:
         return 0
 
 
-def open_project_db(project: ProjectLayout) -> Database:
+def open_project_db(project: ProjectLayout, *, check: bool = True) -> Database:
     """The project's database with the library schema applied.
 
     A missing database is created, except where the file was lost from under
@@ -44,7 +44,7 @@ def open_project_db(project: ProjectLayout) -> Database:
         if found:
             raise missing_library(project, found)
         create_database(path, library_schema)
-    db = open_database(path)
+    db = open_database(path, check=check)
     try:
         apply_library_migrations(db)
     except sqlite3.DatabaseError as exc:

@@ -28,6 +28,29 @@ _SORT_KEYS: dict[str, str] = {
 }
 
 
+# One index step per distinct model (media_model), where DISTINCT reads every row.
+_MODELS = """
+WITH RECURSIVE found(name) AS (
+    SELECT min(model_name) FROM media
+    UNION ALL
+    SELECT (SELECT min(model_name) FROM media WHERE model_name > found.name)
+    FROM found WHERE found.name IS NOT NULL
+)
+SELECT name FROM found WHERE name IS NOT NULL
+"""
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def model_names(conn: sqlite3.Connection) -> list[str]:
+    """The models present in the library, in SQLite's NOCASE order (ASCII case folded)."""
+    names = [row[0] for row in conn.execute(_MODELS)]
+    return sorted(names, key=lambda name: (name.translate(_ASCII_LOWER), name))
+
+
+# Keys of NOT NULL columns, with an index in the same collation (media_name).
+_NEVER_NULL = frozenset({"name"})
+
+
 def where_clause(query: MediaQuery) -> tuple[list[str], list[Any]]:
     """SQL conditions on the `media` table aliased `m` for the query's filters."""
     where: list[str] = []
@@ -76,6 +99,8 @@ def order_by(sort: str, *, searching: bool = False, descending: bool = False) ->
         allowed = SEARCH_ORDERS if searching else SORT_ORDERS
         raise ValueError(f"unknown sort order {sort!r}; use one of {', '.join(allowed)}")
     way = "DESC" if descending else "ASC"
+    if sort in _NEVER_NULL:  # no NULL term: the index on the key serves the order as is
+        return f"{key} {way}, m.id {way}"
     return f"{key} IS NULL, {key} {way}, m.id {way}"
 
 
@@ -88,6 +113,46 @@ _AFTER: dict[str, str] = {
     "newest": "m.created_at <= ? AND (m.created_at < ? OR m.id < ?)",
     "oldest": "m.created_at >= ? AND (m.created_at > ? OR m.id > ?)",
 }
+
+
+_OUTER_ORDER = {"newest": "created_at DESC, id DESC", "oldest": "created_at ASC, id ASC"}
+_TOP_RATING = 5  # the schema's CHECK (rating BETWEEN 0 AND 5)
+
+
+def rated_page_sql(
+    query: MediaQuery, offset: int, keyset: tuple[str, list[Any]] | None
+) -> tuple[str, list[Any]] | None:
+    """SQL for the ids of one page listed by date with a rating floor, or None when the
+    plain listing serves (no floor, another order, or a floor every item meets).
+
+    `rating >= n ORDER BY created_at` has no index that gives both: SQLite walks
+    the dates and tests each row, a million row reads when few are rated (10 s).
+    One range of media_rating (rating, created_at) per rating value is already
+    in date order; merging the first rows of each is the page.
+    """
+    floor = query.min_rating
+    if floor is None or floor <= 0 or query.sort not in _OUTER_ORDER:
+        return None
+    where, params = where_clause(query.with_(min_rating=None))
+    if keyset is not None:
+        where, params = [*where, keyset[0]], [*params, *keyset[1]]
+    order = ORDER_BY[query.sort]
+    parts: list[str] = []
+    values: list[Any] = []
+    for rating in range(floor, _TOP_RATING + 1):
+        conditions = " AND ".join([*where, "m.rating = ?"])
+        parts.append(
+            f"SELECT * FROM (SELECT m.id, m.created_at FROM media m WHERE {conditions} "
+            f"ORDER BY {order} LIMIT ?)"
+        )
+        values += [*params, rating, offset + query.limit]
+    if not parts:  # a floor above the top rating
+        return "SELECT id FROM media WHERE 0", []
+    sql = (
+        f"SELECT id FROM ({' UNION ALL '.join(parts)}) "
+        f"ORDER BY {_OUTER_ORDER[query.sort]} LIMIT ? OFFSET ?"
+    )
+    return sql, [*values, query.limit, offset]
 
 
 def after_clause(sort: str, created_at: str, media_id: int) -> tuple[str, list[Any]] | None:
@@ -107,7 +172,10 @@ _RANKED = (
 )
 # `+rank`: a plain comparison; FTS5 reads `rank = ?` as the choice of ranking function.
 _TIED = "SELECT rowid FROM media_fts WHERE media_fts MATCH ? AND +rank = ?"
-_CREATED = "SELECT id, created_at FROM media WHERE id IN (SELECT value FROM json_each(?))"
+_CREATED = (
+    "SELECT id, created_at FROM media INDEXED BY media_dates "
+    "WHERE id IN (SELECT value FROM json_each(?))"
+)
 
 
 def ranked_ids(conn: sqlite3.Connection, match: str, limit: int, offset: int = 0) -> list[int]:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from qcut_ai.core.errors import LibraryError, MediaError
 from qcut_ai.core.media import MediaItem, RelinkResult
+from qcut_ai.library.missing_files import check_missing
 from qcut_ai.library.probe import probe, sha256_file
 
 
 class MissingItems(Protocol):
     """What relinking needs of the library (MediaRepository has it)."""
 
-    def check_missing(self) -> int: ...
+    db: Any  # the sqlite-utils Database, read by check_missing
+    root: Path | None
 
     def missing_items(self) -> list[MediaItem]: ...
 
@@ -40,7 +42,7 @@ def relink(repo: MissingItems, folder: Path) -> RelinkResult:
     """Point missing items at files found under `folder` (recursively)."""
     if not folder.is_dir():
         raise LibraryError(f"{folder} is not a folder.", hint="Pass the folder the media moved to.")
-    repo.check_missing()
+    check_missing(repo)
     missing = repo.missing_items()
     files = [p for p in _walk(folder) if not p.name.endswith((".qcut.json", ".part"))]
     if not missing:

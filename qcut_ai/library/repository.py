@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,7 @@ from sqlite_utils import Database
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.media import MediaItem, Origin, RelinkResult
 from qcut_ai.core.media_query import MediaQuery
-from qcut_ai.library.db import write_transaction
+from qcut_ai.library.library_writes import updating
 from qcut_ai.library.media_rows import (
     INSERT_SQL,
     TAG_SEPARATOR,
@@ -29,8 +28,15 @@ from qcut_ai.library.media_rows import (
     relative_to,
     rows_to_items,
 )
+from qcut_ai.library.newest_matches import dated_ids
 from qcut_ai.library.provenance import remember_edits
-from qcut_ai.library.queries import after_clause, order_by, ranked_ids, where_clause
+from qcut_ai.library.queries import (
+    after_clause,
+    order_by,
+    ranked_ids,
+    rated_page_sql,
+    where_clause,
+)
 from qcut_ai.library.relink import relink
 from qcut_ai.library.tags import drop_unused_tags, link_tags, normalise_tags
 
@@ -158,7 +164,12 @@ class MediaRepository:
         where, params = where_clause(query)
         keyset = after_clause(query.sort, after.created_at, after.id) if after else None
         if keyset is not None:
-            where, params, offset = [*where, keyset[0]], [*params, *keyset[1]], 0
+            offset = 0
+        rated = rated_page_sql(query, offset, keyset)
+        if rated is not None:  # a rating floor by date: one index range per rating
+            return self._by_ids([r[0] for r in self._read(*rated)])
+        if keyset is not None:
+            where, params = [*where, keyset[0]], [*params, *keyset[1]]
         order = order_by(query.sort, descending=query.descending)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         sql = f"SELECT m.* FROM media m {clause} ORDER BY {order} LIMIT ? OFFSET ?"
@@ -183,6 +194,9 @@ class MediaRepository:
                 # Nothing to filter on: rank from the index alone, without a `media` row
                 # lookup per match (about 3x faster at 1,000 matches).
                 ids = ranked_ids(self.db.conn, match, limit, offset)
+            elif query.sort in ("newest", "oldest") and not where and limit >= 0 <= offset:
+                # By date from the newest ids down, not a date per match (dated_ids).
+                ids = dated_ids(self.db.conn, match, limit, offset, oldest=query.sort == "oldest")
             else:
                 ids = [r[0] for r in self.db.conn.execute(sql, [match, *params, limit, offset])]
         except sqlite3.Error as exc:
@@ -286,36 +300,6 @@ class MediaRepository:
     def mark_missing(self, media_id: int, missing: bool = True) -> MediaItem:
         return self._update(media_id, "missing = ?", [int(missing)])
 
-    def check_missing(self) -> int:
-        """Flag items whose file is gone (and unflag returned ones); returns how many are gone.
-
-        One stat per item (10k items: tens of ms); the database is written only
-        when a flag changes, so checking an unchanged library takes no write lock.
-        """
-        try:
-            rows = self.db.conn.execute("SELECT id, path, rel_path, missing FROM media").fetchall()
-        except sqlite3.Error as exc:
-            raise LibraryError(f"The media library could not be read: {exc}.") from exc
-        gone: list[int] = []
-        newly_gone: list[list[int]] = []
-        back: list[list[int]] = []
-        root = str(self.root) if self.root is not None else None
-        for media_id, path, rel_path, missing in rows:
-            # Plain strings: building 10k Path objects costs more than the stats.
-            where = os.path.join(root, rel_path) if root is not None and rel_path else path
-            if not os.path.exists(where):
-                gone.append(media_id)
-                if not missing:
-                    newly_gone.append([media_id])
-            elif missing:
-                back.append([media_id])
-        if newly_gone or back:
-            with self._writing():
-                conn = self.db.conn
-                conn.executemany("UPDATE media SET missing = 1 WHERE id = ?", newly_gone)
-                conn.executemany("UPDATE media SET missing = 0 WHERE id = ?", back)
-        return len(gone)
-
     def check_present(self, media_id: int) -> MediaItem:
         """Re-check one item's file when it is about to be used; updates its missing flag."""
         item = self._require(media_id)
@@ -359,16 +343,8 @@ class MediaRepository:
         remember_edits(item)
         return item
 
-    @contextlib.contextmanager
-    def _writing(self) -> Iterator[None]:
-        try:
-            with write_transaction(self.db):
-                yield
-        except sqlite3.Error as exc:
-            raise LibraryError(
-                f"The media library could not be updated: {exc}.",
-                hint="Check that the project folder is writable and has free space.",
-            ) from exc
+    def _writing(self) -> contextlib.AbstractContextManager[None]:
+        return updating(self.db)
 
     def _update(self, media_id: int, assignments: str, params: list[Any]) -> MediaItem:
         with self._writing():
@@ -384,6 +360,12 @@ class MediaRepository:
         if item is None:
             raise LibraryError(f"There is no media item {media_id} in this library.")
         return item
+
+    def _read(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        try:
+            return self.db.conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise LibraryError(f"The media library could not be read: {exc}.") from exc
 
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         try:

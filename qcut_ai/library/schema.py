@@ -172,6 +172,40 @@ def _0003_comparisons(db: Database) -> None:
         db.conn.execute(statement)
 
 
+# Indexes for what a large library is asked without a search: the column view
+# sorted by name (a million-row sort without it: over a second), and the filter
+# bar's list of models (read by skipping from one model to the next, instead
+# of a DISTINCT over every row: 0.6 s at a million). Building the five on a
+# million existing rows takes about ten seconds, once.
+_STEP_0004: tuple[str, ...] = (
+    """
+    CREATE INDEX media_name ON media(name COLLATE NOCASE)
+    """,
+    """
+    CREATE INDEX media_model ON media(model_name)
+    """,
+    # Dates by id from a narrow index: paging search matches by date
+    # (library.newest_matches) looks up a few thousand at random.
+    """
+    CREATE INDEX media_dates ON media(id, created_at)
+    """,
+    # The rating and favourite filters, newest first (library.queries.rated_page_sql):
+    # without them a filter few items pass reads every row (10 s and 1 s at a million).
+    """
+    CREATE INDEX media_rating ON media(rating, created_at)
+    """,
+    """
+    CREATE INDEX media_favourite ON media(favourite, created_at)
+    """,
+)
+
+
+@library_migrations(name="0004_sort_indexes")
+def _0004_sort_indexes(db: Database) -> None:
+    for statement in _STEP_0004:
+        db.conn.execute(statement)
+
+
 def library_schema(db: Database) -> None:
     """Build the library's tables in a new database (inside the creator's transaction)."""
     library_migrations.apply(db)

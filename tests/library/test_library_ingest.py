@@ -15,6 +15,7 @@ from qcut_ai.core.media import MediaKind, Origin, Provenance
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library import provenance as prov_io
 from qcut_ai.library.ingest import Library
+from qcut_ai.library.missing_files import check_missing
 from qcut_ai.library.probe import probe, sha256_file
 from qcut_ai.library.relink import MissingFileError
 
@@ -165,7 +166,7 @@ def test_relink_after_moving_the_media_folder(
     b = library.add_generated(_result(media, project, "png"), _prov("r2"))
     moved = tmp_path / "Backup" / "media-moved"
     shutil.move(str(project.media), str(moved))
-    assert library.repo.check_missing() == 2
+    assert check_missing(library.repo) == 2
     assert all(i.missing for i in library.repo.list_recent())
     result = library.repo.relink(tmp_path / "Backup")
     assert (result.relinked, result.still_missing) == (2, 0)
@@ -201,7 +202,7 @@ def test_moved_project_folder_keeps_working(
     with Library(ProjectPaths.at(new_root), thumbs) as lib:
         (item,) = lib.repo.list_recent()
         assert Path(item.path).exists() and Path(item.path).is_relative_to(new_root)
-        assert lib.repo.check_missing() == 0
+        assert check_missing(lib.repo) == 0
 
 
 def test_remove_with_delete_file_uses_the_trash(

@@ -14,6 +14,7 @@ from qcut_ai.core.media import MediaItem, MediaKind, Origin, ProbeInfo, Provenan
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.library.db import BUSY_TIMEOUT_MS, open_database
 from qcut_ai.library.media_rows import NewMedia
+from qcut_ai.library.missing_files import check_missing
 from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.repository import MediaRepository
 
@@ -67,7 +68,12 @@ def test_pragmas_and_migrations(project: ProjectPaths) -> None:
         rows = other.conn.execute(
             "SELECT name FROM _sqlite_migrations WHERE migration_set = 'qcut_ai.library'"
         ).fetchall()
-        assert rows == [("0001_media",), ("0002_bins",), ("0003_comparisons",)]
+        assert rows == [
+            ("0001_media",),
+            ("0002_bins",),
+            ("0003_comparisons",),
+            ("0004_sort_indexes",),
+        ]
     finally:
         other.close()
 
@@ -394,11 +400,11 @@ def test_ten_thousand_items_list_and_search_quickly(
     figures["search 'dragon' tag=hero"], tagged = timed(lambda: repo.search("dragon", tag="hero"))
     # Opening the project checks every file once (none exist here).
     t0 = time.perf_counter()
-    assert repo.check_missing() == 10_000
+    assert check_missing(repo) == 10_000
     figures["check files, all newly missing"] = (time.perf_counter() - t0) * 1000
 
     def check_again() -> list[MediaItem]:
-        assert repo.check_missing() == 10_000
+        assert check_missing(repo) == 10_000
         return []
 
     figures["check files, unchanged"], _ = timed(check_again)

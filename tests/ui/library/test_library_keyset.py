@@ -97,3 +97,22 @@ def test_paging_after_a_row_gives_what_paging_by_offset_gives(tmp_path: Path) ->
             assert [i.id for i in pages] == by_offset, sort
     finally:
         db.close()
+
+
+def test_a_damaged_library_is_still_reported_when_the_first_page_skips_the_check(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    project = _library(tmp_path / "Damaged", 200)
+    data = bytearray(project.database.read_bytes())
+    for i in range(4096 * 2, len(data) - 4096, 3):  # scribble over pages past the header
+        data[i] = 0xAB
+    project.database.write_bytes(bytes(data))  # no connection is open
+    panel = LibraryPanel()
+    qtbot.addWidget(panel)
+    failures: list[str] = []
+    panel.service.failed.connect(failures.append)
+    panel.open(project)
+    try:
+        qtbot.waitUntil(lambda: any("damaged" in text for text in failures), timeout=10_000)
+    finally:
+        panel.shutdown()
