@@ -89,11 +89,16 @@ def m003_inputs(db: Database) -> None:
 
 
 @migrations()
-def m004_batch_indexes(db: Database) -> None:
-    # History reads a page of batches: the newest batch ids from the end of a covering
-    # index, then those batches' jobs by batch id; neither reads the whole journal.
-    db.execute("CREATE INDEX jobs_created_batch ON jobs(created_at, batch_id)")
+def m004_read_indexes(db: Database) -> None:
+    # Reads that ran once per job or per view scanned and sorted the whole journal,
+    # so a long session slowed down with its own history:
+    # - History's page (newest batch ids from the end of a covering index, then those
+    #   batches' jobs by batch id) and `recent` (newest first, by position);
+    # - a batch's jobs (History, comparisons);
+    # - the runner's median generation time per endpoint, read for every job.
+    db.execute("CREATE INDEX jobs_created_batch ON jobs(created_at, position, batch_id)")
     db.execute("CREATE INDEX jobs_batch ON jobs(batch_id, position)")
+    db.execute("CREATE INDEX jobs_endpoint_completed ON jobs(endpoint, completed_at)")
 
 
 def job_resource(job_id: str) -> str:
