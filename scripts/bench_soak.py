@@ -11,13 +11,16 @@ time from the press to its last clip listed (per job: a fifth of it), the
 process's RSS, and the journal and library queries the panel runs (history,
 spend totals, unfinished jobs, the library's first page and a search), timed
 between batches on their own connection after the first 100 and the last 100
-jobs.
+jobs. Beside RSS, what could grow with the session is counted every 50 jobs
+(rows in the job list, QObjects and widgets alive, runner tasks alive, Python
+objects), and `--profile DIR` writes a cProfile of an early and of a late batch.
 
-    .venv/bin/python scripts/bench_soak.py [--smoke] [--json out.json]
+    .venv/bin/python scripts/bench_soak.py [--smoke] [--jobs 300] [--profile DIR] [--json out.json]
 """
 
 from __future__ import annotations
 
+import cProfile
 import gc
 import os
 import statistics
@@ -64,6 +67,23 @@ def query_times(project: Any, reps: int) -> dict[str, float]:
     return out
 
 
+def counters(panel: Any) -> dict[str, int]:
+    """What a long session could pile up, besides memory itself."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication
+
+    from qcut_ai.jobs.tasks import Task
+
+    alive = gc.get_objects()
+    return {
+        "job_rows": panel.generation.model.rowCount(),
+        "qobjects": len(panel.findChildren(QObject)),
+        "widgets": len(QApplication.allWidgets()),
+        "tasks_alive": sum(isinstance(o, Task) for o in alive),
+        "python_objects": len(alive),
+    }
+
+
 def run(args: Any, tmp: Path) -> dict[str, Any]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -74,7 +94,7 @@ def run(args: Any, tmp: Path) -> dict[str, Any]:
     from qcut_ai.ui.media_panel import MediaPanel, PanelServices
 
     smoke = args.smoke
-    batches = args.batches or (4 if smoke else 200)
+    batches = args.batches or (args.jobs // BATCH if args.jobs else (4 if smoke else 200))
     window_jobs = max(BATCH, min(100, batches * BATCH // 4 // BATCH * BATCH))
     app = QApplication.instance() or QApplication([])
     assert app is not None
@@ -83,6 +103,8 @@ def run(args: Any, tmp: Path) -> dict[str, Any]:
     conn = bc.standin_connection(cache, "instant", own_process=True)
     per_batch: list[float] = []
     rss: list[tuple[int, float]] = []
+    growth: list[dict[str, Any]] = []
+    profiled = {batches // 10: "early", batches - 3: "late"} if args.profile else {}
     errors: list[str] = []
     with conn:
         bc.warm_renders(conn, specs, request)
@@ -116,16 +138,24 @@ def run(args: Any, tmp: Path) -> dict[str, Any]:
         queries: dict[str, dict[str, float]] = {}
         for b in range(batches):
             want = len(added) + BATCH
+            profile = cProfile.Profile() if b in profiled else None
+            if profile:
+                profile.enable()
             start = time.perf_counter()
             panel.generate(specs, request)
             spin(120, lambda: bool(errors) or len(added) >= want)  # noqa: B023
             per_batch.append(time.perf_counter() - start)
+            if profile:
+                profile.disable()
+                Path(args.profile).mkdir(parents=True, exist_ok=True)
+                profile.dump_stats(str(Path(args.profile) / f"{profiled[b]}-batch{b}.prof"))
             if errors:
                 break
             jobs = (b + 1) * BATCH
             if jobs % 50 == 0 or b == batches - 1:
                 gc.collect()
                 rss.append((jobs, round(bc.rss_mb(), 1)))
+                growth.append({"jobs": jobs, "rss_mb": rss[-1][1], **counters(panel)})
             if jobs == window_jobs:
                 spin(30, lambda: progress["done"] >= progress["total"])
                 queries["first"] = query_times(project, 5 if smoke else 15)
@@ -148,6 +178,7 @@ def run(args: Any, tmp: Path) -> dict[str, Any]:
         "per_job_ms_last": round(statistics.median(last) / BATCH * 1000, 2),
         "batch_ms": bc.stats_ms(per_batch),
         "rss_mb": rss,
+        "growth": growth,
         "queries_ms": queries,
         "job_rows_in_session": model_rows,
         "library_rows_in_view": library_rows,
@@ -157,6 +188,8 @@ def run(args: Any, tmp: Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     p = bc.parser(__doc__ or "")
     p.add_argument("--batches", type=int, help="batches of 5 (default 200, smoke 4)")
+    p.add_argument("--jobs", type=int, help="jobs in all, instead of --batches (e.g. 300)")
+    p.add_argument("--profile", metavar="DIR", help="cProfile an early and a late batch here")
     args = p.parse_args(argv)
     with bc.scratch_dir("soak") as tmp:
         os.environ.update(

@@ -132,3 +132,4 @@ def test_soak_bench_runs_every_batch_and_times_the_queries(tmp_path: Path) -> No
     assert res["per_job_ms_first"] > 0 and res["per_job_ms_last"] > 0
     assert set(res["queries_ms"]) == {"first", "last"}
     assert len(res["rss_mb"]) >= 1
+    assert res["growth"][-1]["job_rows"] == res["jobs_done"]  # under the kept 50: all shown

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from qcut_ai.core.job_state import JobRecord, JobState
 from qcut_ai.core.requests import GenerationRequest
 
-RECENT_JOBS = 600
+HISTORY_PAGE = 20  # batches per page of History: more than its pane shows at once
 RECENT_BATCHES = 100
 
 

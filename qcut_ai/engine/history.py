@@ -1,18 +1,46 @@
-"""Reading the project's recent generations for History."""
+"""Reading the project's generations for History, one page of batches at a time.
+
+A page is the newest batches before a point in the journal, found by walking
+the `jobs_created_batch` index backwards and stopping after the page, so a
+page costs the same in a journal of a hundred jobs as in one of a million.
+"""
 
 from __future__ import annotations
 
-from qcut_ai.core.batches import RECENT_JOBS, HistoryBatch, group_batches
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from qcut_ai.core.batches import HISTORY_PAGE, HistoryBatch, group_batches
 from qcut_ai.core.project import ProjectPaths
 
 
-def load_history(project: ProjectPaths) -> list[HistoryBatch]:
-    """The project's recent batches; a project never generated in has none (no file is made)."""
+@dataclass(frozen=True)
+class HistoryPage:
+    """Batches newest first; `cursor` is where the next (older) page starts, None at the
+    journal's start. Ask for it with the ids of every batch shown so far."""
+
+    batches: list[HistoryBatch]
+    cursor: str | None
+
+
+def load_history_page(
+    project: ProjectPaths,
+    *,
+    limit: int = HISTORY_PAGE,
+    before: str | None = None,
+    shown: Collection[str] = (),
+) -> HistoryPage:
+    """One page of batches; a project never generated in has none (no file is made)."""
     if not project.database.exists():
-        return []
+        return HistoryPage([], None)
     from qcut_ai.engine.journal import JobJournal
     from qcut_ai.library.project_db import project_database
 
     with project_database(project) as db:
-        records = JobJournal(db).recent(limit=RECENT_JOBS)
-    return group_batches(records)
+        records, cursor = JobJournal(db).batch_page(limit=limit, before=before, skip=shown)
+    return HistoryPage(group_batches(records, limit=limit), cursor)
+
+
+def load_history(project: ProjectPaths, *, limit: int = HISTORY_PAGE) -> list[HistoryBatch]:
+    """The project's newest batches (the first page)."""
+    return load_history_page(project, limit=limit).batches

@@ -12,7 +12,7 @@ import logging
 import sqlite3
 import statistics
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -86,6 +86,19 @@ def m003_inputs(db: Database) -> None:
            request_json = json_remove(request_json, '$.inputs')
            WHERE json_valid(request_json) AND json_type(request_json, '$.inputs') = 'array'"""
     )
+
+
+@migrations()
+def m004_read_indexes(db: Database) -> None:
+    # Reads that ran once per job or per view scanned and sorted the whole journal,
+    # so a long session slowed down with its own history:
+    # - History's page (newest batch ids from the end of a covering index, then those
+    #   batches' jobs by batch id) and `recent` (newest first, by position);
+    # - a batch's jobs (History, comparisons);
+    # - the runner's median generation time per endpoint, read for every job.
+    db.execute("CREATE INDEX jobs_created_batch ON jobs(created_at, position, batch_id)")
+    db.execute("CREATE INDEX jobs_batch ON jobs(batch_id, position)")
+    db.execute("CREATE INDEX jobs_endpoint_completed ON jobs(endpoint, completed_at)")
 
 
 def job_resource(job_id: str) -> str:
@@ -240,6 +253,43 @@ class JobJournal:
         sql += " ORDER BY created_at DESC, position DESC LIMIT ?"
         params.append(limit)
         return [JobRecord.from_row(r) for r in self.db.query(sql, params)]
+
+    def batch_page(
+        self, *, limit: int, before: str | None = None, skip: Collection[str] = ()
+    ) -> tuple[list[JobRecord], str | None]:
+        """The jobs of the `limit` batches met first walking back from `before` (a
+        creation time; None: the newest job), batches in `skip` left out; and the
+        creation time the next page starts at (None: no older batch)."""
+        sql = "SELECT batch_id, created_at FROM jobs"
+        params: list[Any] = []
+        if before is not None:
+            # `<=`: jobs created in the same millisecond as the cursor are not lost;
+            # the batches already shown are skipped by id.
+            sql += " WHERE created_at <= ?"
+            params.append(before)
+        sql += " ORDER BY created_at DESC"
+        found: dict[str, None] = {}
+        skipped = set(skip)
+        cursor: str | None = None
+        rows = self.db.execute(sql, params)
+        try:
+            for batch_id, created_at in rows:
+                if batch_id in found or batch_id in skipped:
+                    continue
+                if len(found) == limit:
+                    cursor = created_at
+                    break
+                found[batch_id] = None
+        finally:
+            rows.close()  # the rest of the walk is never read
+        if not found:
+            return [], None
+        marks = ", ".join("?" for _ in found)
+        records = [
+            JobRecord.from_row(r)
+            for r in self.db.query(f"SELECT * FROM jobs WHERE batch_id IN ({marks})", list(found))
+        ]
+        return records, cursor
 
     def result_for_request(self, request_id: str) -> dict[str, Any] | None:
         """fal's result JSON for a request id, as journaled (None when not finished)."""

@@ -33,6 +33,7 @@ from qcut_ai.engine.spend_ledger import (
 )
 from qcut_ai.engine.spend_registry import record_project, registered_projects
 from qcut_ai.engine.spend_report import SpendLine, SpendReport, spend_report
+from qcut_ai.engine.spend_tally import Usage, others_usage, project_usage
 from qcut_ai.services.fal_billing import BILLING_PAGE
 
 __all__ = [
@@ -109,13 +110,17 @@ def _today_entries(
 
 
 def spend_totals(project: ProjectPaths | None) -> SpendTotals:
-    """Spent and pending today (all projects) and in this project ($0 without one)."""
-    today_entries = _today_entries(project, utc_today())
-    project_entries_ = project_entries(project) if project is not None else []
-    today, mine = _Usage.of(today_entries), _Usage.of(project_entries_)
-    # A job in flight is in both scopes when it is today's and this project's.
-    in_flight = {(e.project, e.job_id): e for e in [*today_entries, *project_entries_]}
-    pending = _Usage.of(in_flight.values()).pending
+    """Spent and pending today (all projects) and in this project ($0 without one).
+
+    Read from each database's running tally (`engine.spend_tally`): a few rows per
+    project, however many jobs it has journaled."""
+    day = utc_today().isoformat()
+    own = str(project.root) if project is not None else None
+    others = others_usage([p for p in registered_projects() if str(p.root) != own], day)
+    mine, mine_today = project_usage(project, day) if project is not None else (Usage(), Usage())
+    today = others + mine_today
+    # A job in flight is in both scopes when it is today's and this project's: counted once.
+    pending = mine.pending + others.pending
     return SpendTotals(today.spent, today.pending, mine.spent, mine.pending, pending)
 
 

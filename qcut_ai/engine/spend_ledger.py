@@ -103,8 +103,82 @@ def m004_fal_usage(db: Database) -> None:
     )
 
 
-# The one rule for a preview job (its backend names an offline session).
-PREVIEW = "COALESCE(j.backend, '') LIKE 'offline:%'"
+@migrations()
+def m005_tally(db: Database) -> None:
+    # Running totals: how many jobs of each day and outcome have each estimate, kept
+    # by triggers in the same transaction as the journal's write (whichever process
+    # writes), so the panel's totals read a few rows, not every job ever journaled.
+    # The estimate itself is the key: the totals are summed from it exactly as the
+    # ledger sums its rows. Rows of jobs journaled before this step are counted here.
+    db.execute(
+        """
+        CREATE TABLE spend_tally (
+            day TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            usd REAL NOT NULL,
+            priced INTEGER NOT NULL,
+            jobs INTEGER NOT NULL,
+            PRIMARY KEY (day, outcome, usd, priced)
+        )
+        """
+    )
+    db.execute(
+        f"""INSERT INTO spend_tally (day, outcome, usd, priced, jobs)
+            SELECT {_tally_key("j")}, COUNT(*) FROM jobs AS j GROUP BY 1, 2, 3, 4"""
+    )
+    db.execute(
+        f"CREATE TRIGGER spend_tally_insert AFTER INSERT ON jobs BEGIN {_count('NEW', 1)} END"
+    )
+    db.execute(
+        f"""CREATE TRIGGER spend_tally_delete AFTER DELETE ON jobs
+            BEGIN {_count("OLD", -1)} {_drop_empty("OLD")} END"""
+    )
+    db.execute(
+        f"""CREATE TRIGGER spend_tally_update
+            AFTER UPDATE OF state, backend, estimate_usd, submitted_at, created_at ON jobs
+            WHEN ({_tally_key("OLD")}) IS NOT ({_tally_key("NEW")})
+            BEGIN {_count("OLD", -1)} {_count("NEW", 1)} {_drop_empty("OLD")} END"""
+    )
+
+
+def _preview(j: str) -> str:
+    """The one rule for a preview job (its backend names an offline session)."""
+    return f"COALESCE({j}.backend, '') LIKE 'offline:%'"
+
+
+PREVIEW = _preview("j")
+
+
+def _day(j: str) -> str:
+    return f"substr(COALESCE({j}.submitted_at, {j}.created_at), 1, 10)"
+
+
+def _outcome(j: str, rehearsal: str) -> str:
+    return f"""CASE
+                WHEN {rehearsal} THEN 'rehearsal'
+                WHEN {j}.state IN ({_in(SPENT_STATES)}) THEN 'spent'
+                WHEN {j}.state IN ({_in(FREE_STATES)}) THEN 'free'
+                ELSE 'pending'
+            END"""
+
+
+def _tally_key(j: str) -> str:
+    """A job's row of `spend_tally`: its day, outcome, estimate and whether it has one."""
+    return (
+        f"{_day(j)}, {_outcome(j, _preview(j))}, "
+        f"IFNULL({j}.estimate_usd, 0), {j}.estimate_usd IS NOT NULL"
+    )
+
+
+def _count(j: str, delta: int) -> str:
+    return f"""INSERT INTO spend_tally (day, outcome, usd, priced, jobs)
+            VALUES ({_tally_key(j)}, {delta})
+            ON CONFLICT (day, outcome, usd, priced) DO UPDATE SET jobs = jobs + excluded.jobs;"""
+
+
+def _drop_empty(j: str) -> str:
+    return f"""DELETE FROM spend_tally WHERE (day, outcome, usd, priced) = ({_tally_key(j)})
+            AND jobs = 0;"""
 
 
 def _ledger_view(rehearsal: str, *, rehearsals_table: bool = True) -> str:
@@ -120,13 +194,8 @@ def _ledger_view(rehearsal: str, *, rehearsals_table: bool = True) -> str:
             j.estimate_usd,
             j.price_unit,
             j.price_rate,
-            substr(COALESCE(j.submitted_at, j.created_at), 1, 10) AS day,
-            CASE
-                WHEN {rehearsal} THEN 'rehearsal'
-                WHEN j.state IN ({_in(SPENT_STATES)}) THEN 'spent'
-                WHEN j.state IN ({_in(FREE_STATES)}) THEN 'free'
-                ELSE 'pending'
-            END AS outcome,
+            {_day("j")} AS day,
+            {_outcome("j", rehearsal)} AS outcome,
             CASE
                 WHEN NOT {rehearsal} AND j.state IN ({_in(SPENT_STATES)})
                 THEN j.estimate_usd ELSE 0

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from qcut_ai.core.events import JobEvent
 from qcut_ai.core.job_state import ACTIVE_STATES, RETRYABLE_STATES, JobState, monotonic_at
@@ -24,6 +31,10 @@ MODEL_COLUMN, PROMPT_COLUMN, STATE_COLUMN, PROGRESS_COLUMN = 0, 1, 2, 3
 STARTED_COLUMN, CLOCK_COLUMN, ACTION_COLUMN = 4, 5, 6
 PROMPT_CHARS = 48  # the column shows the start; the tooltip the whole prompt
 MAX_LOG_LINES = 200  # per job; fal can stream many lines for a long job
+# Jobs that ended well kept in the list; older ones leave it for History, which
+# lists every job. Each row costs the view two widgets and a share of every
+# insert's layout, so a long session kept getting slower per job.
+KEEP_DONE = 50
 JOB_ID_ROLE = Qt.ItemDataRole.UserRole
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 1  # (value, maximum, text); maximum 0 = busy
 _PARENT = Qt.ItemDataRole.UserRole + 2
@@ -152,10 +163,19 @@ class JobItem:
 
 
 class JobListModel(QAbstractItemModel):
-    """The session's jobs, newest first, with their error and log lines as children."""
+    """The session's jobs, newest first, with their error and log lines as children.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    Only the newest `keep_done` jobs that ended well stay; `retired` counts those
+    that moved on to History (`retired_changed(int)` says when it grows). Jobs that
+    run, failed or were cancelled always stay: the user may still act on them.
+    """
+
+    retired_changed = Signal(int)
+
+    def __init__(self, parent: QObject | None = None, *, keep_done: int = KEEP_DONE) -> None:
         super().__init__(parent)
+        self.keep_done = keep_done
+        self.retired = 0
         self._items: dict[str, JobItem] = {}  # in the order they were added
         self._order: list[str] = []  # display order: newest first
         # Rows the user cleared: a late event of theirs (a worker handing back its
@@ -219,10 +239,35 @@ class JobListModel(QAbstractItemModel):
             return
         item = self._items.get(event.job_id) or self.add(event.job_id, event.model_name or "?")
         self._changed(item, item.apply(event))
+        if event.state is JobState.DONE:
+            self.retire_done()
+
+    def set_state(self, job_id: str, state: JobState) -> None:
+        """A job's final state from its worker's record (its events may not have said it)."""
+        item = self._items.get(job_id)
+        if item is None:
+            return
+        item.state = state
+        if state is JobState.DONE:
+            self.retire_done()
+
+    def retire_done(self) -> list[str]:
+        """Drop the rows of jobs that ended well beyond the newest `keep_done`."""
+        done = [job_id for job_id in self._order if self._items[job_id].state is JobState.DONE]
+        gone = done[self.keep_done :]
+        if gone:
+            self._remove(gone)
+            self.retired += len(gone)
+            self.retired_changed.emit(self.retired)
+        return gone
 
     def remove_finished(self) -> list[str]:
         """Drop the rows of jobs that ended (the journal and History keep them)."""
         gone = [job_id for job_id in self._order if self._items[job_id].state.terminal]
+        self._remove(gone)
+        return gone
+
+    def _remove(self, gone: list[str]) -> None:
         for job_id in gone:
             row = self._order.index(job_id)
             self.beginRemoveRows(QModelIndex(), row, row)
@@ -230,7 +275,6 @@ class JobListModel(QAbstractItemModel):
             del self._items[job_id]
             self._cleared.add(job_id)
             self.endRemoveRows()
-        return gone
 
     def running(self) -> int:
         """How many jobs shown have not ended yet."""

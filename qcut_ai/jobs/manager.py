@@ -175,9 +175,7 @@ class JobManager(QObject):
 
     def _ended(self, job_id: str, record: JobRecord) -> None:
         self._aborts.pop(job_id, None)
-        item = self.model.item(job_id)
-        if item is not None:
-            item.state = record.state
+        self.model.set_state(job_id, record.state)
         self._finished += 1
         self.job_finished.emit(record)
         self.batch_progress.emit(self._finished, self._total)

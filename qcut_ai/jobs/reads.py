@@ -7,7 +7,9 @@ probes) and take the answer on the GUI thread.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcut_ai.core.batches import HistoryBatch
 from qcut_ai.core.media import ProbeInfo
@@ -15,12 +17,25 @@ from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.spend_totals import SpendTotals
 from qcut_ai.core.templates import TemplateLibrary
 
+if TYPE_CHECKING:
+    # Named in annotations only; the engine loads in the worker that reads the journal.
+    from qcut_ai.engine.history import HistoryPage as HistoryPage
+
 
 def load_history(project: ProjectPaths) -> list[HistoryBatch]:
-    """The project's recent batches, newest first (none for a project never generated in)."""
+    """The project's newest batches, newest first (none for a project never generated in)."""
     from qcut_ai.engine.history import load_history as load
 
     return load(project)
+
+
+def load_history_page(
+    project: ProjectPaths, *, limit: int, before: str | None = None, shown: Collection[str] = ()
+) -> HistoryPage:
+    """`limit` batches older than `before` (None: the newest), without those `shown`."""
+    from qcut_ai.engine.history import load_history_page as load
+
+    return load(project, limit=limit, before=before, shown=shown)
 
 
 def spend_totals(project: ProjectPaths | None) -> SpendTotals:

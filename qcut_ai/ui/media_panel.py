@@ -168,6 +168,9 @@ class MediaPanel(QWidget):
         self.lower_split = self.sections.lower_split
         self.lower_tabs = self.sections.lower_tabs
         self.lower_tabs.currentChanged.connect(self._on_lower_tab)
+        self.job_list.history_requested.connect(
+            lambda: self.lower_tabs.setCurrentWidget(self.history)
+        )
         # The fold toggles sit on the library's tab bar, the edge between the panes.
         self.lower_tabs.setCornerWidget(self.sections.toggle_row, Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)

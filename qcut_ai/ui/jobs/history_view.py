@@ -1,14 +1,16 @@
-"""HistoryView: the project's recent generations, one row per batch, with "Run again".
+"""HistoryView: the project's generations, one row per batch, with "Run again".
 
-The journal is read in a worker (the project database may be large or busy);
-a batch is the one prompt and settings sent to one or more models, and each
-model's row says how its job ended.
+The journal is read in a worker (the project database may be large or busy),
+one page of batches at a time: the newest first, older ones as the list is
+scrolled to its end. A batch is the one prompt and settings sent to one or
+more models, and each model's row says how its job ended.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,13 +25,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcut_ai.core.batches import HistoryBatch, money_text, settings_text, when_text
+from qcut_ai.core.batches import (
+    HISTORY_PAGE,
+    HistoryBatch,
+    money_text,
+    settings_text,
+    when_text,
+)
 from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.successors import rerun_models
-from qcut_ai.jobs.reads import load_history
+from qcut_ai.jobs.reads import load_history_page
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
+
+if TYPE_CHECKING:
+    from qcut_ai.jobs.reads import HistoryPage
 
 _COLUMNS = ("Generation", "State", "Details", "When", "Cost")
 _WHERE = Qt.ItemDataRole.UserRole + 1
@@ -43,7 +54,8 @@ class HistoryView(QWidget):
     Signals:
         run_again_requested(list, object): model ids and the GenerationRequest to run as is
         edit_requested(list, object): model ids and the GenerationRequest to edit first
-        history_loaded(int): the number of batches now shown
+        history_loaded(int): the number of batches now shown (after a reload or an older
+            page)
         load_failed(str): the history could not be read, in one sentence
     """
 
@@ -60,6 +72,8 @@ class HistoryView(QWidget):
         self.project: ProjectPaths | None = None
         self.batches: list[HistoryBatch] = []
         self._runner = runner or default_runners().database
+        self._cursor: str | None = None  # where the next older page starts; None: no more
+        self._shown_for: ProjectPaths | None = None  # whose batches `batches` are
 
         self.status = QLabel(self)
         self.status.setObjectName("historyStatus")
@@ -76,6 +90,10 @@ class HistoryView(QWidget):
         for column in (1, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
+        # Scrolled to the end (or a page too short to scroll): the next page.
+        scroll = self.tree.verticalScrollBar()
+        scroll.valueChanged.connect(self._near_end)
+        scroll.rangeChanged.connect(self._near_end)
         self.run_again_button = QPushButton("Run again", self)
         self.run_again_button.setObjectName("historyRunAgain")
         self.run_again_button.setToolTip("Run the same prompt and settings on the same models.")
@@ -110,17 +128,22 @@ class HistoryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the history in a worker; answers for an older project are dropped."""
+        """Reload the history in a worker (as many batches as are shown, at least a page);
+        answers for an older project are dropped."""
+        self._runner.cancel(("history-older", id(self)))
         if self.project is None:
             self._runner.cancel(("history", id(self)))
+            self._cursor = None
             self._show([], "Open a project to see its generations.")
             return
         self.status.setText("Loading history…")
         self.refresh_button.setEnabled(False)
         project = self.project
+        shown = len(self.batches) if self._shown_for == project else 0
+        limit = max(HISTORY_PAGE, shown)
         self._runner.start(
-            lambda _abort, _progress: load_history(project),
-            self._on_loaded,
+            lambda _abort, _progress: load_history_page(project, limit=limit),
+            lambda page: self._on_loaded(project, page),
             self._on_failed,
             key=("history", id(self)),  # newest answer wins
             receiver=self,
@@ -129,7 +152,35 @@ class HistoryView(QWidget):
 
     def loading(self) -> bool:
         """True while a history load has not answered."""
-        return self._runner.has(("history", id(self)))
+        return self._runner.has(("history", id(self))) or self._runner.has(
+            ("history-older", id(self))
+        )
+
+    def has_older(self) -> bool:
+        """True when the journal holds batches older than those shown."""
+        return self._cursor is not None
+
+    def load_older(self) -> None:
+        """Append the next page of older batches, read in a worker (once at a time)."""
+        project, before = self.project, self._cursor
+        if project is None or before is None or self.loading():
+            return
+        shown = [batch.batch_id for batch in self.batches]
+        self._runner.start(
+            lambda _abort, _progress: load_history_page(
+                project, limit=HISTORY_PAGE, before=before, shown=shown
+            ),
+            lambda page: self._on_older(project, page),
+            self._on_older_failed,
+            key=("history-older", id(self)),
+            receiver=self,
+            name="load older history",
+        )
+
+    def _near_end(self, *_: int) -> None:
+        scroll = self.tree.verticalScrollBar()
+        if self.has_older() and scroll.value() >= scroll.maximum():
+            self.load_older()
 
     def selection(self) -> tuple[list[str], GenerationRequest] | None:
         """Model ids and request of the selected batch (or model row), if it can be run;
@@ -172,11 +223,34 @@ class HistoryView(QWidget):
             self.compare_requested.emit(place[0])
 
     # -- answers from the worker -----------------------------------------------------------
-    def _on_loaded(self, batches: list[HistoryBatch]) -> None:
+    def _on_loaded(self, project: ProjectPaths, page: HistoryPage) -> None:
+        self._shown_for, self._cursor = project, page.cursor
+        batches = page.batches
         self._show(batches, "" if batches else "No generations yet in this project.")
         self.history_loaded.emit(len(batches))
+        self._near_end()
+
+    def _on_older(self, project: ProjectPaths, page: HistoryPage) -> None:
+        if project != self.project or project != self._shown_for:
+            return  # the project changed meanwhile; its reload supersedes this page
+        self._cursor = page.cursor
+        first = len(self.batches)
+        self.batches = [*self.batches, *page.batches]
+        for index, batch in enumerate(page.batches, first):
+            item = self._batch_item(index, batch)
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(True)
+        self.history_loaded.emit(len(self.batches))
+        self._near_end()
+
+    def _on_older_failed(self, message: str) -> None:
+        # What is shown stays; the sentence says why no older batches came.
+        self.status.setText(message)
+        self.status.setVisible(True)
+        self.load_failed.emit(message)
 
     def _on_failed(self, message: str) -> None:
+        self._cursor = None
         self._show([], message)
         self.load_failed.emit(message)
 

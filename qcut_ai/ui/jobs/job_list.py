@@ -73,6 +73,7 @@ class JobListWidget(QWidget):
     cancel_all_requested = Signal()
     retry_requested = Signal(str)
     compare_requested = Signal(str)  # a job id: compare the takes of its batch
+    history_requested = Signal()  # the summary's link to the jobs that left the list
 
     def __init__(self, parent: QWidget | None = None, *, model: JobListModel | None = None):
         super().__init__(parent)
@@ -91,6 +92,9 @@ class JobListWidget(QWidget):
         self.tree.setColumnWidth(PROMPT_COLUMN, 200)
         self.summary = QLabel("No jobs", self)
         self.summary.setObjectName("batchSummary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # the link to History
+        self.summary.linkActivated.connect(lambda _link: self.history_requested.emit())
+        self._progress_text = "No jobs"
         cancel_queued = QPushButton("Cancel queued", self)
         cancel_queued.setObjectName("cancelQueuedButton")
         cancel_queued.setToolTip("Cancel the jobs not yet sent to fal")
@@ -133,6 +137,7 @@ class JobListWidget(QWidget):
         self.model.rowsInserted.connect(self._on_rows_inserted)
         self.model.rowsRemoved.connect(self._on_rows_removed)
         self.model.dataChanged.connect(self._on_data_changed)
+        self.model.retired_changed.connect(lambda _n: self._show_summary())
         for row in range(self.model.rowCount()):
             self._attach_bar(row)
         # Elapsed / ETA tick once a second; only that column is repainted.
@@ -182,7 +187,20 @@ class JobListWidget(QWidget):
         self.model.apply_event(event)
 
     def set_batch_progress(self, done: int, total: int) -> None:
-        self.summary.setText(f"Batch ({done}/{total})" if total else "No jobs")
+        self._progress_text = f"Batch ({done}/{total})" if total else "No jobs"
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        """The batch's progress, and where the finished jobs that left the list went."""
+        retired = self.model.retired
+        if not retired:
+            self.summary.setText(self._progress_text)
+            return
+        noun = "job" if retired == 1 else "jobs"
+        self.summary.setText(
+            f"{self._progress_text} · {retired:,} earlier finished {noun} in "
+            '<a href="history">History</a>'
+        )
 
     def set_compact(self, compact: bool) -> None:
         """A narrow dock: Clear finished and Cancel queued move into the More menu."""
@@ -192,9 +210,7 @@ class JobListWidget(QWidget):
 
     def clear_finished(self) -> None:
         """Remove finished rows from the list; the journal and History keep them."""
-        for job_id in self.model.remove_finished():
-            self._bars.pop(job_id, None)
-            self._retry_buttons.pop(job_id, None)
+        self.model.remove_finished()
 
     def retry_button(self, job_id: str) -> QPushButton | None:
         """The row's Retry button while the job can be retried."""
@@ -220,6 +236,10 @@ class JobListWidget(QWidget):
 
     def _on_rows_removed(self, parent: QModelIndex, *_: object) -> None:
         if not parent.isValid():
+            # The view deletes a removed row's widgets; forget them with it.
+            for job_id in [j for j in self._bars if self.model.item(j) is None]:
+                del self._bars[job_id]
+                self._retry_buttons.pop(job_id, None)
             # Index widgets follow their rows, so the remaining rows keep theirs.
             for row in range(self.model.rowCount()):
                 self._show_progress(self.model.index(row, PROGRESS_COLUMN))

@@ -277,3 +277,45 @@ def test_rerun_models_replaces_each_retired_model_once() -> None:
     assert rerun.model_ids[:2] == ("seedance-2.0", "veo3.1")
     assert len(set(rerun.model_ids)) == len(rerun.model_ids)
     assert any("gone-model is no longer in the catalogue" in n for n in rerun.notes)
+
+
+def _many_batches(project: ProjectPaths, count: int) -> None:
+    """`count` one-model batches, a minute apart, the newest last."""
+    catalog = load_catalog()
+    db = open_project_db(project)
+    try:
+        journal = JobJournal(db)
+        for n in range(count):
+            request = GenerationRequest(prompt=f"take {n}")
+            (record,) = journal_batch(
+                journal, plan([catalog.get("kling-2.5-turbo-pro")], request), request
+            )
+            journal.update(
+                record.id, created_at=f"2025-04-01T{n // 60:02d}:{n % 60:02d}:00.000+00:00"
+            )
+    finally:
+        db.close()
+
+
+def test_history_shows_a_page_of_batches_and_older_ones_when_scrolled_to_the_end(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    project = ProjectPaths.at(tmp_path / "Long").ensure()
+    _many_batches(project, 45)
+    view = _view(qtbot)
+    _open(qtbot, view, project)
+    assert view.tree.topLevelItemCount() == 20 and view.has_older()
+    assert _row(_top(view, 0))[0] == "take 44"
+
+    scroll = view.tree.verticalScrollBar()
+    while view.has_older():
+        with qtbot.waitSignal(view.history_loaded, timeout=10_000):
+            scroll.setValue(scroll.maximum())
+    prompts = [_row(_top(view, i))[0] for i in range(view.tree.topLevelItemCount())]
+    assert prompts == [f"take {n}" for n in range(44, -1, -1)]  # each once, newest first
+
+    view.tree.setCurrentItem(_top(view, 40))
+    with qtbot.waitSignal(view.history_loaded, timeout=10_000):
+        qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    assert view.tree.topLevelItemCount() == 45  # a refresh keeps what was scrolled to
+    assert _row(view.tree.currentItem())[0] == "take 4"

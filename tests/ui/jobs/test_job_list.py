@@ -104,3 +104,27 @@ def test_cancel_all_of_offline_rehearsals_does_not_ask(qtbot: QtBot) -> None:
     widget.confirm_cancel_all = lambda _parent, _paid: (_ for _ in ()).throw(AssertionError)
     with qtbot.waitSignal(widget.cancel_all_requested):
         qtbot.mouseClick(widget.cancel_all_button, Qt.MouseButton.LeftButton)
+
+
+def test_finished_jobs_beyond_the_kept_ones_move_to_history_and_failed_ones_stay(
+    qtbot: QtBot,
+) -> None:
+    widget = JobListWidget(model=JobListModel(keep_done=3))
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.add_job("failed", "Kling", prompt="failed")
+    widget.apply_event(JobEvent("failed", JobState.FAILED, error="The model failed."))
+    for n in range(6):
+        widget.add_job(f"j{n}", "Kling", prompt=f"take {n}")
+        widget.apply_event(JobEvent(f"j{n}", JobState.DONE))
+    widget.add_job("running", "Kling", prompt="running")
+    widget.set_batch_progress(6, 7)
+
+    assert widget.job_ids() == ["failed", "j3", "j4", "j5", "running"]
+    assert widget.retry_button("failed") is not None  # still there to act on
+    assert "3 earlier finished jobs in" in widget.summary.text()
+    assert "Batch (6/7)" in widget.summary.text()
+    with qtbot.waitSignal(widget.history_requested, timeout=1_000):
+        widget.summary.linkActivated.emit("history")
+    widget.apply_event(JobEvent("j0", JobState.DONE))  # a late event of a job that left
+    assert "j0" not in widget.job_ids()
