@@ -18,6 +18,7 @@ costs one sentence.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -34,6 +35,10 @@ Abort = Callable[[], bool]
 
 # How often a wait for the next file looks at `abort`: Cancel is felt this soon.
 ABORT_POLL_SECONDS = 0.05
+# The workers run this much below the app's priority: on two cores, two busy
+# workers otherwise take the GUI thread's turns and its frames come late.
+# They still use every cycle the app leaves idle.
+WORKER_NICENESS = 10
 
 _stop: Any = None  # in a worker: the pool's stop event (set when the import is cancelled)
 
@@ -104,6 +109,8 @@ def _crashed(path: Path) -> str:
 def _start_worker(stop: Any) -> None:
     global _stop
     _stop = stop
+    if hasattr(os, "nice"):  # not on Windows
+        os.nice(WORKER_NICENESS)
 
 
 class _Pool:

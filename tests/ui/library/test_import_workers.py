@@ -4,6 +4,7 @@ not when it finishes, not when it is cancelled, not when the window closes meanw
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 from pathlib import Path
 
@@ -20,12 +21,17 @@ def _folder(template: Path, tmp_path: Path, count: int) -> Path:
     return folder
 
 
-def _watch_workers(panel: LibraryPanel) -> list[int]:
-    """How many worker processes were alive at each progress report."""
+def _watch_workers(panel: LibraryPanel, niceness: list[int] | None = None) -> list[int]:
+    """How many worker processes were alive at each progress report (and their niceness)."""
     seen: list[int] = []
-    panel.service.import_progress.connect(
-        lambda _done, _total: seen.append(len(multiprocessing.active_children()))
-    )
+
+    def look(_done: int, _total: int) -> None:
+        workers = multiprocessing.active_children()
+        seen.append(len(workers))
+        if niceness is not None:
+            niceness.extend(os.getpriority(os.PRIO_PROCESS, w.pid or 0) for w in workers)
+
+    panel.service.import_progress.connect(look)
     return seen
 
 
@@ -33,12 +39,15 @@ def test_an_import_describes_in_worker_processes_gone_once_it_finishes(
     qtbot: QtBot, library_panel: LibraryPanel, library_template: Path, tmp_path: Path
 ) -> None:
     panel = library_panel
-    seen = _watch_workers(panel)
+    niceness: list[int] = []
+    seen = _watch_workers(panel, niceness)
     folder = _folder(library_template, tmp_path, 40)
     with qtbot.waitSignal(panel.items_imported, timeout=60_000) as imported:
         panel.import_paths([folder])
     assert imported.args is not None and len(imported.args[0]) == 40
     assert max(seen) > 0  # the files were described in other processes
+    # ... that give way to the window's process when both want the CPU.
+    assert niceness and max(niceness) > os.getpriority(os.PRIO_PROCESS, 0)
     assert multiprocessing.active_children() == []
     qtbot.waitUntil(lambda: panel.service.pending_tasks() == 0, timeout=30_000)
 
