@@ -2,11 +2,13 @@
 
 Project: the app's window (MainWindow + MediaPanel, offscreen) on an empty
 project imports a folder through `LibraryPanel.import_paths` (the path a drop
-or File > Import takes: LibraryService, probe, hash, poster, rows, progress),
+or File > Import takes: LibraryService, probe, hash and poster in two worker
+processes, rows, progress),
 while a 5 ms QTimer records when the GUI thread gets to run. The import is
 timed until the panel says it finished; the filmstrips that follow are timed
 on their own. A second import into a fresh project is cancelled halfway, to
-time how soon Cancel stops it.
+time how soon Cancel stops it. After each, the worker processes still alive
+are counted (none should be).
 Baseline, in the same run: a shell loop over the same files, two at a time
 (`xargs -P 2`): `ffprobe` (Debian's, or the static ffmpeg's `-i` when there is
 none), the static ffmpeg keyframe-seek poster, `sha256sum` and one `sqlite3`
@@ -23,6 +25,7 @@ clip is a stream copy of one of a dozen encodes with its own metadata, so all
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -237,6 +240,7 @@ def project_runs(files: list[Path], folder: Path, tmp: Path, smoke: bool) -> dic
     spin(3600, lambda: bool(finished))
     import_s = time.perf_counter() - start
     during = list(stamps)
+    workers_after_import = len(multiprocessing.active_children())
     spin(3600, lambda: lib.service.pending_tasks() == 0)  # the filmstrips that follow
     all_done_s = time.perf_counter() - start
     after = list(stamps[len(during) - 1 :])
@@ -261,6 +265,9 @@ def project_runs(files: list[Path], folder: Path, tmp: Path, smoke: bool) -> dic
     spin(3600, lambda: bool(finished))
     stopped = time.perf_counter()
     spin(60, lambda: lib.service.pending_tasks() == 0)
+    # Cancelled workers finish the file in hand, then exit: give them a moment.
+    spin(10, lambda: not multiprocessing.active_children())
+    workers_after_cancel = len(multiprocessing.active_children())
     beat.stop()
     cancel = {
         "cancel_to_finished_ms": round((stopped - cancelled_at[0]) * 1000, 1)
@@ -268,6 +275,7 @@ def project_runs(files: list[Path], folder: Path, tmp: Path, smoke: bool) -> dic
         else None,
         "imported_before_stop": len(finished[-1].items),
         "of": len(files),
+        "workers_left": workers_after_cancel,
     }
     window.close()
     return {
@@ -284,6 +292,7 @@ def project_runs(files: list[Path], folder: Path, tmp: Path, smoke: bool) -> dic
         "importing": gap_stats(during),
         "filmstrips": gap_stats(after) if len(after) > 2 else None,
         "cancel": cancel,
+        "workers_left_after_import": workers_after_import,
     }
 
 
@@ -327,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         ("max gap while importing (ms)", f"{busy['max_ms']:.1f}", f"{idle['max_ms']:.1f} (idle)",
          f"{busy['max_ms'] / idle['max_ms']:.2f}"),
         ("Cancel -> import finished (ms)", str(res["cancel"]["cancel_to_finished_ms"]), "", ""),
+        ("worker processes left (finish / cancel)",
+         f"{res['workers_left_after_import']} / {res['cancel']['workers_left']}", "", ""),
     ]  # fmt: skip
     bc.report(
         "import",

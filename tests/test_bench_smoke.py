@@ -122,6 +122,7 @@ def test_import_bench_imports_the_folder_and_cancels_the_second(tmp_path: Path) 
     assert res["progress_updates"] >= 1 and res["progress_always_visible"]
     assert res["importing"]["beats"] > 0 and res["idle"]["beats"] > 0
     assert res["cancel"]["cancel_to_finished_ms"] is not None
+    assert res["workers_left_after_import"] == res["cancel"]["workers_left"] == 0
 
 
 def test_soak_bench_runs_every_batch_and_times_the_queries(tmp_path: Path) -> None:

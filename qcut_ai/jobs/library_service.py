@@ -15,13 +15,12 @@ from qcut_ai.core.events import AbortFlag, AnyOf
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.media_query import MediaQuery
 from qcut_ai.core.project import ProjectPaths
+from qcut_ai.jobs.import_service import FolderImports, Progress, Work
 from qcut_ai.jobs.input_reading import decode_picture
 from qcut_ai.jobs.library_queries import (
     PAGE_SIZE,
-    ImportOutcome,
     QueryConnection,
     added_since,
-    import_media,
     load_facets,
     run_query,
 )
@@ -32,9 +31,6 @@ from qcut_ai.jobs.tasks import Runners, TaskRunner, default_runners
 MISSING_CHECK_DELAY_MS = 250
 # How often the open project is checked for items other processes added.
 EXTERNAL_CHECK_MS = 2000
-Progress = Callable[[int, int], None]
-Work = Callable[[Callable[[], bool], Progress], Any]
-
 
 _SKIPPED = object()  # the answer of a query superseded before it ran
 
@@ -104,7 +100,7 @@ class LibraryService(QObject):
         self._check_after_load = False
         self._requested: set[str] = set()
         self._aborts: set[AbortFlag] = set()
-        self._imports: set[AbortFlag] = set()  # imports and their filmstrips, not yet answered
+        self._imports = FolderImports(self, self._start, lambda flag: flag in self._aborts)
         # Other processes write the same project (see qcut_ai.library.leases): a cheap
         # PRAGMA data_version on the kept connection tells when to look for new items.
         self._known_max_id: int | None = None
@@ -281,23 +277,14 @@ class LibraryService(QObject):
 
     def import_files(self, paths: Sequence[Path]) -> None:
         """Import files in place (probe, hash, poster) with progress; filmstrips follow."""
-        if self.project is None:
-            self.failed.emit("Open a project before importing files.")
-            return
-        project, thumbs, dropped = self.project, self.thumbnail_dir, [Path(p) for p in paths]
-
-        def work(abort: Callable[[], bool], progress: Progress) -> ImportOutcome:
-            return import_media(project, thumbs, dropped, abort, progress)
-
-        self._imports.add(self._start(self._runners.media, work, self._imported))
+        self._imports.start(paths)
 
     def cancel_import(self) -> None:
         """Stop the running imports: files not started are skipped, those done are kept."""
-        for flag in self._imports:
-            flag.set()
+        self._imports.cancel()
 
     def importing(self) -> bool:
-        return bool(self._imports & self._aborts)
+        return self._imports.running()
 
     def shutdown(self) -> None:
         """Stop asking: timers stop, queued work is dropped, running imports asked to stop
@@ -359,11 +346,7 @@ class LibraryService(QObject):
         self._start(self._runners.database, self._with_repo(fn), on_done)
 
     def _start(
-        self,
-        runner: TaskRunner,
-        work: Work,
-        on_done: Callable[[Any], None],
-        priority: int = 0,
+        self, runner: TaskRunner, work: Work, on_done: Callable[[Any], None], priority: int = 0
     ) -> AbortFlag:
         abort = AbortFlag()
         self._aborts.add(abort)
@@ -398,7 +381,6 @@ class LibraryService(QObject):
 
     def _forget(self, abort: AbortFlag) -> None:
         self._aborts.discard(abort)
-        self._imports.discard(abort)
         if abort in self._queries:
             self._queries.remove(abort)
         if abort is self._fetch:
@@ -433,26 +415,3 @@ class LibraryService(QObject):
     def _relinked(self, result: Any) -> None:
         self.relinked.emit(result)
         self.refresh()
-
-    def _imported(self, outcome: ImportOutcome) -> None:
-        self.import_finished.emit(outcome)
-        self.load_facets()
-        self.refresh()
-        if outcome.items and self.project is not None:
-            self._start_filmstrips(self.project, outcome.items)
-
-    def _start_filmstrips(self, project: ProjectPaths, items: list[MediaItem]) -> None:
-        """Filmstrips of the imported videos, after their rows: the clips are usable meanwhile."""
-        thumbs = self.thumbnail_dir
-
-        def work(abort: Callable[[], bool], _progress: Progress) -> list[MediaItem]:
-            from qcut_ai.library.bulk_import import make_filmstrips
-
-            return make_filmstrips(project, thumbs, items, abort)
-
-        def done(changed: list[MediaItem]) -> None:
-            if changed:
-                self.items_changed.emit(changed)
-
-        # Behind thumbnails of the screen (priority -1 there), like the rest of an import.
-        self._imports.add(self._start(self._runners.media, work, done, priority=-2))

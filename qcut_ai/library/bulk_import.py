@@ -1,8 +1,9 @@
-"""Importing many files at once: described two at a time, written in batches.
+"""Importing many files at once: described in two worker processes, written in batches.
 
-A folder of clips is mostly file work (probe, hash, poster), which two
-threads do side by side within the machine's cores; the rows then go in a
-few transactions instead of one per file. Filmstrips (ten exact frames per
+A folder of clips is mostly file work (probe, hash, poster), which two worker
+processes do side by side within the machine's cores (`describe_pool`: no GIL
+shared with the GUI thread); the rows then go in a few transactions, from
+this process, instead of one per file. Filmstrips (ten exact frames per
 video, the slowest part) are left to `make_filmstrips`, after the rows, so the
 clips are listed as soon as their posters exist. Plain functions for worker
 threads; every thread here opens its own database connection.
@@ -11,18 +12,22 @@ threads; every thread here opens its own database connection.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from pathlib import Path
 
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.media import MediaItem, MediaKind
-from qcut_ai.library.ingest import Library, PreparedImport, prepare_import
+from qcut_ai.library.describe_pool import Describe, Outcome, describe_all, describe_file
+from qcut_ai.library.ingest import Library, PreparedImport
 from qcut_ai.library.layout import ProjectLayout
 
-# Two describe files at once: the machines this runs on have two cores or more,
-# and the GUI thread and the database worker need the rest.
+# Two processes describe files at once: the machines this runs on have two cores
+# or more, and the GUI thread and the database worker need little.
 IMPORT_WORKERS = 2
+# Up to this many new files are described here, one after the other: starting
+# the worker processes (~0.5 s) would cost a dropped clip or two more than it saves.
+INLINE_FILES = 2
 # Rows are written when this many are ready or this long after the last write,
 # so a slow folder still shows its first clips soon.
 BATCH_ROWS = 50
@@ -43,11 +48,13 @@ def import_many(
     progress: Progress,
     *,
     workers: int = IMPORT_WORKERS,
+    describe: Describe = describe_file,
 ) -> tuple[list[MediaItem], list[str]]:
     """Import `files` in place; (items now in the library, one sentence per failed file).
 
     Stops soon after `abort()` turns true: files not started are not
     described, and the rows of those already described are still written.
+    `describe` describes one file in a worker (a module-level function).
     """
     items: list[MediaItem] = []
     errors: list[str] = []
@@ -66,26 +73,18 @@ def import_many(
         report(done)
         ready: list[PreparedImport] = []
         written = time.monotonic()
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
-            futures = [pool.submit(_describe, path, thumbnail_dir, abort) for path in todo]
-            try:
-                for future in futures:
-                    outcome = _result(future)
-                    if outcome is None:  # asked to stop before it started
-                        continue
-                    if isinstance(outcome, str):
-                        errors.append(outcome)
-                    else:
-                        ready.append(outcome)
-                    done += 1
-                    now = time.monotonic()
-                    if len(ready) >= BATCH_ROWS or (ready and now - written >= BATCH_SECONDS):
-                        items += library.add_prepared(ready)
-                        ready, written = [], now
-                    report(done)
-            finally:
-                for future in futures:
-                    future.cancel()
+        with closing(_outcomes(todo, thumbnail_dir, abort, workers, describe)) as outcomes:
+            for _path, outcome in outcomes:
+                if isinstance(outcome, str):
+                    errors.append(outcome)
+                else:
+                    ready.append(outcome)
+                done += 1
+                now = time.monotonic()
+                if len(ready) >= BATCH_ROWS or (ready and now - written >= BATCH_SECONDS):
+                    items += library.add_prepared(ready)
+                    ready, written = [], now
+                report(done)
         if ready:
             items += library.add_prepared(ready)
     report(done, final=True)
@@ -115,17 +114,17 @@ def make_filmstrips(
     return changed
 
 
-def _describe(path: Path, thumbnail_dir: Path, abort: Abort) -> PreparedImport | str | None:
-    if abort():
-        return None
-    try:
-        return prepare_import(path, thumbnail_dir)
-    except QcutError as exc:
-        return exc.message  # one sentence per file; the rest go on
-
-
-def _result(future: Future[PreparedImport | str | None]) -> PreparedImport | str | None:
-    return None if future.cancelled() else future.result()
+def _outcomes(
+    todo: Sequence[Path], thumbnail_dir: Path, abort: Abort, workers: int, describe: Describe
+) -> Generator[tuple[Path, Outcome], None, None]:
+    if len(todo) > INLINE_FILES:
+        yield from describe_all(todo, thumbnail_dir, abort, workers=workers, describe=describe)
+        return
+    for path in todo:
+        outcome = None if abort() else describe(path, thumbnail_dir)
+        if outcome is None:  # asked to stop before it started
+            return
+        yield path, outcome
 
 
 class _Throttled:

@@ -3,9 +3,11 @@
 Plain functions meant to run in a worker thread. The cache file name is a
 hash of (path, size, mtime, frame time, width, variant), so an edited or
 replaced file gets a fresh thumbnail and a deleted cache file is rebuilt.
-The poster is the first keyframe between 40 % and 70 % of the clip (seek plus
-one decoded frame: ~40 ms for 1080p); only without one is the frame at 40 %
-decoded exactly, which can cost 4-16x more.
+The poster is the keyframe nearest 40 % of the clip (up to 70 %), as a player's
+fast seek shows it: one decoded frame, ~40 ms for 1080p. Decoding forward to
+the exact frame at 40 % costs 4-16x more in a long-GOP clip, whose only
+keyframe is often the first frame; it is done only when that keyframe shows
+nothing (a fade from black).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ POSTER_WIDTH = 320
 STRIP_FRAMES = 10
 POSTER_POSITION = 0.4  # of the duration: past fade-ins, before endings
 _POSTER_LATEST = 0.7  # a keyframe up to here is as good a poster as the exact frame
+# A keyframe picture whose grey levels vary less than this shows nothing (a fade).
+_BLANK_STDDEV = 6.0
 _WAVE_HEIGHT = 90
 _JPEG_QUALITY = 85
 
@@ -80,12 +84,11 @@ def poster_frame(path: Path, info: ProbeInfo, cache_dir: Path) -> Path:
             # No frame threads: with them the decoder holds back the first
             # picture until every thread has a frame queued, and one is all
             # a poster needs.
-            # A keyframe soon after `at` costs one decoded frame; otherwise
-            # decode forward to `at`, so a long GOP doesn't give frame 0
-            # (often a fade from black) as everyone's poster.
-            later = [k for k in keys if at <= k <= (info.duration or 0.0) * _POSTER_LATEST]
-            target = later[0] if later else at
+            target = _nearest_keyframe(keys, at, (info.duration or 0.0) * _POSTER_LATEST)
             pictures = _frames_at(container, stream, [target], keys, POSTER_WIDTH, info.rotation)
+            if pictures and target < at - 1e-3 and _blank(pictures[0]):
+                # A fade from black: decode forward to the exact time after all.
+                pictures = _frames_at(container, stream, [at], keys, POSTER_WIDTH, info.rotation)
             if not pictures:
                 raise MediaError(f"{path.name} has no picture at {at:.1f} s.")
             image = _upright(pictures[0], info.rotation)
@@ -194,6 +197,19 @@ def _seek(container: Any, stream: Any, at: float) -> None:
     if at > 0 and stream.time_base:
         # Lands on the keyframe at or before `at`.
         container.seek(int(at / stream.time_base), stream=stream)
+
+
+def _nearest_keyframe(keys: list[float], at: float, latest: float) -> float:
+    """The keyframe time nearest `at` and not after `latest` (`at` without keyframes)."""
+    usable = [k for k in keys if k <= latest] or keys[:1]
+    return min(usable, key=lambda k: abs(k - at)) if usable else at
+
+
+def _blank(image: Image.Image) -> bool:
+    """True for a picture of (almost) one colour: a black or white fade, no poster."""
+    from PIL import ImageStat
+
+    return max(ImageStat.Stat(image.convert("L")).stddev) < _BLANK_STDDEV
 
 
 def _keyframe_times(container: Any, stream: Any) -> list[float]:

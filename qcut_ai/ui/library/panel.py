@@ -154,9 +154,15 @@ class LibraryPanel(QWidget):
 
     def add_item(self, item: MediaItem) -> None:
         """A new generation: shown at once when no filter hides it, else by a re-query."""
-        self._entered(item)
+        self._add_items([item])
+
+    def _add_items(self, items: list[MediaItem]) -> None:
+        # One facets (and bins) reload for the lot: an import's rows appear fifty at a time.
+        for item in items:
+            self._entered(item)
         if self.service.query.is_default():
-            self.model.add_item(item)
+            for item in items:
+                self.model.add_item(item)
         else:
             self.service.refresh()
         self.service.load_facets()
@@ -169,9 +175,8 @@ class LibraryPanel(QWidget):
 
     def _on_appeared(self, items: list[MediaItem]) -> None:
         new = [item for item in items if self.model.row_of(item.id) is None]
-        for item in new:
-            self.add_item(item)
         if new:
+            self._add_items(new)
             self.items_appeared.emit(new)
 
     def update_item(self, item: MediaItem) -> None:
