@@ -112,10 +112,7 @@ class LibraryService(QObject):
 
     # -- reading ---------------------------------------------------------------
     def open(self, project: ProjectPaths) -> None:
-        """Show `project`; files that vanished since the last visit get flagged missing.
-
-        The file check starts shortly after the first page has arrived.
-        """
+        """Show `project`; files gone since the last visit are flagged after the first page."""
         self.project = project
         self._requested.clear()
         self._missing_timer.stop()
@@ -212,19 +209,19 @@ class LibraryService(QObject):
 
     # -- writing ---------------------------------------------------------------
     def rename(self, media_id: int, name: str) -> None:
-        self._write(lambda repo: [repo.rename(media_id, name)], self._changed)
+        self.write(lambda repo: [repo.rename(media_id, name)], self.changed)
 
     def set_tags(self, media_ids: Sequence[int], tags: Iterable[str]) -> None:
         ids, clean = list(media_ids), list(tags)
-        self._write(lambda repo: [repo.set_tags(i, clean) for i in ids], self._changed)
+        self.write(lambda repo: [repo.set_tags(i, clean) for i in ids], self.changed)
 
     def set_rating(self, media_ids: Sequence[int], rating: int) -> None:
         ids = list(media_ids)
-        self._write(lambda repo: [repo.set_rating(i, rating) for i in ids], self._changed)
+        self.write(lambda repo: [repo.set_rating(i, rating) for i in ids], self.changed)
 
     def set_favourite(self, media_ids: Sequence[int], favourite: bool) -> None:
         ids = list(media_ids)
-        self._write(lambda repo: [repo.set_favourite(i, favourite) for i in ids], self._changed)
+        self.write(lambda repo: [repo.set_favourite(i, favourite) for i in ids], self.changed)
 
     def remove(self, media_ids: Sequence[int], *, delete_file: bool = False) -> None:
         """Forget items; with `delete_file` their files go to the OS trash."""
@@ -235,37 +232,27 @@ class LibraryService(QObject):
                 repo.remove(media_id, delete_file=delete_file)
             return ids
 
-        self._write(work, self._removed)
+        self.write(work, self._removed)
 
     def relink(self, folder: Path) -> None:
         """Look for missing files under `folder`; relinked rows come back on items_loaded."""
-        self._write(lambda repo: repo.relink(Path(folder)), self._relinked)
+        self.write(lambda repo: repo.relink(Path(folder)), self._relinked)
 
     def check_missing(self) -> None:
-        """Flag vanished files (and unflag returned ones), then re-query if anything may show."""
+        """Flag vanished files (and unflag returned ones), then re-query if anything may show.
 
-        project = self.project
-        if project is None:
-            return
+        In a media worker, not the query worker: at a million items the stats and
+        the integrity check of this first write connection take seconds, and the
+        searches typed meanwhile must not wait behind them."""
+        from qcut_ai.library.missing_files import check_project_files
 
-        def work(abort: Callable[[], bool], _progress: Progress) -> bool:
-            from qcut_ai.library.missing_files import check_missing
-            from qcut_ai.library.project_db import project_database
-            from qcut_ai.library.repository import MediaRepository
-
-            with project_database(project) as db:
-                repo = MediaRepository(db, project.root)
-                was_missing = bool(repo.missing_items())
-                return bool(check_missing(repo, abort)) or was_missing
-
-        # In a media worker, not the query worker: at a million items the stats and
-        # the integrity check of this first write connection take seconds, and the
-        # searches typed meanwhile must not wait behind them.
-        def checked(changed: bool) -> None:
-            if changed:
-                self.refresh()
-
-        self._start(self._runners.media, work, checked, priority=-3)
+        if (project := self.project) is not None:
+            self._start(
+                self._runners.media,
+                lambda abort, _progress: check_project_files(project, abort),
+                lambda changed: self.refresh() if changed else None,
+                priority=-3,
+            )
 
     def pending_tasks(self) -> int:
         """Queries, writes and imports asked for and not yet answered (thumbnails excluded).
@@ -307,11 +294,17 @@ class LibraryService(QObject):
 
     def write(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
         """Run `fn(repo)` in order with the other writes; failures come on `failed`."""
-        self._write(fn, on_done)
+        if self.project is None:
+            self.failed.emit("Open a project before changing the library.")
+            return
+        self._start(self._runners.database, self._with_repo(fn), on_done)
 
     def changed(self, items: list[MediaItem]) -> None:
-        """Items written elsewhere: shown updated, re-queried when a filter may hide them."""
-        self._changed(items)
+        """Items written here or elsewhere: shown updated, re-queried if a filter may hide them."""
+        self.items_changed.emit(items)
+        self.load_facets()
+        if not self.query.is_default():
+            self.refresh()  # the change may move the items in or out of the filtered view
 
     # -- plumbing --------------------------------------------------------------
     def _with_repo(self, fn: Callable[[Any], Any]) -> Work:
@@ -338,12 +331,6 @@ class LibraryService(QObject):
             return connection.run(project, fn)
 
         return self._start(self._runners.database, work, on_done)
-
-    def _write(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None]) -> None:
-        if self.project is None:
-            self.failed.emit("Open a project before changing the library.")
-            return
-        self._start(self._runners.database, self._with_repo(fn), on_done)
 
     def _start(
         self, runner: TaskRunner, work: Work, on_done: Callable[[Any], None], priority: int = 0
@@ -401,12 +388,6 @@ class LibraryService(QObject):
         self._delivered += len(items)
         self.has_more = len(items) >= PAGE_SIZE
         self.more_loaded.emit(items)
-
-    def _changed(self, items: list[MediaItem]) -> None:
-        self.items_changed.emit(items)
-        self.load_facets()
-        if not self.query.is_default():
-            self.refresh()  # the change may move the items in or out of the filtered view
 
     def _removed(self, ids: list[int]) -> None:
         self.items_removed.emit(ids)

@@ -14,10 +14,24 @@ from collections.abc import Callable
 from typing import Any
 
 from qcut_ai.core.errors import LibraryError
+from qcut_ai.library.layout import ProjectLayout
 from qcut_ai.library.library_writes import updating
 
 SLICE = 5_000
 _READ = "SELECT id, path, rel_path, missing FROM media WHERE id > ? ORDER BY id LIMIT ?"
+
+
+def check_project_files(project: ProjectLayout, abort: Callable[[], bool]) -> bool:
+    """Check the files of `project`'s library on a connection of its own (which runs
+    the integrity check, once per process); whether any item is, or was, missing."""
+    # Here, not at the top: the repository imports relinking, which imports this module.
+    from qcut_ai.library.project_db import project_database
+    from qcut_ai.library.repository import MediaRepository
+
+    with project_database(project) as db:
+        repo = MediaRepository(db, project.root)
+        was_missing = bool(repo.missing_items())
+        return bool(check_missing(repo, abort)) or was_missing
 
 
 def check_missing(
