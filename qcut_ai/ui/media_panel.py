@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
@@ -46,6 +47,9 @@ from qcut_ai.ui.player.preview_player import PreviewPlayer
 from qcut_ai.ui.project_banner import ProjectBanner
 from qcut_ai.ui.spend_confirmation import confirm_spending
 from qcut_ai.ui.wheel_guard import WheelGuard
+
+if TYPE_CHECKING:
+    from qcut_ai.ui.generate.tab import GenerateTab
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +96,7 @@ class MediaPanel(QWidget):
         self.project: ProjectPaths | None = None
         self._compact: bool | None = None
         self._arranged = False  # a saved or default split has been applied
+        self._fit_without_tab = False  # the default split was made before a tab was built
         self.generation = GenerationService(
             services.settings, services.thumbnails_dir, services.connect, runners, self
         )
@@ -109,8 +114,8 @@ class MediaPanel(QWidget):
 
         self.tabs = GenerateTabs(runners, self.generation.enhancer(), self)
         self.tabs.batch_requested.connect(self.submit)
+        self.tabs.tab_built.connect(self._on_tab_built)
         self.generate_tabs, self.builders = self.tabs.generate_tabs, self.tabs.builders
-        self.text_tab = self.tabs.text_tab
 
         self.job_list = JobListWidget(self, model=self.generation.model)
         self.jobs.batch_progress.connect(self.job_list.set_batch_progress)
@@ -153,6 +158,11 @@ class MediaPanel(QWidget):
         self.wheel_guard = WheelGuard(self)
         self.bin_keys = BinTransportKeys(self.view, self.preview)
         self.error_reported.connect(self._show_error)
+
+    @property
+    def text_tab(self) -> GenerateTab:
+        """The Text to Video tab (built on first need: see GenerateTabs)."""
+        return self.tabs.text_tab
 
     def _build_layout(self) -> None:
         self.sections = build_sections(
@@ -368,9 +378,21 @@ class MediaPanel(QWidget):
         super().showEvent(event)
         if not self._arranged:
             self._arranged = True
-            self.sections.fit_default(
-                self.splitter.height() or self.height(), self.lower_split.width() or self.width()
-            )
+            self._fit_without_tab = not self.generate_tabs.built()
+            self._fit_default()
+
+    def _fit_default(self) -> None:
+        self.sections.fit_default(
+            self.splitter.height() or self.height(), self.lower_split.width() or self.width()
+        )
+
+    def _on_tab_built(self, tab: QWidget) -> None:
+        # The default split is sized to the generator's content: made while only a
+        # placeholder stood there (the tab is built after the first paint), it is
+        # made again for the tab, as it would have been had the tab been there.
+        if self._fit_without_tab and tab is self.tabs.currentWidget():
+            self._fit_without_tab = not self.generate_tabs.built()
+            self._fit_default()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Narrow dock: short tab titles, no preview pane; wide: everything."""
