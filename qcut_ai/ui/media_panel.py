@@ -19,7 +19,6 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from qcut_ai.core.catalog import ModelSpec, load_catalog
-from qcut_ai.core.catalog_news import catalog_news
 from qcut_ai.core.derive import DerivePlan
 from qcut_ai.core.job_state import JobState
 from qcut_ai.core.media import MediaItem
@@ -28,9 +27,7 @@ from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.selection import SelectionPlan, plan_selection
 from qcut_ai.core.settings import Settings
 from qcut_ai.core.timeline import InOut
-from qcut_ai.jobs.catalog_tasks import check_catalog
 from qcut_ai.jobs.generation import ConnectionFactory, ConnectionInfo, GenerationService
-from qcut_ai.jobs.interchange_tasks import selection_otio
 from qcut_ai.jobs.tasks import Runners
 from qcut_ai.ui.catalog_notice import CatalogNotice
 from qcut_ai.ui.compare.launcher import CompareLauncher
@@ -45,7 +42,6 @@ from qcut_ai.ui.panel_state import panel_state, restore_panel_state
 from qcut_ai.ui.player.library_keys import BinTransportKeys
 from qcut_ai.ui.player.preview_player import PreviewPlayer
 from qcut_ai.ui.project_banner import ProjectBanner
-from qcut_ai.ui.spend_confirmation import confirm_spending
 from qcut_ai.ui.wheel_guard import WheelGuard
 
 if TYPE_CHECKING:
@@ -261,6 +257,8 @@ class MediaPanel(QWidget):
 
         def ask(info: ConnectionInfo) -> None:
             threshold = self.services.settings.confirm_above_usd
+            from qcut_ai.ui.spend_confirmation import confirm_spending
+
             if confirm_spending(self, plan, threshold, offline=info.offline):
                 # Reaching here with unknown prices means the user said yes to them.
                 launch(any(e.usd is None for e in plan.estimates))
@@ -316,6 +314,8 @@ class MediaPanel(QWidget):
         in the network worker). What changed is said above the panel, and the pickers
         list the new catalogue. `client_factory` makes the Platform API client (tests,
         or a host with its own transport)."""
+        from qcut_ai.jobs.catalog_tasks import check_catalog  # after the first paint
+
         check_catalog(
             self.services.runners.network,
             self._catalog_checked,
@@ -326,6 +326,8 @@ class MediaPanel(QWidget):
     def _catalog_checked(self, applied: bool) -> None:
         if not applied:
             return
+        from qcut_ai.core.catalog_news import catalog_news
+
         catalog = load_catalog()
         self.tabs.reload_models()
         self.catalog_notice.say(catalog_news(catalog.last_change, catalog))
@@ -346,6 +348,8 @@ class MediaPanel(QWidget):
         if self.project is None:
             (failed or self.error_reported.emit)("Open a project before exporting.")
             return
+        from qcut_ai.jobs.interchange_tasks import selection_otio  # on the first export
+
         selection_otio(
             self.services.runners.database,
             self.project,
