@@ -74,6 +74,10 @@ class GenerateTabs(QTabWidget):
         """The Text to Video tab (built now if it was not yet)."""
         return self.generate_tabs[Category.TEXT_TO_VIDEO]
 
+    def current_category(self) -> Category:
+        """The category of the tab on screen (built or not)."""
+        return list(TAB_TITLES)[max(0, self.currentIndex())]
+
     def _build_current(self) -> None:
         # A placeholder on screen painted: its tab is built on this event-loop turn.
         self._on_current_changed(self.currentIndex())
