@@ -64,12 +64,17 @@ def shown():
         app.quit()
     ready()
 """
+# Qt is first imported by run_app, as when `qcut-ai` starts: the probe is queued
+# once the window is built (its first event-loop turn is the same one).
 APP = (
     "import sys\nfrom qcut_ai.cli import build_parser\n"
     "args = build_parser().parse_args(['--project', sys.argv[1]])\n"
-    + _APP_SHOWN
-    + "app = QApplication(sys.argv[:1])\nQTimer.singleShot(0, shown)\n"
-    "from qcut_ai.app.main import run_app\nrun_app(args)\n"
+    "import qcut_ai.app.main as main\nbuild = main.build_window\n"
+    "def build_window(*a, **k):\n"
+    "    window = build(*a, **k)\n"
+    + "".join(f"    {line}\n" for line in _APP_SHOWN.splitlines())
+    + "    QTimer.singleShot(0, shown)\n    return window\n"
+    "main.build_window = build_window\nmain.run_app(args)\n"
 )
 MINIMAL = (
     "import sys\nfrom PySide6.QtWidgets import QMainWindow, QLabel\n"
