@@ -5,8 +5,10 @@ the first event-loop turn with the window visible. Project: `cli.main()`'s
 parser and `run_app()` (offscreen, no fal key: offline preview), once on an
 empty project and once on a project whose library holds `--items` clips
 (100,000; built once with the repository's bulk add and cached). Baseline: a
-minimal QMainWindow with a QLabel, the same way. The CLI is timed to exit
-against `python -c pass`, and checked not to import Qt.
+minimal QMainWindow with a QLabel, the same way. The app's runs also time
+"ready": the generator tab on screen built (it is built right after the first
+paint) and painted, and count the modules loaded when the window showed. The
+CLI is timed to exit against `python -c pass`, and checked not to import Qt.
 
 Every process runs with compiled bytecode kept (in the cache folder), as an
 installed app has it: with PYTHONDONTWRITEBYTECODE set, each start would
@@ -38,12 +40,41 @@ def shown():
         w.close()
     app.quit()
 """
+# The app says "shown", how many modules it had loaded then, and "ready" once the
+# generator tab on screen is built and painted.
+_APP_SHOWN = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+def shown():
+    app = QApplication.instance()
+    app.processEvents()  # the expose and paint the show() posted
+    assert any(w.isVisible() for w in app.topLevelWidgets())
+    print("shown", flush=True)
+    print(len(sys.modules), flush=True)
+    window = next(w for w in app.topLevelWidgets() if hasattr(w, "panel"))
+    tabs = window.panel.tabs
+    def ready():
+        if not tabs.generate_tabs.is_built(tabs.current_category()):
+            QTimer.singleShot(1, ready)
+            return
+        app.processEvents()  # the tab's paint
+        print("ready", flush=True)
+        for w in app.topLevelWidgets():
+            w.close()
+        app.quit()
+    ready()
+"""
+# Qt is first imported by run_app, as when `qcut-ai` starts: the probe is queued
+# once the window is built (its first event-loop turn is the same one).
 APP = (
     "import sys\nfrom qcut_ai.cli import build_parser\n"
     "args = build_parser().parse_args(['--project', sys.argv[1]])\n"
-    + _SHOWN
-    + "app = QApplication(sys.argv[:1])\nQTimer.singleShot(0, shown)\n"
-    "from qcut_ai.app.main import run_app\nrun_app(args)\n"
+    "import qcut_ai.app.main as main\nbuild = main.build_window\n"
+    "def build_window(*a, **k):\n"
+    "    window = build(*a, **k)\n"
+    + "".join(f"    {line}\n" for line in _APP_SHOWN.splitlines())
+    + "    QTimer.singleShot(0, shown)\n    return window\n"
+    "main.build_window = build_window\nmain.run_app(args)\n"
 )
 MINIMAL = (
     "import sys\nfrom PySide6.QtWidgets import QMainWindow, QLabel\n"
@@ -85,15 +116,28 @@ def large_project(cache: Path, items: int) -> Path:
 
 
 def until_shown(cmd: list[str], env: dict[str, str]) -> float:
+    return until_ready(cmd, env, app=False)[0]
+
+
+def until_ready(cmd: list[str], env: dict[str, str], *, app: bool = True) -> tuple[float, ...]:
+    """Seconds to "shown" (and, for the app, to "ready", with the modules loaded at shown)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     line = proc.stdout.readline()
-    elapsed = time.perf_counter() - start
+    shown = time.perf_counter() - start
+    if not app:
+        _, err = proc.communicate(timeout=60)
+        if line.strip() != "shown" or proc.returncode != 0:
+            raise RuntimeError(f"the window did not show: {err[-2000:]}")
+        return (shown,)
+    modules = proc.stdout.readline()
+    last = proc.stdout.readline()
+    ready = time.perf_counter() - start
     _, err = proc.communicate(timeout=60)
-    if line.strip() != "shown" or proc.returncode != 0:
-        raise RuntimeError(f"the window did not show: {err[-2000:]}")
-    return elapsed
+    if (line.strip(), last.strip()) != ("shown", "ready") or proc.returncode != 0:
+        raise RuntimeError(f"the window did not show its generator: {err[-2000:]}")
+    return shown, ready, float(modules)
 
 
 def until_exit(cmd: list[str], env: dict[str, str]) -> float:
@@ -148,12 +192,19 @@ def main(argv: list[str] | None = None) -> int:
         cli_cmd = [py, "-m", "qcut_ai", "models", "--json"]
         if not args.smoke:
             # The first runs create the app folders and databases and compile the bytecode.
-            until_shown(app_cmd, env)
-            until_shown(big_cmd, env)
+            until_ready(app_cmd, env)
+            until_ready(big_cmd, env)
+        app_runs: list[tuple[float, ...]] = []
+        big_runs: list[tuple[float, ...]] = []
+
+        def app_run(cmd: list[str], into: list[tuple[float, ...]]) -> float:
+            into.append(until_ready(cmd, env))
+            return into[-1][0]
+
         win_s, big_s, min_s = bc.interleave(
             runs,
-            lambda: until_shown(app_cmd, env),
-            lambda: until_shown(big_cmd, env),
+            lambda: app_run(app_cmd, app_runs),
+            lambda: app_run(big_cmd, big_runs),
             lambda: until_shown([py, "-c", MINIMAL], env),
         )
         cli_s, pass_s = bc.interleave(
@@ -165,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         window_imports = [] if args.smoke else slowest_imports(app_cmd, env)
         cli_imports = [] if args.smoke else slowest_imports(cli_cmd, env)
     win, large, minimal, cli, bare = (bc.stats_ms(s) for s in (win_s, big_s, min_s, cli_s, pass_s))
+    ready = bc.stats_ms([r[1] for r in app_runs])
+    ready_large = bc.stats_ms([r[1] for r in big_runs])
+    modules = int(app_runs[-1][2])
     rows = [
         (
             "window shown (ms)",
@@ -178,6 +232,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{minimal['median']:.0f} (minimal Qt)",
             f"{large['median'] / minimal['median']:.2f}",
         ),
+        (
+            "generator ready, empty project (ms)",
+            f"{ready['median']:.0f}",
+            f"{minimal['median']:.0f} (minimal Qt)",
+            f"{ready['median'] / minimal['median']:.2f}",
+        ),
+        (
+            f"generator ready, {items:,} clips (ms)",
+            f"{ready_large['median']:.0f}",
+            f"{minimal['median']:.0f} (minimal Qt)",
+            f"{ready_large['median'] / minimal['median']:.2f}",
+        ),
+        ("modules loaded when shown", str(modules), "", ""),
         (
             "models --json (ms)",
             f"{cli['median']:.0f}",
@@ -198,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
         results={
             "window_shown_ms": win,
             "window_shown_large_ms": large,
+            "generator_ready_ms": ready,
+            "generator_ready_large_ms": ready_large,
+            "modules_when_shown": modules,
             "minimal_window_ms": minimal,
             "models_json_ms": cli,
             "python_pass_ms": bare,
@@ -209,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         ratios={
             "window_vs_minimal": win["median"] / minimal["median"],
             "window_large_vs_minimal": large["median"] / minimal["median"],
+            "ready_vs_minimal": ready["median"] / minimal["median"],
             "models_vs_python": cli["median"] / bare["median"],
         },
         targets={

@@ -85,6 +85,8 @@ def test_startup_bench_cli_stays_without_qt(tmp_path: Path) -> None:
     assert res["models_json_imports_qt"] is False
     assert res["window_shown_ms"]["median"] > res["python_pass_ms"]["median"] > 0
     assert res["window_shown_large_ms"]["median"] > res["python_pass_ms"]["median"]
+    assert res["generator_ready_ms"]["median"] > res["window_shown_ms"]["median"]
+    assert res["modules_when_shown"] > 0
 
 
 def test_batch_bench_runs_every_job(tmp_path: Path) -> None:

@@ -55,6 +55,9 @@ def run_app(args: argparse.Namespace) -> int:
     screenshot = getattr(args, "screenshot", None)
     if screenshot and _needs_offscreen():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qcut_ai.app.preload import preload_qt_free
+
+    preload_qt_free()  # before PySide6: it reads the source of each module imported after it
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

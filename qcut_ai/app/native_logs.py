@@ -7,6 +7,10 @@ Those are diagnostics for the log, at debug level: a Qt message handler takes
 Qt's messages, and Qt's FFmpeg is told to print nothing itself (its failures
 still reach the log through Qt's own messages). With QT_FFMPEG_DEBUG set, Qt
 routes FFmpeg's lines through its messages, so they land in the log too.
+
+The player is built when a clip is first previewed, not with the window, so
+Qt's FFmpeg is quieted when Qt says it loaded it ("Using Qt multimedia with
+FFmpeg …", the first message of its category), before it opens any clip.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
 AV_LOG_QUIET = -8
 # Qt's own diagnostics of the media stack and of FFmpeg, whatever their level.
@@ -40,9 +44,18 @@ def is_media_diagnostic(category: str | None, message: str) -> bool:
     )
 
 
+# Qt's FFmpeg plugin announces itself in this category once loaded.
+_FFMPEG_LOADED = ("qt.multimedia.ffmpeg", "qt.ffmpeg")
+_quieted = False
+
+
 def _on_qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    global _quieted
     category = context.category or "default"
     if is_media_diagnostic(category, message):
+        if not _quieted and category.startswith(_FFMPEG_LOADED):
+            _quieted = True  # one attempt: the plugin (and its libavutil) is loaded now
+            quiet_qt_ffmpeg()
         logging.getLogger(category).debug("%s", message)
         return
     level = _LEVELS.get(kind, logging.WARNING)
@@ -85,7 +98,6 @@ def quiet_qt_ffmpeg() -> bool:
 
 
 def route_native_logs() -> None:
-    """Install the Qt message handler now, and quiet Qt's FFmpeg once the event loop runs
-    (by then the window's player has loaded Qt's media plugin)."""
+    """Install the Qt message handler: it quiets Qt's FFmpeg when Qt's media plugin has
+    loaded it (asked before that, the library cannot be opened alone)."""
     qInstallMessageHandler(_on_qt_message)
-    QTimer.singleShot(0, quiet_qt_ffmpeg)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
@@ -17,8 +18,10 @@ from qcut_ai.core.errors import QcutError
 from qcut_ai.core.settings import Settings
 from qcut_ai.ui.media_panel import MediaPanel
 from qcut_ai.ui.quit_guard import QuitGuard
-from qcut_ai.ui.settings_dialog import SettingsDialog
 from qcut_ai.ui.timeline import TimelineWidget
+
+if TYPE_CHECKING:
+    from qcut_ai.ui.settings_dialog import SettingsDialog
 
 # The panel's share of the window's width when nobody has dragged the dock yet.
 DOCK_SHARE = 0.58
@@ -184,6 +187,8 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         """Non-modal: the panel keeps working while the dialog is open."""
+        from qcut_ai.ui.settings_dialog import SettingsDialog  # not needed for the first paint
+
         dialog = SettingsDialog(
             self.context.settings,
             self.context.store,

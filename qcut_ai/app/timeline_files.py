@@ -14,18 +14,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from qcut_ai.jobs.interchange_tasks import (
-    FormatChoice,
-    export_timeline,
-    import_timeline,
-    load_formats,
-)
 from qcut_ai.ui.media_panel import MediaPanel
 from qcut_ai.ui.timeline import TimelineWidget
 
 if TYPE_CHECKING:
+    # The interchange tasks load with the first export or import, not with the window.
     from qcut_ai.interchange.exporter import ExportResult
     from qcut_ai.interchange.importer import ImportResult
+    from qcut_ai.jobs.interchange_tasks import FormatChoice
 
 
 class TimelineFiles(QObject):
@@ -54,6 +50,8 @@ class TimelineFiles(QObject):
         if self._formats:
             self._export_with(self._formats, out, fmt)
         else:
+            from qcut_ai.jobs.interchange_tasks import load_formats
+
             load_formats(
                 self._panel.services.runners.database,
                 lambda found: self._export_with(found, out, fmt),
@@ -83,6 +81,8 @@ class TimelineFiles(QObject):
         project = self._panel.project
         assert project is not None
         self.said.emit(f"Exporting the timeline to {out.name}…")
+        from qcut_ai.jobs.interchange_tasks import export_timeline
+
         export_timeline(
             self._panel.services.runners.database,
             project,
@@ -120,6 +120,8 @@ class TimelineFiles(QObject):
             if not name:
                 return
             path = Path(name)
+        from qcut_ai.jobs.interchange_tasks import import_timeline
+
         import_timeline(
             self._panel.services.runners.database, project, path, self._imported, self._failed
         )

@@ -12,13 +12,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from qcut_ai.core.catalog import ModelSpec, load_catalog
-from qcut_ai.core.catalog_news import catalog_news
 from qcut_ai.core.derive import DerivePlan
 from qcut_ai.core.job_state import JobState
 from qcut_ai.core.media import MediaItem
@@ -27,9 +27,7 @@ from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.selection import SelectionPlan, plan_selection
 from qcut_ai.core.settings import Settings
 from qcut_ai.core.timeline import InOut
-from qcut_ai.jobs.catalog_tasks import check_catalog
 from qcut_ai.jobs.generation import ConnectionFactory, ConnectionInfo, GenerationService
-from qcut_ai.jobs.interchange_tasks import selection_otio
 from qcut_ai.jobs.tasks import Runners
 from qcut_ai.ui.catalog_notice import CatalogNotice
 from qcut_ai.ui.compare.launcher import CompareLauncher
@@ -44,8 +42,10 @@ from qcut_ai.ui.panel_state import panel_state, restore_panel_state
 from qcut_ai.ui.player.library_keys import BinTransportKeys
 from qcut_ai.ui.player.preview_player import PreviewPlayer
 from qcut_ai.ui.project_banner import ProjectBanner
-from qcut_ai.ui.spend_confirmation import confirm_spending
 from qcut_ai.ui.wheel_guard import WheelGuard
+
+if TYPE_CHECKING:
+    from qcut_ai.ui.generate.tab import GenerateTab
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ class MediaPanel(QWidget):
         self.project: ProjectPaths | None = None
         self._compact: bool | None = None
         self._arranged = False  # a saved or default split has been applied
+        self._fit_without_tab = False  # the default split was made before a tab was built
         self.generation = GenerationService(
             services.settings, services.thumbnails_dir, services.connect, runners, self
         )
@@ -109,8 +110,8 @@ class MediaPanel(QWidget):
 
         self.tabs = GenerateTabs(runners, self.generation.enhancer(), self)
         self.tabs.batch_requested.connect(self.submit)
+        self.tabs.tab_built.connect(self._on_tab_built)
         self.generate_tabs, self.builders = self.tabs.generate_tabs, self.tabs.builders
-        self.text_tab = self.tabs.text_tab
 
         self.job_list = JobListWidget(self, model=self.generation.model)
         self.jobs.batch_progress.connect(self.job_list.set_batch_progress)
@@ -153,6 +154,11 @@ class MediaPanel(QWidget):
         self.wheel_guard = WheelGuard(self)
         self.bin_keys = BinTransportKeys(self.view, self.preview)
         self.error_reported.connect(self._show_error)
+
+    @property
+    def text_tab(self) -> GenerateTab:
+        """The Text to Video tab (built on first need: see GenerateTabs)."""
+        return self.tabs.text_tab
 
     def _build_layout(self) -> None:
         self.sections = build_sections(
@@ -254,6 +260,8 @@ class MediaPanel(QWidget):
 
         def ask(info: ConnectionInfo) -> None:
             threshold = self.services.settings.confirm_above_usd
+            from qcut_ai.ui.spend_confirmation import confirm_spending
+
             if confirm_spending(self, plan, threshold, offline=info.offline):
                 # Reaching here with unknown prices means the user said yes to them.
                 launch(any(e.usd is None for e in plan.estimates))
@@ -309,6 +317,8 @@ class MediaPanel(QWidget):
         in the network worker). What changed is said above the panel, and the pickers
         list the new catalogue. `client_factory` makes the Platform API client (tests,
         or a host with its own transport)."""
+        from qcut_ai.jobs.catalog_tasks import check_catalog  # after the first paint
+
         check_catalog(
             self.services.runners.network,
             self._catalog_checked,
@@ -319,6 +329,8 @@ class MediaPanel(QWidget):
     def _catalog_checked(self, applied: bool) -> None:
         if not applied:
             return
+        from qcut_ai.core.catalog_news import catalog_news
+
         catalog = load_catalog()
         self.tabs.reload_models()
         self.catalog_notice.say(catalog_news(catalog.last_change, catalog))
@@ -339,6 +351,8 @@ class MediaPanel(QWidget):
         if self.project is None:
             (failed or self.error_reported.emit)("Open a project before exporting.")
             return
+        from qcut_ai.jobs.interchange_tasks import selection_otio  # on the first export
+
         selection_otio(
             self.services.runners.database,
             self.project,
@@ -371,9 +385,21 @@ class MediaPanel(QWidget):
         super().showEvent(event)
         if not self._arranged:
             self._arranged = True
-            self.sections.fit_default(
-                self.splitter.height() or self.height(), self.lower_split.width() or self.width()
-            )
+            self._fit_without_tab = not self.generate_tabs.built()
+            self._fit_default()
+
+    def _fit_default(self) -> None:
+        self.sections.fit_default(
+            self.splitter.height() or self.height(), self.lower_split.width() or self.width()
+        )
+
+    def _on_tab_built(self, tab: QWidget) -> None:
+        # The default split is sized to the generator's content: made while only a
+        # placeholder stood there (the tab is built after the first paint), it is
+        # made again for the tab, as it would have been had the tab been there.
+        if self._fit_without_tab and tab is self.tabs.currentWidget():
+            self._fit_without_tab = not self.generate_tabs.built()
+            self._fit_default()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Narrow dock: short tab titles, no preview pane; wide: everything."""

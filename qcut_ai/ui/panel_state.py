@@ -26,6 +26,11 @@ def restore_panel_state(
         tabs.set_favourites([f for f in favourites if isinstance(f, str)])
     models = state.get("models")
     if isinstance(models, dict):
-        catalog = load_catalog()
-        tabs.restore_models(models, lambda m: m in catalog and catalog.get(m).active)
+        # Asked when a tab is built (or its choice saved), not before the first paint.
+        tabs.restore_models(models, _usable)
     return arranged
+
+
+def _usable(model_id: str) -> bool:
+    catalog = load_catalog()
+    return model_id in catalog and catalog.get(model_id).active

@@ -24,12 +24,12 @@ CHILD = textwrap.dedent(
     setup_logging(level=10)
     app = QApplication([])
     route_native_logs()
-    from PySide6.QtMultimedia import QMediaPlayer  # as the app: imported with the window
-
-    player = QMediaPlayer()  # the window's player loads Qt's media plugin at start-up
     loop = QEventLoop()
     QTimer.singleShot(0, loop.quit)
-    loop.exec()  # the start-up work queued by route_native_logs runs here
+    loop.exec()  # the window is up; the player comes with the first preview
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    player = QMediaPlayer()  # loads Qt's media plugin (and its FFmpeg) now
     done = QEventLoop()
     player.mediaStatusChanged.connect(
         lambda status: done.quit() if status in (

@@ -19,9 +19,9 @@ from qcut_ai.core.job_state import JobRecord
 from qcut_ai.core.media import MediaItem
 from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.jobs import comparison_tasks as tasks
-from qcut_ai.ui.compare.view import CompareView
 
 if TYPE_CHECKING:
+    from qcut_ai.ui.compare.view import CompareView
     from qcut_ai.ui.media_panel import MediaPanel
 
 
@@ -80,6 +80,8 @@ class CompareLauncher(QObject):
         key = comparison.batch_id or f"comparison {comparison.comparison_id}"
         view = self.views.get(key)
         if view is None:
+            from qcut_ai.ui.compare.view import CompareView  # with the first compare window
+
             view = CompareView(comparison, self.panel)
             view.setWindowFlag(Qt.WindowType.Window)
             view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

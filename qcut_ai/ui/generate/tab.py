@@ -33,21 +33,7 @@ from qcut_ai.ui.generate.form import GenerationForm
 from qcut_ai.ui.generate.media_inputs import ROLE_ORDER, MediaInputs
 from qcut_ai.ui.generate.model_picker import ModelPicker
 from qcut_ai.ui.generate.option_fields import ERROR_STYLE
-
-# Each category's tab, in panel order: its title and the short title of a narrow dock.
-TAB_TITLES: dict[Category, tuple[str, str]] = {
-    Category.TEXT_TO_VIDEO: ("Text to Video", "Text"),
-    Category.IMAGE_TO_VIDEO: ("Image to Video", "Image"),
-    Category.FRAME_TO_VIDEO: ("Frame to Video", "Frames"),
-    Category.REFERENCE_TO_VIDEO: ("Reference to Video", "Refs"),
-    Category.EXTEND: ("Extend", "Extend"),
-    Category.VIDEO_EDIT: ("Edit Video", "Edit"),
-    Category.LIPSYNC: ("Lipsync", "Lipsync"),
-    Category.AVATAR: ("Avatar", "Avatar"),
-    Category.MOTION_TRANSFER: ("Motion Transfer", "Motion"),
-    Category.UPSCALE: ("Upscale", "Upscale"),
-}
-
+from qcut_ai.ui.generate.tab_titles import TAB_TITLES
 
 PICKER_MIN_HEIGHT = 104  # the filter, a heading and one model
 FORM_MIN_HEIGHT = 96  # the prompt's label and three lines

@@ -1,24 +1,32 @@
 """The generation tabs, one per category, with a prompt builder in those that take a prompt.
 
-Only the tab on screen is built with the panel; each other one is built when it
-is first opened or asked for (`generate_tabs[category]`, see `lazy_tabs`).
+No tab is built with the panel: the tab on screen is built on the event-loop
+turn after its placeholder first paints (so the window shows without waiting
+for the catalogue and the form), and each other one when it is first opened or
+asked for (`generate_tabs[category]`, `text_tab`; see `lazy_tabs`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from qcut_ai.core.catalog import Category, load_catalog
-from qcut_ai.core.derive import DerivePlan
-from qcut_ai.core.enhance_prompt import Enhancer
-from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.jobs.tasks import Runners
-from qcut_ai.ui.generate.lazy_tabs import LazyTabs
-from qcut_ai.ui.generate.prompt_builder import PromptBuilder
-from qcut_ai.ui.generate.tab import TAB_TITLES, GenerateTab
+from qcut_ai.ui.generate.lazy_tabs import LazyTabs, TabPlaceholder
+from qcut_ai.ui.generate.tab_titles import TAB_TITLES
+
+if TYPE_CHECKING:
+    from qcut_ai.core.derive import DerivePlan
+    from qcut_ai.core.enhance_prompt import Enhancer
+    from qcut_ai.core.requests import GenerationRequest
+    from qcut_ai.ui.generate.prompt_builder import PromptBuilder
+    from qcut_ai.ui.generate.tab import GenerateTab
+
+__all__ = ["PROMPT_CATEGORIES", "TAB_TITLES", "GenerateTabs"]
 
 PROMPT_CATEGORIES = {
     Category.TEXT_TO_VIDEO,
@@ -33,10 +41,12 @@ class GenerateTabs(QTabWidget):
 
     Signals: batch_requested(object): a tab's SelectionPlan
     favourites_changed(list): the favourite model ids after the user changed them
+    tab_built(object): the GenerateTab just built (put where its placeholder was)
     """
 
     batch_requested = Signal(object)
     favourites_changed = Signal(list)
+    tab_built = Signal(object)
 
     def __init__(self, runners: Runners, enhancer: Enhancer, parent: QWidget | None = None):
         super().__init__(parent)
@@ -45,21 +55,37 @@ class GenerateTabs(QTabWidget):
         self._runners, self._enhancer = runners, enhancer
         self._compact = False
         self._favourites: list[str] | None = None  # set before a tab was built
-        self._pending_models: dict[Category, list[str]] = {}  # restored, tab not built yet
+        # Restored choices of tabs not built yet, checked against the catalogue
+        # (`usable`) only when asked for, so restoring a layout reads no catalogue.
+        self._pending_models: dict[Category, tuple[list[str], Callable[[str], bool]]] = {}
         self._placeholders: dict[Category, QWidget] = {}
         self.builders: list[PromptBuilder] = []
         self.generate_tabs = LazyTabs(list(TAB_TITLES), self._build_tab)
         for category, (title, _short) in TAB_TITLES.items():
-            placeholder = QWidget(self)
+            placeholder = TabPlaceholder(self, painted=self._build_current)
             placeholder.setAccessibleName(title)
             self._placeholders[category] = placeholder
             self.addTab(placeholder, title)
             self.setTabToolTip(self.count() - 1, title)
-        self.text_tab = self.generate_tabs[Category.TEXT_TO_VIDEO]
         self.currentChanged.connect(self._on_current_changed)
+
+    @property
+    def text_tab(self) -> GenerateTab:
+        """The Text to Video tab (built now if it was not yet)."""
+        return self.generate_tabs[Category.TEXT_TO_VIDEO]
+
+    def current_category(self) -> Category:
+        """The category of the tab on screen (built or not)."""
+        return list(TAB_TITLES)[max(0, self.currentIndex())]
+
+    def _build_current(self) -> None:
+        # A placeholder on screen painted: its tab is built on this event-loop turn.
+        self._on_current_changed(self.currentIndex())
 
     def _build_tab(self, category: Category) -> GenerateTab:
         """Make `category`'s tab and put it where its placeholder was."""
+        from qcut_ai.ui.generate.tab import GenerateTab
+
         title, short = TAB_TITLES[category]
         tab = GenerateTab(category, self, runner=self._runners.media)
         tab.setAccessibleName(title)
@@ -68,7 +94,8 @@ class GenerateTabs(QTabWidget):
             self._add_builder(tab, self._runners, self._enhancer)
         if self._favourites is not None:
             tab.picker.set_favourites(self._favourites)
-        pending = self._pending_models.pop(category, None)
+        pending = self._usable_pending(category)
+        self._pending_models.pop(category, None)
         if pending:
             tab.picker.select_ids(pending)
         tab.picker.favourites_changed.connect(self.set_favourites)
@@ -86,6 +113,7 @@ class GenerateTabs(QTabWidget):
         finally:
             self.blockSignals(False)
         placeholder.deleteLater()
+        self.tab_built.emit(tab)
         return tab
 
     def _on_current_changed(self, index: int) -> None:
@@ -96,7 +124,10 @@ class GenerateTabs(QTabWidget):
                 return
 
     def favourites(self) -> list[str]:
-        return self.text_tab.picker.favourites()
+        built = self.generate_tabs.built()
+        if built:
+            return next(iter(built.values())).picker.favourites()
+        return sorted(set(self._favourites or ()))
 
     def reload_models(self) -> None:
         """Every tab lists the catalogue as it now stands (a tab built later reads it
@@ -112,7 +143,8 @@ class GenerateTabs(QTabWidget):
 
     def chosen_models(self) -> dict[str, list[str]]:
         """The models chosen in each tab, by category value (for the panel's layout)."""
-        chosen = {c.value: ids for c, ids in self._pending_models.items()}
+        chosen = {c.value: self._usable_pending(c) for c in self._pending_models}
+        chosen = {value: ids for value, ids in chosen.items() if ids}
         for category, tab in self.generate_tabs.built().items():
             chosen[category.value] = [spec.id for spec in tab.selected_specs()]
         return chosen
@@ -123,15 +155,24 @@ class GenerateTabs(QTabWidget):
             ids = models.get(category.value)
             if not isinstance(ids, list):
                 continue
-            known = [i for i in ids if isinstance(i, str) and usable(i)]
-            if not known:
+            named = [i for i in ids if isinstance(i, str)]
+            if not named:
                 continue
             if self.generate_tabs.is_built(category):
-                self.generate_tabs[category].picker.select_ids(known)
+                known = [i for i in named if usable(i)]
+                if known:
+                    self.generate_tabs[category].picker.select_ids(known)
             else:
-                self._pending_models[category] = known
+                self._pending_models[category] = (named, usable)
+
+    def _usable_pending(self, category: Category) -> list[str]:
+        """The restored models of a tab not built yet that are still usable."""
+        named, usable = self._pending_models.get(category, ([], lambda _id: False))
+        return [i for i in named if usable(i)]
 
     def _add_builder(self, tab: GenerateTab, runners: Runners, enhancer: Enhancer) -> None:
+        from qcut_ai.ui.generate.prompt_builder import PromptBuilder
+
         builder = PromptBuilder(tab, runner=runners.network)
         builder.prompt_built.connect(tab.set_prompt)
         builder.aspect_ratio_chosen.connect(tab.set_aspect_ratio)

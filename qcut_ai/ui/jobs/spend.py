@@ -17,10 +17,10 @@ from qcut_ai.core.spend_totals import SpendTotals
 from qcut_ai.jobs.reads import spend_totals
 from qcut_ai.jobs.spend_reads import check_with_fal, read_balance
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
-from qcut_ai.ui.jobs.spend_check import FalCheckView
 
 if TYPE_CHECKING:
     from qcut_ai.jobs.spend_reads import BalanceRead, Reconciliation
+    from qcut_ai.ui.jobs.spend_check import FalCheckView
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,8 @@ class SpendSummary(QWidget):
         """The comparison with fal, built the first time it is needed (its table is
         among the costliest widgets of the panel, and hidden until a check)."""
         if self._check_view is None:
+            from qcut_ai.ui.jobs.spend_check import FalCheckView
+
             self._check_view = FalCheckView(self)
             self._layout.addWidget(self._check_view)
         return self._check_view
