@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -27,6 +28,8 @@ from qcut_ai.core.job_state import FREE_STATES, SPENT_STATES, JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.journal import migrations as journal_migrations
 from qcut_ai.library.db import apply_migrations, open_database
+
+_T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
 
@@ -261,13 +264,14 @@ def entries(db: Database, project: str, since: date | None = None) -> list[Ledge
     ]
 
 
-def project_entries(project: ProjectPaths, since: date | None = None) -> list[LedgerEntry]:
-    """The ledger of one project folder; a folder that never generated has none."""
+def read_project_ledger(project: ProjectPaths, read: Callable[[Database], _T], empty: _T) -> _T:
+    """`read(db)` on one project folder's database, `empty` for a folder that never
+    generated; an unreadable ledger is one LibraryError sentence."""
     if not project.database.is_file():
-        return []
+        return empty
     db = open_database(project.database)
     try:
-        return entries(db, str(project.root), since)
+        return read(db)
     except sqlite3.DatabaseError as exc:
         raise LibraryError(
             f"The spend ledger of {project.root} could not be read: {exc}.",
@@ -275,6 +279,11 @@ def project_entries(project: ProjectPaths, since: date | None = None) -> list[Le
         ) from exc
     finally:
         db.close()
+
+
+def project_entries(project: ProjectPaths, since: date | None = None) -> list[LedgerEntry]:
+    """The ledger of one project folder; a folder that never generated has none."""
+    return read_project_ledger(project, lambda db: entries(db, str(project.root), since), [])
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ the ledger reads it (`Decimal(repr(usd))`), so the sums are the ledger's.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,8 +17,7 @@ from sqlite_utils import Database
 
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.engine.spend_ledger import Outcome, ensure_ledger
-from qcut_ai.library.db import open_database
+from qcut_ai.engine.spend_ledger import Outcome, ensure_ledger, read_project_ledger
 
 log = logging.getLogger(__name__)
 
@@ -59,18 +57,7 @@ def usage(db: Database, day: str | None = None) -> Usage:
 def project_usage(project: ProjectPaths, day: str) -> tuple[Usage, Usage]:
     """The usage of one project folder ever and on `day`; a folder that never generated
     has none."""
-    if not project.database.is_file():
-        return Usage(), Usage()
-    db = open_database(project.database)
-    try:
-        return usage(db), usage(db, day)
-    except sqlite3.DatabaseError as exc:
-        raise LibraryError(
-            f"The spend ledger of {project.root} could not be read: {exc}.",
-            hint="Check that the project folder is readable and writable.",
-        ) from exc
-    finally:
-        db.close()
+    return read_project_ledger(project, lambda db: (usage(db), usage(db, day)), (Usage(), Usage()))
 
 
 def others_usage(projects: Sequence[ProjectPaths], day: str) -> Usage:

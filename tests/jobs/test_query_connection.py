@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -58,7 +58,10 @@ def test_a_library_replaced_under_the_kept_connection_is_read_anew(tmp_path: Pat
     try:
         assert _names(connection, project) == ["dawn", "dusk"]
         # A rebuild or a restore puts a new file in its place.
-        shutil.copy(other.database, tmp_path / "new.db")
+        src, dst = sqlite3.connect(other.database), sqlite3.connect(tmp_path / "new.db")
+        src.backup(dst)  # SQLite's own copy: no plain file read of a database
+        src.close()
+        dst.close()
         for suffix in ("-wal", "-shm"):
             Path(str(project.database) + suffix).unlink(missing_ok=True)
         os.replace(tmp_path / "new.db", project.database)
