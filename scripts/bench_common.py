@@ -176,6 +176,22 @@ def interleave(runs: int, *steps: Callable[[], float]) -> list[list[float]]:
 # --- test media -----------------------------------------------------------------
 
 
+def spin(seconds: float, until: Callable[[], bool] | None = None, poll_ms: int = 20) -> None:
+    """Run the Qt event loop for `seconds`, or until `until()` is true, as the app would
+    sit in it (never a loop of processEvents(), which keeps the interpreter busy)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    deadline = time.monotonic() + seconds
+    poll = QTimer()
+    poll.timeout.connect(
+        lambda: loop.quit() if time.monotonic() > deadline or (until and until()) else None
+    )
+    poll.start(poll_ms)
+    loop.exec()
+    poll.stop()
+
+
 def make_thumbnails(directory: Path, count: int) -> list[Path]:
     """`count` distinct 320x180 JPEG posters (cached), like the library's own."""
     from PIL import Image, ImageDraw

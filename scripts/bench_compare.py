@@ -62,7 +62,7 @@ def _timed(cell: Any, painted: list[int], paint_ms: list[float]) -> Any:
 
 
 def run(args: Any) -> dict[str, Any]:
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from qcut_ai.core.comparison import Comparison, Take
@@ -91,17 +91,7 @@ def run(args: Any) -> dict[str, Any]:
     view = CompareView(Comparison(1, None, takes))
     view.resize(1280, 800)
     view.show()
-    loop = QEventLoop()
-
-    def spin(seconds: float, until: Any = None) -> None:
-        deadline = time.monotonic() + seconds
-        poll = QTimer()
-        poll.timeout.connect(
-            lambda: loop.quit() if time.monotonic() > deadline or (until and until()) else None
-        )
-        poll.start(20)
-        loop.exec()
-        poll.stop()
+    spin = bc.spin
 
     spin(30, lambda: all(c.ready for c in view.cells))
     spin(0.5)

@@ -40,7 +40,7 @@ def gap_stats(stamps: list[float]) -> dict[str, float]:
 
 
 def run(args: Any, tmp: Path) -> dict[str, Any]:
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from qcut_ai.app.shell import MainWindow
@@ -75,17 +75,7 @@ def run(args: Any, tmp: Path) -> dict[str, Any]:
         window = MainWindow(panel)
         window.show()
         panel.open_project(project.root)
-        loop = QEventLoop()
-
-        def spin(seconds: float, until: Any = None) -> None:
-            deadline = time.monotonic() + seconds
-            poll = QTimer()
-            poll.timeout.connect(
-                lambda: loop.quit() if time.monotonic() > deadline or (until and until()) else None
-            )
-            poll.start(20)
-            loop.exec()
-            poll.stop()
+        spin = bc.spin
 
         spin(30, lambda: panel.model.rowCount() > 0)
         spin(1.0)  # the first screen's thumbnails arrive

@@ -25,6 +25,7 @@ clip is a stream copy of one of a dozen encodes with its own metadata, so all
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import shutil
@@ -187,7 +188,7 @@ def baseline(files: list[Path], work: Path, ffprobe: str | None) -> dict[str, An
 
 
 def project_runs(files: list[Path], folder: Path, tmp: Path, smoke: bool) -> dict[str, Any]:
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from qcut_ai.app.shell import MainWindow
@@ -202,17 +203,7 @@ def project_runs(files: list[Path], folder: Path, tmp: Path, smoke: bool) -> dic
     window = MainWindow(panel)
     window.show()
     lib = panel.library_panel
-    loop = QEventLoop()
-
-    def spin(seconds: float, until: Any = None) -> None:
-        deadline = time.monotonic() + seconds
-        poll = QTimer()
-        poll.timeout.connect(
-            lambda: loop.quit() if time.monotonic() > deadline or (until and until()) else None
-        )
-        poll.start(10)
-        loop.exec()
-        poll.stop()
+    spin = functools.partial(bc.spin, poll_ms=10)
 
     stamps: list[float] = []
     beat = QTimer()

@@ -21,6 +21,7 @@ objects), and `--profile DIR` writes a cProfile of an early and of a late batch.
 from __future__ import annotations
 
 import cProfile
+import functools
 import gc
 import os
 import statistics
@@ -85,7 +86,6 @@ def counters(panel: Any) -> dict[str, int]:
 
 
 def run(args: Any, tmp: Path) -> dict[str, Any]:
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from qcut_ai.app.shell import MainWindow
@@ -116,17 +116,7 @@ def run(args: Any, tmp: Path) -> dict[str, Any]:
         window = MainWindow(panel)
         window.show()
         panel.open_project(project.root)
-        loop = QEventLoop()
-
-        def spin(seconds: float, until: Callable[[], bool] | None = None) -> None:
-            deadline = time.monotonic() + seconds
-            poll = QTimer()
-            poll.timeout.connect(
-                lambda: loop.quit() if time.monotonic() > deadline or (until and until()) else None
-            )
-            poll.start(5)
-            loop.exec()
-            poll.stop()
+        spin = functools.partial(bc.spin, poll_ms=5)
 
         spin(10, lambda: panel.library.pending_tasks() == 0)
         progress = {"done": 0, "total": 0}
