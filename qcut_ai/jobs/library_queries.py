@@ -77,11 +77,12 @@ class QueryConnection:
 
     def repository(self, project: ProjectPaths) -> Any:
         """The repository of `project`, opened on first use (another project's is closed)."""
+        inode = _inode(project.database)
         if (
             self._repo is None
             or self._project is None
             or self._project.root != project.root
-            or _inode(project.database) != self._inode
+            or inode != self._inode
         ):
             from qcut_ai.library.project_db import open_project_db
             from qcut_ai.library.repository import MediaRepository
@@ -89,7 +90,7 @@ class QueryConnection:
             self.close()
             self._db = open_project_db(project, check=False)
             self._project, self._repo = project, MediaRepository(self._db, project.root)
-            self._inode = _inode(project.database)
+            self._inode = inode if inode is not None else _inode(project.database)
         return self._repo
 
     def run(self, project: ProjectPaths, fn: Callable[[Any], Any]) -> Any:

@@ -48,7 +48,7 @@ def dated_ids(
     need = offset + limit
     ids = [r[0] for r in conn.execute(_IDS.format(way=way), [match, max(DATE_ALL, need) + 1])]
     if len(ids) <= max(DATE_ALL, need):  # every match is here
-        return _page(conn, ids, offset, limit, oldest)
+        return _page_of(_dates(conn, ids), offset, limit, oldest)
     # The newest ids first: date enough of them for the page and some to spare.
     candidates = ids[: max(4 * need, 400)]
     dates = _dates(conn, candidates)
@@ -69,12 +69,6 @@ def dated_ids(
 
 def _dates(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
     return dict(conn.execute(_DATES, [json.dumps(ids)]).fetchall())
-
-
-def _page(
-    conn: sqlite3.Connection, ids: list[int], offset: int, limit: int, oldest: bool
-) -> list[int]:
-    return _page_of(_dates(conn, ids), offset, limit, oldest)
 
 
 def _page_of(dates: dict[int, str], offset: int, limit: int, oldest: bool) -> list[int]:
