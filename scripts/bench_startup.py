@@ -2,7 +2,7 @@
 
 Each run is a fresh process timed from spawn until it prints "shown" after
 the first event-loop turn with the window visible. Project: `cli.main()`'s
-parser and `run_app()` (offscreen, no fal key: offline preview), once on an
+`parse_args` and `run_app()` (offscreen, no fal key: offline preview), once on an
 empty project and once on a project whose library holds `--items` clips
 (100,000; built once with the repository's bulk add and cached). Baseline: a
 minimal QMainWindow with a QLabel, the same way. The app's runs also time
@@ -67,8 +67,8 @@ def shown():
 # Qt is first imported by run_app, as when `qcut-ai` starts: the probe is queued
 # once the window is built (its first event-loop turn is the same one).
 APP = (
-    "import sys\nfrom qcut_ai.cli import build_parser\n"
-    "args = build_parser().parse_args(['--project', sys.argv[1]])\n"
+    "import sys\nfrom qcut_ai.cli import parse_args\n"
+    "args = parse_args(['--project', sys.argv[1]])\n"
     "import qcut_ai.app.main as main\nbuild = main.build_window\n"
     "def build_window(*a, **k):\n"
     "    window = build(*a, **k)\n"
