@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
 
     def open_project(self, folder: str) -> None:
         self.panel.open_project(folder)
-        settings = self.context.settings.model_copy(update={"project_dir": folder})
+        settings = self.context.settings.replace(project_dir=folder)
         self._save_settings(settings)
 
     def open_settings(self) -> SettingsDialog:

@@ -116,7 +116,7 @@ def run_caps(args: argparse.Namespace) -> int:
             caps.pop(spec.id, None)
         else:
             caps[spec.id] = usd
-    store.save(settings.model_copy(update={"model_caps_usd": caps}))
+    store.save(settings.replace(model_caps_usd=caps))
     if args.json:
         print_json({"model_caps_usd": caps})
         return 0

@@ -34,7 +34,7 @@ def save_view_prefs(changes: Mapping[str, str | int]) -> Prefs:
     store = SettingsStore()
     settings = store.load()
     merged = {**settings.library_view, **changes}
-    store.save(settings.model_copy(update={"library_view": merged}))
+    store.save(settings.replace(library_view=merged))
     return merged
 
 

@@ -60,7 +60,7 @@ def _settings_section(settings: Settings | None) -> dict[str, Any]:
             settings = SettingsStore().load()
         except QcutError as exc:
             return {"error": exc.user_text()}
-    return settings.model_dump(mode="json")
+    return settings.to_json()
 
 
 def _key_section() -> dict[str, Any]:

@@ -7,11 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from qcut_ai.core.app_dirs import AppDirs, app_dirs
 from qcut_ai.core.errors import ConfigError
-from qcut_ai.core.settings import Settings
+from qcut_ai.core.settings import FIELD_NAMES, Settings
 
 SETTINGS_FILE = "settings.json"
 
@@ -26,8 +24,8 @@ class SettingsStore:
         if not self.path.exists():
             return Settings()
         try:
-            return Settings.model_validate_json(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValidationError, ValueError) as exc:
+            return Settings.from_json(json.loads(self.path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:  # SettingsValueError and bad JSON are ValueErrors
             raise ConfigError(
                 f"The settings file {self.path} could not be read.",
                 hint="Fix or delete it; defaults are used when it is absent.",
@@ -40,20 +38,20 @@ class SettingsStore:
         returned."""
         changed = {
             name: getattr(edited, name)
-            for name in Settings.model_fields
+            for name in FIELD_NAMES
             if getattr(edited, name) != getattr(previous, name)
         }
         try:
             current = self.load()
         except ConfigError:
             current = previous  # a damaged file is replaced by what the user sees
-        merged = current.model_copy(update=changed)
+        merged = current.replace(**changed)
         self.save(merged)
         return merged
 
     def save(self, settings: Settings) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(settings.model_dump(), indent=2, sort_keys=True)
+        data = json.dumps(settings.to_json(), indent=2, sort_keys=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".settings-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

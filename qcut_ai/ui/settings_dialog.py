@@ -200,17 +200,14 @@ class SettingsDialog(QDialog):
     def edited_settings(self) -> Settings:
         """The form's values over the settings the dialog was opened with."""
         folder = self.project_edit.text().strip()
-        return Settings.model_validate(
-            {
-                **self.settings.model_dump(),
-                "project_dir": str(Path(folder).expanduser()) if folder else None,
-                "concurrency": self.concurrency.value(),
-                "daily_budget_usd": self.daily_budget.value() or None,
-                "project_budget_usd": self.project_budget.value() or None,
-                "confirm_above_usd": self.confirm_above.value(),
-                "offline_preview": self._chosen_offline,
-                "standin_own_process": self.standin_process.isChecked(),
-            }
+        return self.settings.replace(
+            project_dir=str(Path(folder).expanduser()) if folder else None,
+            concurrency=self.concurrency.value(),
+            daily_budget_usd=self.daily_budget.value() or None,
+            project_budget_usd=self.project_budget.value() or None,
+            confirm_above_usd=self.confirm_above.value(),
+            offline_preview=self._chosen_offline,
+            standin_own_process=self.standin_process.isChecked(),
         )
 
     def accept(self) -> None:
