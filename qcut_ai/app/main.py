@@ -81,6 +81,8 @@ def run_app(args: argparse.Namespace) -> int:
     runners = Runners.standard()
     gate = FirstPaintGate(runners)  # the workers start once the window has painted
     window = build_window(args, runners)
+    # The generator on screen is built right after the first paint; then the workers start.
+    gate.release_after(window.panel.tabs.tab_built)  # type: ignore[attr-defined]
     window.show()  # type: ignore[attr-defined]
     if not screenshot:
         # After the first paint: the daily look at fal's catalogue (only with a key).

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from qcut_ai.core.job_state import JobRecord, JobState
-from qcut_ai.core.requests import GenerationRequest
+
+if TYPE_CHECKING:
+    from qcut_ai.core.requests import GenerationRequest
 
 HISTORY_PAGE = 20  # batches per page of History: more than its pane shows at once
 RECENT_BATCHES = 100
@@ -61,6 +61,11 @@ class HistoryBatch:
 
 
 def _request_of(raw: dict[str, Any]) -> GenerationRequest | None:
+    # The request model (pydantic) loads with the first History read, not with the panel.
+    from pydantic import ValidationError
+
+    from qcut_ai.core.requests import GenerationRequest
+
     try:
         return GenerationRequest.model_validate(raw)
     except ValidationError:

@@ -13,24 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from qcut_ai.core.catalog_kinds import Role
+
 Scalar = bool | int | float | str
-
-
-class Role(StrEnum):
-    """The `GenerationRequest` option a wire field carries (same names)."""
-
-    PROMPT = "prompt"
-    NEGATIVE_PROMPT = "negative_prompt"
-    IMAGE = "image"
-    END_IMAGE = "end_image"
-    AUDIO = "audio"
-    VIDEO = "video"
-    DURATION = "duration"
-    RESOLUTION = "resolution"
-    ASPECT_RATIO = "aspect_ratio"
-    GENERATE_AUDIO = "generate_audio"
-    SEED = "seed"
-    REFERENCE_IMAGES = "reference_images"
 
 
 class FieldType(StrEnum):

@@ -22,7 +22,6 @@ from qcut_ai.core.catalog_fields import (
     Constraint,
     FieldSpec,
     FieldType,
-    Role,
     Scalar,
     condition_holds,
     is_wire_type,
@@ -30,6 +29,7 @@ from qcut_ai.core.catalog_fields import (
     seconds_or_none,
     show,
 )
+from qcut_ai.core.catalog_kinds import Category, MediaRole, Role, Tier
 from qcut_ai.core.errors import ModelFailedError
 
 __all__ = [
@@ -58,31 +58,6 @@ if TYPE_CHECKING:
     from qcut_ai.core.requests import GenerationRequest
 
 
-class Category(StrEnum):
-    """What a model makes, and from what (the panel's tabs and derive actions)."""
-
-    TEXT_TO_VIDEO = "text-to-video"
-    IMAGE_TO_VIDEO = "image-to-video"
-    FRAME_TO_VIDEO = "frame-to-video"  # first and last frame
-    REFERENCE_TO_VIDEO = "reference-to-video"  # characters, products, styles from images
-    EXTEND = "extend"  # continue a clip: the result starts where the source ends
-    VIDEO_EDIT = "video-edit"  # restyle or edit a clip by prompt, keeping its length
-    AVATAR = "avatar"  # a portrait image speaks or moves to audio
-    LIPSYNC = "lipsync"  # a clip's mouth follows new audio
-    MOTION_TRANSFER = "motion-transfer"  # a character image performs a driving video
-    UPSCALE = "upscale"  # upscale, restore, interpolate
-
-
-class MediaRole(StrEnum):
-    """What a media input is to the model."""
-
-    IMAGE = "image"
-    END_IMAGE = "end_image"
-    AUDIO = "audio"
-    VIDEO = "video"
-    REFERENCE_IMAGES = "reference_images"  # a list of image URLs
-
-
 MEDIA_ROLES = {
     Role.IMAGE: MediaRole.IMAGE,
     Role.END_IMAGE: MediaRole.END_IMAGE,
@@ -90,13 +65,6 @@ MEDIA_ROLES = {
     Role.VIDEO: MediaRole.VIDEO,
     Role.REFERENCE_IMAGES: MediaRole.REFERENCE_IMAGES,
 }
-
-
-class Tier(StrEnum):
-    BUDGET = "Budget"
-    FAST = "Fast"
-    STANDARD = "Standard"
-    PREMIUM = "Premium"
 
 
 _STRICT = ConfigDict(frozen=True, extra="forbid")

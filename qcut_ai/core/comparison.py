@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from qcut_ai.core.job_state import JobState
-from qcut_ai.core.media import MediaItem
-from qcut_ai.core.requests import GenerationRequest
+
+if TYPE_CHECKING:
+    from qcut_ai.core.media import MediaItem
+    from qcut_ai.core.requests import GenerationRequest
 
 MIN_TAKES, MAX_TAKES = 2, 6
 PICK_TAG, ALTERNATE_TAG = "pick", "alternate"
@@ -107,6 +110,8 @@ def regenerate_request(comparison: Comparison, winner: MediaItem) -> GenerationR
         return request
     if prov is None or not prov.prompt:
         return None
+    from qcut_ai.core.requests import GenerationRequest  # pydantic: not with the panel
+
     args = prov.arguments
     duration = str(args.get("duration", "")).rstrip("s")
     return GenerationRequest(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from qcut_ai.core.catalog import Category, load_catalog
+from qcut_ai.core.catalog_kinds import Category
 from qcut_ai.core.errors import QcutError
-from qcut_ai.core.media import MediaItem
-from qcut_ai.core.requests import GenerationRequest
+
+if TYPE_CHECKING:
+    from qcut_ai.core.media import MediaItem
+    from qcut_ai.core.requests import GenerationRequest
 
 # Library actions that hand a clip to another category's tab as its source
 # video. The relation is what the result records about its source (lineage).
@@ -49,6 +52,11 @@ class DerivePlan:
 
 
 def _original(item: MediaItem) -> tuple[list[str], GenerationRequest]:
+    # The catalogue and the request model load on first use: this module is imported
+    # with the panel, before its first paint.
+    from qcut_ai.core.catalog import load_catalog
+    from qcut_ai.core.requests import GenerationRequest
+
     prov = item.provenance
     if prov is None or not prov.model_id:
         raise DeriveError(f"'{item.display_name}' has no generation record to regenerate from.")
@@ -97,10 +105,14 @@ def plan_derive(action: str, item: MediaItem, last_frame: str | None = None) -> 
         # worker extracted before this plan was made.
         if not last_frame:
             raise DeriveError(f"The last frame of '{item.display_name}' could not be read.")
+        from qcut_ai.core.requests import GenerationRequest
+
         prompt = item.provenance.prompt if item.provenance else None
         request = GenerationRequest(prompt=prompt or None)
         return DerivePlan(Category.IMAGE_TO_VIDEO, request=request, inputs={"image": last_frame})
     if action in ("regenerate", "regenerate_with"):
+        from qcut_ai.core.catalog import load_catalog
+
         model_ids, request = _original(item)
         category = load_catalog().get(model_ids[0]).category
         return DerivePlan(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cached_property
 from pathlib import PurePath
 from typing import Any
@@ -22,16 +21,19 @@ from pydantic import (
     model_validator,
 )
 
+from qcut_ai.core.media_kinds import STRIP_FRAME_WIDTH, MediaKind, Origin
 
-class MediaKind(StrEnum):
-    VIDEO = "video"
-    AUDIO = "audio"
-    IMAGE = "image"
-
-
-class Origin(StrEnum):
-    AI = "ai"  # generated through fal (or the offline stand-in)
-    IMPORTED = "imported"  # brought in from disk
+__all__ = [
+    "STRIP_FRAME_WIDTH",
+    "MediaItem",
+    "MediaKind",
+    "Origin",
+    "ProbeInfo",
+    "Provenance",
+    "RelinkResult",
+    "generated_label",
+    "provenance_from_json",
+]
 
 
 class ProbeInfo(BaseModel):
@@ -255,7 +257,3 @@ class RelinkResult:
             "still_missing": self.still_missing,
             "scanned": self.scanned,
         }
-
-
-# Width of one frame of a filmstrip image (thumbnails make it, views cut it).
-STRIP_FRAME_WIDTH = 160

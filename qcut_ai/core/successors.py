@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from qcut_ai.core.catalog_index import Catalog
+if TYPE_CHECKING:
+    from qcut_ai.core.catalog_index import Catalog
 
 
 @dataclass(frozen=True)

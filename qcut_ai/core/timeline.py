@@ -22,10 +22,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from qcut_ai.core.errors import TimelineError
 from qcut_ai.core.frame_rate import DEFAULT_RATE, frame_rate, frames_in, seconds_of
-from qcut_ai.core.media import MediaItem, MediaKind
+from qcut_ai.core.media_kinds import MediaKind
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 STILL_SECONDS = 5.0  # how long a still image lasts on a timeline unless marked otherwise
 

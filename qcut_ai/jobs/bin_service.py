@@ -8,13 +8,16 @@ Moving items to a bin remembers where they were, so the move can be undone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from qcut_ai.core.bins import Bin
-from qcut_ai.core.media import MediaItem
 from qcut_ai.jobs.library_service import LibraryService
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 
 class BinService(QObject):

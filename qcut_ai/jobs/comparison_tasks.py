@@ -7,10 +7,14 @@ and takes the answer on the GUI thread.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from qcut_ai.core.comparison import Comparison
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 
 def compare_batch(project: ProjectPaths, batch_id: str) -> Comparison:

@@ -10,14 +10,18 @@ job whose owner stopped without finishing it is handed back to be run here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from qcut_ai.core.events import JobEvent
 from qcut_ai.core.job_state import JobRecord
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 POLL_MS = 2000
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcut_ai.core.app_dirs import app_dirs
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 # The library, ffmpeg and frame helpers are imported inside each task, in the
 # media worker: the panel builds these tasks on the GUI thread, and importing

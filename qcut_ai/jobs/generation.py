@@ -19,16 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from qcut_ai.core.catalog import ModelSpec
-from qcut_ai.core.derive import CLIP_ACTIONS, DerivePlan, plan_derive
-from qcut_ai.core.enhance_prompt import Enhancer, EnhanceResult
 from qcut_ai.core.errors import QcutError
 from qcut_ai.core.events import JobEvent
 from qcut_ai.core.job_state import JobRecord, JobState
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.core.requests import GenerationRequest
-from qcut_ai.core.selection import SelectionPlan
 from qcut_ai.core.settings import Settings
 from qcut_ai.jobs.foreign_jobs import ForeignJobWatcher
 from qcut_ai.jobs.frame_tasks import continue_frame_task, cut_task, frame_at_task
@@ -37,6 +31,14 @@ from qcut_ai.jobs.manager import JobManager
 from qcut_ai.jobs.tasks import Runners
 
 if TYPE_CHECKING:
+    # The catalogue and the request rules load after the window's first paint.
+    from qcut_ai.core.catalog import ModelSpec
+    from qcut_ai.core.derive import DerivePlan
+    from qcut_ai.core.enhance_prompt import Enhancer, EnhanceResult
+    from qcut_ai.core.media import MediaItem
+    from qcut_ai.core.requests import GenerationRequest
+    from qcut_ai.core.selection import SelectionPlan
+
     # Built in a network worker (fal-client, httpx): not imported with the panel.
     from qcut_ai.engine.connection import FalConnection
 
@@ -195,6 +197,7 @@ class GenerationService(QObject):
             return
 
         def work(_abort: object, _progress: object) -> list[tuple[str, str, str, bool]]:
+            from qcut_ai.core.requests import GenerationRequest
             from qcut_ai.engine.batch import plan, planned_from
             from qcut_ai.engine.launch import launch_batch
             from qcut_ai.engine.spend_balance import connection_balance
@@ -347,6 +350,7 @@ class GenerationService(QObject):
         first extracts the clip's exact last frame in a worker, or the frame at `at_s`
         (the playhead); a clip action with `marked` (In, Out) sends that range, cut out
         in a worker, instead of the whole clip."""
+        from qcut_ai.core.derive import CLIP_ACTIONS, plan_derive
 
         def plan(last_frame: str | None) -> None:
             try:

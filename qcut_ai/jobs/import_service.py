@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qcut_ai.core.events import AbortFlag
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.library_queries import ImportOutcome, import_media
 from qcut_ai.jobs.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from qcut_ai.core.media import MediaItem
     from qcut_ai.jobs.library_service import LibraryService
 
 Progress = Callable[[int, int], None]

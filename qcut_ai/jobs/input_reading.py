@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QImageIOHandler, QImageReader
 
-from qcut_ai.core.catalog import MediaRole
+from qcut_ai.core.catalog_kinds import MediaRole
 from qcut_ai.core.errors import MediaError, QcutError
-from qcut_ai.core.input_checks import LocalFile
-from qcut_ai.core.media import MediaKind
+from qcut_ai.core.media_kinds import MediaKind
+
+if TYPE_CHECKING:
+    from qcut_ai.core.input_checks import LocalFile
 
 THUMB_SIZE = QSize(160, 90)  # logical pixels in the slot
 # Previews are made at twice the slot size so they stay sharp on high-DPI screens.

@@ -11,12 +11,15 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qcut_ai.core.errors import LibraryError, QcutError
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.media_query import PAGE_SIZE, MediaQuery
 from qcut_ai.core.project import ProjectPaths
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 QUERY_LIMIT = PAGE_SIZE
 # What a dropped folder contributes to an import; a file dropped on its own is always tried.

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from qcut_ai.core.app_dirs import app_dirs
 from qcut_ai.core.events import AbortFlag, AnyOf
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.media_query import MediaQuery
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.import_service import FolderImports, Progress, Work
@@ -25,6 +24,10 @@ from qcut_ai.jobs.library_queries import (
     run_query,
 )
 from qcut_ai.jobs.tasks import Runners, TaskRunner, default_runners
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 # The file check waits this long after the first page arrives, so the stat of
 # every file never competes with painting the first screen.

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qcut_ai.core.batches import HistoryBatch
-from qcut_ai.core.media import ProbeInfo
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.spend_totals import SpendTotals
-from qcut_ai.core.templates import TemplateLibrary
 
 if TYPE_CHECKING:
+    from qcut_ai.core.media import ProbeInfo
+    from qcut_ai.core.templates import TemplateLibrary
+
     # Named in annotations only; the engine loads in the worker that reads the journal.
     from qcut_ai.engine.history import HistoryPage as HistoryPage
 

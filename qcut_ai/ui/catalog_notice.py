@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QToolButton, QWidget
 
-from qcut_ai.core.catalog_news import CatalogNews
+if TYPE_CHECKING:
+    from qcut_ai.core.catalog_news import CatalogNews
 
 
 class CatalogNotice(QWidget):

@@ -18,13 +18,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from qcut_ai.core.catalog import ModelSpec, load_catalog
-from qcut_ai.core.derive import DerivePlan
 from qcut_ai.core.job_state import JobState
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.core.requests import GenerationRequest
-from qcut_ai.core.selection import SelectionPlan, plan_selection
 from qcut_ai.core.settings import Settings
 from qcut_ai.core.timeline import InOut
 from qcut_ai.jobs.generation import ConnectionFactory, ConnectionInfo, GenerationService
@@ -45,6 +40,12 @@ from qcut_ai.ui.project_banner import ProjectBanner
 from qcut_ai.ui.wheel_guard import WheelGuard
 
 if TYPE_CHECKING:
+    # The catalogue and the request rules load after the window's first paint.
+    from qcut_ai.core.catalog import ModelSpec
+    from qcut_ai.core.derive import DerivePlan
+    from qcut_ai.core.media import MediaItem
+    from qcut_ai.core.requests import GenerationRequest
+    from qcut_ai.core.selection import SelectionPlan
     from qcut_ai.ui.generate.tab import GenerateTab
 
 log = logging.getLogger(__name__)
@@ -241,6 +242,8 @@ class MediaPanel(QWidget):
     # -- generating -------------------------------------------------------------
     def generate(self, specs: list[ModelSpec], request: GenerationRequest) -> None:
         """One request on several models (history, regenerate): fitted to each model."""
+        from qcut_ai.core.selection import plan_selection
+
         priced = plan_selection(specs, request)  # pure: the prices the user confirms
         self._confirm_then(
             priced,
@@ -301,11 +304,13 @@ class MediaPanel(QWidget):
 
     def _derived(self, plan: DerivePlan) -> None:
         if plan.run_now and plan.request is not None:
-            self.generate([load_catalog().get(m) for m in plan.model_ids], plan.request)
+            self._run_again(plan.model_ids, plan.request)
             return
         self.tabs.open_derived(plan)
 
     def _run_again(self, model_ids: list[str], request: GenerationRequest) -> None:
+        from qcut_ai.core.catalog import load_catalog
+
         self.generate([load_catalog().get(m) for m in model_ids], request)
 
     def _edit_and_run(self, model_ids: list[str], request: GenerationRequest) -> None:
@@ -329,6 +334,7 @@ class MediaPanel(QWidget):
     def _catalog_checked(self, applied: bool) -> None:
         if not applied:
             return
+        from qcut_ai.core.catalog import load_catalog
         from qcut_ai.core.catalog_news import catalog_news
 
         catalog = load_catalog()

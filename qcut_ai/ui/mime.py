@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QUrl
 
-from qcut_ai.core.media import MediaItem
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
+
 
 MEDIA_MIME = "application/x-qcut-ai.media+json"
 PAYLOAD_VERSION = 1

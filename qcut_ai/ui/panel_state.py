@@ -3,7 +3,6 @@ sizes, folded sections, the models ticked in each tab and the favourite models."
 
 from __future__ import annotations
 
-from qcut_ai.core.catalog import load_catalog
 from qcut_ai.ui.generate.tabs import GenerateTabs
 from qcut_ai.ui.panel_layout import PanelSections
 
@@ -32,5 +31,7 @@ def restore_panel_state(
 
 
 def _usable(model_id: str) -> bool:
+    from qcut_ai.core.catalog import load_catalog  # asked once a tab is built
+
     catalog = load_catalog()
     return model_id in catalog and catalog.get(model_id).active

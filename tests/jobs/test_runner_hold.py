@@ -74,3 +74,22 @@ def test_the_gate_opens_in_time_when_nothing_paints(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: answers == ["done"])
     assert gate.released
     runners.shutdown()
+
+
+def test_a_gate_told_of_a_later_step_waits_for_it_past_the_first_paint(qtbot: QtBot) -> None:
+    # The window's generator tab is built after the first paint; the workers wait for it.
+    runners = Runners.standard()
+    answers: list[str] = []
+    gate = FirstPaintGate(runners, latest_ms=60_000)
+    step = QLabel("generator")  # any object with a signal that says the step happened
+    qtbot.addWidget(step)
+    gate.release_after(step.windowTitleChanged)
+    runners.database.start(lambda _a, _p: "read", answers.append)
+    step.show()
+    qtbot.waitExposed(step)
+    qtbot.wait(50)
+    assert not gate.released and answers == []  # painted, but the step has not come
+    step.setWindowTitle("built")
+    qtbot.waitUntil(lambda: answers == ["read"])
+    assert gate.released
+    runners.shutdown()

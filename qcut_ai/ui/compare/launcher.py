@@ -13,14 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 
-from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.comparison import Comparison, takes_problem
 from qcut_ai.core.job_state import JobRecord
-from qcut_ai.core.media import MediaItem
-from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.jobs import comparison_tasks as tasks
 
 if TYPE_CHECKING:
+    from qcut_ai.core.media import MediaItem
+    from qcut_ai.core.requests import GenerationRequest
     from qcut_ai.ui.compare.view import CompareView
     from qcut_ai.ui.media_panel import MediaPanel
 
@@ -126,6 +125,8 @@ class CompareLauncher(QObject):
         )
 
     def _regenerate(self, model_ids: list[str], request: GenerationRequest) -> None:
+        from qcut_ai.core.catalog import load_catalog  # loaded after the first paint
+
         catalog = load_catalog()
         self.panel.generate([catalog.get(m) for m in model_ids], request)
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QWidget
 
-from qcut_ai.core.catalog import Category
+from qcut_ai.core.catalog_kinds import Category
 
 if TYPE_CHECKING:
     from qcut_ai.ui.generate.tab import GenerateTab

@@ -3,7 +3,7 @@ before any tab (and the catalogue and form modules it needs) is built."""
 
 from __future__ import annotations
 
-from qcut_ai.core.catalog import Category
+from qcut_ai.core.catalog_kinds import Category
 
 # Each category's tab, in panel order: its title and the short title of a narrow dock.
 TAB_TITLES: dict[Category, tuple[str, str]] = {

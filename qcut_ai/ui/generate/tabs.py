@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from qcut_ai.core.catalog import Category, load_catalog
+from qcut_ai.core.catalog_kinds import Category
 from qcut_ai.jobs.tasks import Runners
 from qcut_ai.ui.generate.lazy_tabs import LazyTabs, TabPlaceholder
 from qcut_ai.ui.generate.tab_titles import TAB_TITLES
@@ -191,6 +191,8 @@ class GenerateTabs(QTabWidget):
 
     def open_request(self, model_ids: list[str], request: GenerationRequest) -> None:
         """Show a past request in its tab, ready to edit and run again."""
+        from qcut_ai.core.catalog import load_catalog  # the catalogue loads after the first paint
+
         tab = self.generate_tabs[load_catalog().get(model_ids[0]).category]
         tab.load_request(model_ids, request)
         self.setCurrentWidget(tab)

@@ -32,15 +32,22 @@ from qcut_ai.core.batches import (
     settings_text,
     when_text,
 )
-from qcut_ai.core.catalog import load_catalog
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.core.requests import GenerationRequest
 from qcut_ai.core.successors import rerun_models
 from qcut_ai.jobs.reads import load_history_page
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 
 if TYPE_CHECKING:
+    from qcut_ai.core.catalog_index import Catalog
+    from qcut_ai.core.requests import GenerationRequest
     from qcut_ai.jobs.reads import HistoryPage
+
+
+def _catalog() -> Catalog:
+    from qcut_ai.core.catalog import load_catalog  # loaded after the window's first paint
+
+    return load_catalog()
+
 
 _COLUMNS = ("Generation", "State", "Details", "When", "Cost")
 _WHERE = Qt.ItemDataRole.UserRole + 1
@@ -193,7 +200,7 @@ class HistoryView(QWidget):
         if batch.request is None:
             return None
         ids = batch.model_ids if job_index is None else [batch.jobs[job_index].model_id]
-        rerun = rerun_models(ids, load_catalog())
+        rerun = rerun_models(ids, _catalog())
         if not rerun.model_ids:
             return None
         return list(rerun.model_ids), batch.request.model_copy(deep=True)
@@ -206,7 +213,7 @@ class HistoryView(QWidget):
         batch_index, job_index = items[0].data(0, _WHERE)
         batch = self.batches[batch_index]
         ids = batch.model_ids if job_index is None else [batch.jobs[job_index].model_id]
-        return rerun_models(ids, load_catalog()).notes
+        return rerun_models(ids, _catalog()).notes
 
     def run_again(self) -> None:
         chosen = self.selection()
@@ -300,7 +307,7 @@ class HistoryView(QWidget):
         item.setData(0, _WHERE, (index, None))
         names = ", ".join(job.model_name for job in batch.jobs)
         item.setToolTip(0, f"{prompt}\n\nModels: {names}" if prompt else f"Models: {names}")
-        catalog = load_catalog()
+        catalog = _catalog()
         for position, job in enumerate(batch.jobs):
             detail = job.error or (Path(job.download_path).name if job.download_path else "")
             name = job.model_name

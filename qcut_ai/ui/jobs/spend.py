@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from qcut_ai.core.pricing import format_usd
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.spend_totals import SpendTotals
 from qcut_ai.jobs.reads import spend_totals
@@ -32,6 +31,8 @@ _TOOLTIP = (
 
 
 def _usd(value: Decimal) -> str:
+    from qcut_ai.core.pricing import format_usd  # with the catalogue, after the first paint
+
     return f"${format_usd(value)}"
 
 

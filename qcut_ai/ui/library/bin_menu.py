@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from qcut_ai.core.bins import COLOUR_LABELS, Bin
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.bin_service import BinService
 from qcut_ai.jobs.library_export import ExportOutcome, export_formats, export_items, format_of
 from qcut_ai.jobs.tasks import Runners
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 
 def swatch(colour: str, size: int = 12) -> QIcon:

@@ -8,9 +8,15 @@ never offered.
 
 from __future__ import annotations
 
-from qcut_ai.core.catalog import Category, load_catalog
+from typing import TYPE_CHECKING
+
+from qcut_ai.core.catalog_kinds import Category
 from qcut_ai.core.derive import CLIP_ACTIONS
-from qcut_ai.core.media import MediaItem, MediaKind, Origin
+from qcut_ai.core.media_kinds import MediaKind, Origin
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 DERIVE_LABELS: dict[str, str] = {
     "animate": "Animate this image",
@@ -38,6 +44,8 @@ _CATEGORY = {
 
 def offered(action: str) -> bool:
     """True while some active model can carry out `action`."""
+    from qcut_ai.core.catalog import load_catalog  # a menu opens after the first paint
+
     return bool(load_catalog().in_category(_CATEGORY[action]))
 
 

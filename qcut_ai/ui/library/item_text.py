@@ -8,11 +8,14 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qcut_ai.core.catalog import load_catalog
-from qcut_ai.core.media import MediaItem, MediaKind, Origin
+from qcut_ai.core.media_kinds import MediaKind, Origin
 from qcut_ai.ui.library.lineage_text import lineage_rows
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 # Provenance arguments already shown under their own heading.
 _SHOWN_ELSEWHERE = {"prompt", "negative_prompt", "seed"}
@@ -39,6 +42,8 @@ def size_text(size: int) -> str:
 
 def _retired_note(item: MediaItem) -> str:
     """ " (retired by fal (date); use X)" for a clip whose model fal has retired since."""
+    from qcut_ai.core.catalog import load_catalog  # loaded after the window's first paint
+
     catalog = load_catalog()
     key = item.model or ""
     if not key or key not in catalog:

@@ -9,9 +9,13 @@ thread; an item not loaded is named by its number.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from qcut_ai.core.derive import relation_phrases
-from qcut_ai.core.media import MediaItem
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 
 def _relation(item: MediaItem) -> str | None:

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
-from qcut_ai.core.media import MediaItem
 from qcut_ai.jobs.library_queries import MEDIA_SUFFIXES
 from qcut_ai.jobs.library_service import LibraryService
 from qcut_ai.ui.library.derive_actions import DERIVE_LABELS, derive_actions
 from qcut_ai.ui.library.item_text import parse_tags
 from qcut_ai.ui.library.model import EMPTY_NAME
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 
 class LibraryActions(QObject):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QPixmap,
 )
 
-from qcut_ai.core.media import MediaItem
 from qcut_ai.jobs.library_service import LibraryService
 from qcut_ai.ui.library.item_text import (
     duration_text,
@@ -32,6 +31,10 @@ from qcut_ai.ui.library.item_text import (
 )
 from qcut_ai.ui.library.tile import GRID_THUMB
 from qcut_ai.ui.mime import MEDIA_MIME, encode_items
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 THUMB = GRID_THUMB
 PIXMAP_CACHE_ENTRIES = 400  # posters (and hovered filmstrips) kept decoded, latest used first

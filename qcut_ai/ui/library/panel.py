@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from qcut_ai.core.media import MediaItem, RelinkResult
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.jobs.library_queries import ImportOutcome, LibraryFacets
 from qcut_ai.jobs.library_service import LibraryService
@@ -26,6 +25,10 @@ from qcut_ai.ui.library.menu import LibraryActions
 from qcut_ai.ui.library.model import MediaListModel
 from qcut_ai.ui.library.pool import MediaPool
 from qcut_ai.ui.library.view import LibraryView
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem, RelinkResult
 
 
 class LibraryPanel(QWidget):

@@ -14,7 +14,6 @@ from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QSlider, QStackedWidget
 
-from qcut_ai.core.media import MediaItem
 from qcut_ai.core.media_query import MediaQuery
 from qcut_ai.jobs.bin_service import BinService
 from qcut_ai.jobs.library_view_prefs import ViewPrefs
@@ -24,6 +23,7 @@ from qcut_ai.ui.library.table import LibraryTable, MediaTableModel
 from qcut_ai.ui.library.tile import GRID_THUMB, THUMB_WIDTHS
 
 if TYPE_CHECKING:
+    from qcut_ai.core.media import MediaItem
     from qcut_ai.ui.library.panel import LibraryPanel
 
 # Column resizes and moves come in bursts while dragging: saved once it settles.

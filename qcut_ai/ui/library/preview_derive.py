@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QMenu, QToolButton, QWidget
 
-from qcut_ai.core.media import MediaItem
 from qcut_ai.ui.library.derive_actions import DERIVE_LABELS, derive_actions
 from qcut_ai.ui.player.preview_player import PreviewPlayer
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 PREVIEW_ACTIONS = ("extend", "continue", "continue_here", "edit", "lipsync")
 # Short labels (the tooltips say it all): five buttons share the preview's width.

@@ -8,7 +8,7 @@ both views share one page of items, one thumbnail cache and one drag payload.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,7 +22,6 @@ from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from qcut_ai.core.bins import COLOUR_LABELS
-from qcut_ai.core.media import MediaItem
 from qcut_ai.ui.library.item_text import duration_text, model_label, stars
 from qcut_ai.ui.library.model import ItemRole, MediaListModel
 
@@ -39,6 +38,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Rating", "rating"),
     ("Created", "created"),
 )
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 
 def cell_text(item: MediaItem, column: int) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -23,8 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from qcut_ai.core.bins import COLOUR_LABELS
-from qcut_ai.core.media import MediaItem
 from qcut_ai.ui.library.item_text import duration_text, model_label, stars, summary_line
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 GRID_THUMB = QSize(160, 90)
 LIST_THUMB = QSize(96, 54)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -25,10 +25,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from qcut_ai.core.media import STRIP_FRAME_WIDTH, MediaItem
+from qcut_ai.core.media_kinds import STRIP_FRAME_WIDTH
 from qcut_ai.ui.library.model import ItemRole, MediaListModel
 from qcut_ai.ui.library.tile import LIST_THUMB, THUMB_WIDTHS, MediaDelegate
 from qcut_ai.ui.mime import MEDIA_MIME
+
+if TYPE_CHECKING:
+    # The media records are pydantic models, loaded after the first paint.
+    from qcut_ai.core.media import MediaItem
 
 Index = QModelIndex | QPersistentModelIndex
 

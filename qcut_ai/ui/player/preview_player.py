@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QHideEvent, QImage, QKeyEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from qcut_ai.core.media import MediaItem, MediaKind
+from qcut_ai.core.media_kinds import MediaKind
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 from qcut_ai.ui.player.controls import PlayerControls, clock
 from qcut_ai.ui.player.keys import key_action
@@ -20,6 +20,7 @@ from qcut_ai.ui.player.shuttle import Shuttle
 from qcut_ai.ui.player.video_view import PreviewStills, VideoView, load_stills
 
 if TYPE_CHECKING:
+    from qcut_ai.core.media import MediaItem
     from qcut_ai.ui.player.playback import Playback
 
 __all__ = ["NEEDS_ADDONS", "PreviewPlayer", "clock", "open_playback"]
