@@ -72,7 +72,7 @@ def test_library_bench_measures_each_size(tmp_path: Path) -> None:
     for size in summary["params"]["sizes"]:
         res = summary["results"][str(size)]
         assert res["search_hits"] > 0
-        for key in ("search_ms", "page_ms", "panel_query_ms", "add_ms"):
+        for key in ("search_ms", "page_ms", "panel_query_ms", "panel_query_rank_tail_ms", "add_ms"):
             assert res[key]["project"] > 0 and res[key]["baseline"] > 0
         for side in ("project", "baseline"):
             grid = res["grid"][side]
