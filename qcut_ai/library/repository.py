@@ -149,7 +149,8 @@ class MediaRepository:
         """Items whose name, prompt, model or tags contain every word (the last as a prefix).
 
         Takes the same filters as `list_recent`. The default order is by
-        relevance (FTS5 bm25), newest first among equally good matches.
+        relevance (FTS5 bm25) over the newest 1,000 matches, newest first among
+        equally good ones; older matches follow newest first (best_matches).
         """
         return self._search(
             MediaQuery.of(text=text, limit=limit, sort="rank").with_(
