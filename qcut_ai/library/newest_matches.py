@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import sqlite3
 
-# Up to this many matches, every one is dated (a lookup each); past it, the
-# rows newer than the page's last match are few enough to list. Dating all
-# grows by ~1 us a match while the other way stays near 0.5 ms (400 dated,
-# one range read), so they cross where the other way dates as many.
-DATE_ALL = 400
+# A page ending `need` rows down dates the newest max(DATE_ALL, 2 * need) matching
+# ids (all matches when there are no more). The spare `need` keeps the page's last
+# date above most items imported with old dates among the newest ids, so the rows
+# newer than it are few to list. Dating costs ~1 us a match and the listing about
+# as much as dating 100, so the page costs the same at 300 matches as at 300,000.
+DATE_ALL = 200
 # Past this many rows that could be newer than the page, the plain join is cheaper.
 _CHECK_MAX = 2_000
 
@@ -63,12 +64,12 @@ def dated_ids(
     way = "ASC" if oldest else "DESC"
     need = offset + limit
     top = _ANY_ID if below is None else below - 1
-    fetch = max(DATE_ALL, need) + 1
+    fetch = max(DATE_ALL, 2 * need) + 1
     ids = [r[0] for r in conn.execute(_IDS.format(way=way), [match, top, fetch])]
     if len(ids) < fetch:  # every match is here
         return _page_of(_dates(conn, ids), offset, limit, oldest)
-    # The newest ids first: date enough of them for the page and some to spare.
-    candidates = ids[: max(4 * need, 400)]
+    # The newest ids first: enough of them for the page and as many to spare.
+    candidates = ids[:-1]
     dates = _dates(conn, candidates)
     ranked = sorted(dates.items(), key=lambda d: (d[1], d[0]), reverse=not oldest)
     bound = ranked[need - 1][1]
