@@ -19,8 +19,9 @@ import sqlite3
 # A page ending `need` rows down dates the newest max(DATE_ALL, 2 * need) matching
 # ids (all matches when there are no more). The spare `need` keeps the page's last
 # date above most items imported with old dates among the newest ids, so the rows
-# newer than it are few to list. Dating costs ~1 us a match and the listing about
-# as much as dating 100, so the page costs the same at 300 matches as at 300,000.
+# newer than it are few to list. Dating costs ~1 us a match, so a page of 100 costs
+# about the same from 200 matches to 5,000 (bench_search_matches.py); dating every
+# match up to 2,000 made it grow with each.
 DATE_ALL = 200
 # Past this many rows that could be newer than the page, the plain join is cheaper.
 _CHECK_MAX = 2_000
