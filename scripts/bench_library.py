@@ -5,7 +5,8 @@ and a minimal baseline (the reference recipe: one table with a created_at
 index and an external-content FTS5 index, raw sqlite3) hold the same rows.
 Measured: bulk add, single add, search, the page query, the search as the
 panel runs it (on its query worker's kept connection, one page, in the filter
-bar's default order and in "Best match" order), and, each in a fresh process,
+bar's default order and in "Best match" order, and the best-match page after
+the matches it ranks by relevance), and, each in a fresh process,
 the grid's first painted screen and its memory: the project's LibraryService,
 MediaListModel and LibraryView against a QListView over a minimal
 QAbstractListModel with uniform sizes and lazy thumbnails.
@@ -44,6 +45,7 @@ BASE_RANKED = (
     "SELECT m.* FROM media_fts f JOIN media m ON m.id = f.rowid WHERE media_fts MATCH ? "
     "ORDER BY f.rank LIMIT ?"
 )
+BASE_RANKED_AT = BASE_RANKED + " OFFSET ?"
 BASE_PAGE = "SELECT * FROM media ORDER BY created_at DESC LIMIT ?"
 
 
@@ -63,6 +65,7 @@ def measure_db(
     from qcut_ai.core.media_query import MediaQuery
     from qcut_ai.core.project import ProjectPaths
     from qcut_ai.jobs.library_queries import PAGE_SIZE, QueryConnection, run_query
+    from qcut_ai.library import best_matches
     from qcut_ai.library.project_db import open_project_db
     from qcut_ai.library.repository import MediaRepository
 
@@ -120,6 +123,9 @@ def measure_db(
     def p_query_rank() -> None:
         run_query(panel_repo, MediaQuery(text="dragon", sort="rank"))
 
+    def p_query_rank_tail() -> None:  # the page after the matches ranked by relevance
+        run_query(panel_repo, MediaQuery(text="dragon", sort="rank"), best_matches.SCORED)
+
     out = {
         "search_ms": {
             "project": median_ms(lambda: repo.search("dragon"), runs),
@@ -141,6 +147,15 @@ def measure_db(
             "project": median_ms(p_query_rank, runs),
             "baseline": median_ms(
                 lambda: base.execute(BASE_RANKED, ["dragon", PAGE_SIZE]).fetchall(), runs
+            ),
+        },
+        "panel_query_rank_tail_ms": {
+            "project": median_ms(p_query_rank_tail, runs),
+            "baseline": median_ms(
+                lambda: base.execute(
+                    BASE_RANKED_AT, ["dragon", PAGE_SIZE, best_matches.SCORED]
+                ).fetchall(),
+                runs,
             ),
         },
         "add_ms": {"project": median_ms(p_add, runs), "baseline": median_ms(b_add, runs)},
@@ -307,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
                 "page_ms",
                 "panel_query_ms",
                 "panel_query_rank_ms",
+                "panel_query_rank_tail_ms",
                 "add_ms",
                 "bulk_add_rows_per_s",
             ):

@@ -72,7 +72,7 @@ def test_library_bench_measures_each_size(tmp_path: Path) -> None:
     for size in summary["params"]["sizes"]:
         res = summary["results"][str(size)]
         assert res["search_hits"] > 0
-        for key in ("search_ms", "page_ms", "panel_query_ms", "add_ms"):
+        for key in ("search_ms", "page_ms", "panel_query_ms", "panel_query_rank_tail_ms", "add_ms"):
             assert res[key]["project"] > 0 and res[key]["baseline"] > 0
         for side in ("project", "baseline"):
             grid = res["grid"][side]
@@ -136,3 +136,12 @@ def test_soak_bench_runs_every_batch_and_times_the_queries(tmp_path: Path) -> No
     assert set(res["queries_ms"]) == {"first", "last"}
     assert len(res["rss_mb"]) >= 1
     assert res["growth"][-1]["job_rows"] == res["jobs_done"]  # under the kept 50: all shown
+
+
+def test_search_matches_bench_times_each_match_count(tmp_path: Path) -> None:
+    summary = run_bench("search_matches", tmp_path)
+    results = summary["results"]
+    assert len(results) == 8
+    for count, res in results.items():
+        assert res["matches"] == int(count)  # each word is matched by its own count
+        assert res["newest_ms"] > 0 and res["best_match_ms"] > 0 and res["join_ms"] > 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
@@ -90,7 +89,7 @@ def order_by(sort: str, *, searching: bool = False, descending: bool = False) ->
     The list view's columns sort here, in SQL, so a library of 100k items is
     never loaded to be sorted: the view only ever holds the pages it shows.
     """
-    if searching and sort == "rank":
+    if searching and sort == "rank":  # among the matches best_matches scores
         return "f.rank, m.created_at DESC, m.id DESC"
     if sort in ORDER_BY:
         return ORDER_BY[sort]
@@ -162,45 +161,3 @@ def after_clause(sort: str, created_at: str, media_id: int) -> tuple[str, list[A
     if condition is None:
         return None
     return condition, [created_at, created_at, media_id]
-
-
-# Extra ranked ids read past the page, so that a run of equally ranked matches
-# crossing the page's end is usually seen whole without a second query.
-_TIE_SLACK = 64
-_RANKED = (
-    "SELECT rowid, rank FROM media_fts WHERE media_fts MATCH ? ORDER BY rank, rowid DESC LIMIT ?"
-)
-# `+rank`: a plain comparison; FTS5 reads `rank = ?` as the choice of ranking function.
-_TIED = "SELECT rowid FROM media_fts WHERE media_fts MATCH ? AND +rank = ?"
-_CREATED = (
-    "SELECT id, created_at FROM media INDEXED BY media_dates "
-    "WHERE id IN (SELECT value FROM json_each(?))"
-)
-
-
-def ranked_ids(conn: sqlite3.Connection, match: str, limit: int, offset: int = 0) -> list[int]:
-    """Ids of the matches of `match`, best first, newest first among equal matches.
-
-    The same ids in the same order as joining the index with `media` and
-    ordering by `order_by("rank", searching=True)`, but the ranking reads the
-    index alone: only the page's matches, and those tied with its first or
-    last one, are looked up in `media` for their dates.
-    """
-    if limit <= 0:
-        return []
-    end = offset + limit
-    fetch = end + _TIE_SLACK
-    ranked: list[tuple[int, float]] = conn.execute(_RANKED, [match, fetch]).fetchall()
-    if len(ranked) <= offset:
-        return []
-    lo, hi = ranked[offset][1], ranked[min(end, len(ranked)) - 1][1]
-    # Everything ranked between the page's first and last match, with the ties on
-    # both edges whole: their order inside a tie depends on the dates.
-    candidates = {rowid: rank for rowid, rank in ranked if lo <= rank <= hi}
-    if len(ranked) == fetch and ranked[-1][1] == hi:
-        candidates.update((rowid, hi) for (rowid,) in conn.execute(_TIED, [match, hi]))
-    before = sum(1 for _, rank in ranked if rank < lo)
-    created = dict(conn.execute(_CREATED, [json.dumps(list(candidates))]).fetchall())
-    ids = sorted(created, key=lambda i: (created[i], i), reverse=True)  # newest first
-    ids.sort(key=candidates.__getitem__)  # stable: best first, newest first within a tie
-    return ids[offset - before : end - before]

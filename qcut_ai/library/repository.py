@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.media import MediaItem, Origin, RelinkResult
 from qcut_ai.core.media_query import MediaQuery
+from qcut_ai.library.best_matches import ranked_ids, ranked_join
 from qcut_ai.library.library_writes import updating
 from qcut_ai.library.media_rows import (
     INSERT_SQL,
@@ -33,7 +34,6 @@ from qcut_ai.library.provenance import remember_edits
 from qcut_ai.library.queries import (
     after_clause,
     order_by,
-    ranked_ids,
     rated_page_sql,
     where_clause,
 )
@@ -149,7 +149,8 @@ class MediaRepository:
         """Items whose name, prompt, model or tags contain every word (the last as a prefix).
 
         Takes the same filters as `list_recent`. The default order is by
-        relevance (FTS5 bm25), newest first among equally good matches.
+        relevance (FTS5 bm25) over the newest 1,000 matches, newest first among
+        equally good ones; older matches follow newest first (best_matches).
         """
         return self._search(
             MediaQuery.of(text=text, limit=limit, sort="rank").with_(
@@ -192,8 +193,10 @@ class MediaRepository:
         try:
             if query.sort == "rank" and not where and limit >= 0 and offset >= 0:
                 # Nothing to filter on: rank from the index alone, without a `media` row
-                # lookup per match (about 3x faster at 1,000 matches).
+                # lookup per match, scoring only the newest matches (best_matches).
                 ids = ranked_ids(self.db.conn, match, limit, offset)
+            elif query.sort == "rank":  # the same rule with the filters, in SQL
+                ids = ranked_join(self.db.conn, match, limit, offset, where, params)
             elif query.sort in ("newest", "oldest") and not where and limit >= 0 <= offset:
                 # By date from the newest ids down, not a date per match (dated_ids).
                 ids = dated_ids(self.db.conn, match, limit, offset, oldest=query.sort == "oldest")

@@ -51,15 +51,22 @@ def _sorted_every_match(repo: MediaRepository, word: str, oldest: bool) -> list[
 
 @pytest.mark.parametrize("date_all", [2_000, 30])  # every match dated / newest ids first
 @pytest.mark.parametrize("oldest", [False, True])
+@pytest.mark.parametrize("below", [None, 500])  # all matches / those with lower ids
 def test_each_page_matches_the_full_sort(
-    repo: MediaRepository, monkeypatch: pytest.MonkeyPatch, date_all: int, oldest: bool
+    repo: MediaRepository,
+    monkeypatch: pytest.MonkeyPatch,
+    date_all: int,
+    oldest: bool,
+    below: int | None,
 ) -> None:
     monkeypatch.setattr(newest_matches, "DATE_ALL", date_all)
     for word in ("dragon", "comet lantern", "harb*"):
-        expected = _sorted_every_match(repo, word, oldest)
+        expected = [i for i in _sorted_every_match(repo, word, oldest) if i < (below or 10**6)]
         assert len(expected) > 60
         for offset, limit in ((0, 25), (25, 25), (90, 40), (len(expected) - 5, 25)):
-            got = newest_matches.dated_ids(repo.db.conn, word, limit, offset, oldest=oldest)
+            got = newest_matches.dated_ids(
+                repo.db.conn, word, limit, offset, oldest=oldest, below=below
+            )
             assert got == expected[offset : offset + limit], (word, offset)
 
 
@@ -70,6 +77,11 @@ def test_dates_that_do_not_follow_ids_fall_back_to_sorting_every_match(
     monkeypatch.setattr(newest_matches, "_CHECK_MAX", 0)
     expected = _sorted_every_match(repo, "dragon", False)
     assert newest_matches.dated_ids(repo.db.conn, "dragon", 25, 10) == expected[10:35]
+    lower = [i for i in expected if i < 300]
+    assert newest_matches.dated_ids(repo.db.conn, "dragon", 25, 10, below=300) == lower[10:35]
+    oldest = [i for i in _sorted_every_match(repo, "dragon", True) if i < 300]
+    got = newest_matches.dated_ids(repo.db.conn, "dragon", 25, 10, oldest=True, below=300)
+    assert got == oldest[10:35]
 
 
 def test_the_repository_search_by_date_uses_it_and_agrees(
