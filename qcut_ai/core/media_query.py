@@ -22,6 +22,9 @@ SEARCH_ORDERS: tuple[str, ...] = ("rank", *SORT_ORDERS)
 FILTERS = ("kind", "origin", "model", "tag", "min_rating", "favourite", "bin")
 # Rows per query: the first page (a few screens of the grid) and each page fetched on scroll.
 PAGE_SIZE = 100
+# Best match ranks this many of the newest matches by relevance; older ones follow
+# newest first (library.best_matches says why).
+BEST_MATCH_SCORED = 1_000
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,11 @@ import json
 import sqlite3
 from typing import Any
 
+from qcut_ai.core.media_query import BEST_MATCH_SCORED
 from qcut_ai.library.newest_matches import dated_ids
 
 # How many of the newest matches are ranked by relevance (about 4 us of bm25 each).
-SCORED = 1_000
+SCORED = BEST_MATCH_SCORED
 
 _SCORES = "SELECT rowid, rank FROM media_fts WHERE media_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
 _DATES = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from qcut_ai.core.media_query import MediaQuery
+from qcut_ai.core.media_query import BEST_MATCH_SCORED, MediaQuery
 from qcut_ai.jobs.library_queries import LibraryFacets
 
 SEARCH_DELAY_MS = 200  # one query per pause in typing, not one per key
@@ -81,6 +81,12 @@ class LibraryFilterBar(QWidget):
         self.tag = _combo(self, "libraryTagFilter", "Tag", (("All tags", None),))
         self.rating = _combo(self, "libraryRatingFilter", "Rating", _RATINGS)
         self.sort = _combo(self, "librarySort", "Sort", _SORTS)
+        self.sort.setItemData(
+            self.sort.findData("rank"),
+            f"The most relevant of the newest {BEST_MATCH_SCORED:,} matches first; "
+            "older matches follow, newest first",
+            Qt.ItemDataRole.ToolTipRole,
+        )
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)

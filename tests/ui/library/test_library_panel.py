@@ -86,6 +86,11 @@ def test_filters_and_sort_change_what_is_shown(qtbot: QtBot, panel: LibraryPanel
     bar.sort.setCurrentIndex(bar.sort.findData("name"))
     qtbot.waitUntil(lambda: _names(panel) == ["desert.mp4", "lighthouse.mp4"])
     assert panel.status.text() == "2 items"
+    # Best match says which matches it ranks (the newest 1,000 in a large library).
+    tip = bar.sort.itemData(bar.sort.findData("rank"), Qt.ItemDataRole.ToolTipRole)
+    assert tip == (
+        "The most relevant of the newest 1,000 matches first; older matches follow, newest first"
+    )
 
 
 def test_search_finds_by_prompt_and_drops_stale_answers(
