@@ -21,6 +21,7 @@ answers to a receiver that was deleted meanwhile and everything after
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 import threading
@@ -75,19 +76,29 @@ class Task(QRunnable):
 
     def _run(self) -> None:
         if self.abort():
-            self._signals.answered.emit(self, False, None)  # dropped before it began
+            self._answer(False, None)  # dropped before it began
             return
         try:
-            result = self.fn(self.abort, lambda value: self._signals.progressed.emit(self, value))
+            result = self.fn(self.abort, self._progressed)
         except QcutError as exc:
-            self._signals.answered.emit(self, False, exc.user_text())
+            self._answer(False, exc.user_text())
         except Exception as exc:  # boundary: a bug becomes a readable line, never a crash
             log.exception("task %s failed", self.name)
-            self._signals.answered.emit(
-                self, False, f"Internal error ({type(exc).__name__}: {exc})."
-            )
+            self._answer(False, f"Internal error ({type(exc).__name__}: {exc}).")
         else:
-            self._signals.answered.emit(self, True, result)
+            self._answer(True, result)
+
+    def _answer(self, ok: bool, result: Any) -> None:
+        try:
+            self._signals.answered.emit(self, ok, result)
+        except RuntimeError:
+            # The runner was deleted with the app while this task outran its shutdown
+            # wait: there is nobody left to answer, and nothing to raise into.
+            log.info("task %s finished after its runner was gone", self.name)
+
+    def _progressed(self, value: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the runner is gone (see _answer)
+            self._signals.progressed.emit(self, value)
 
 
 class _Final(QRunnable):

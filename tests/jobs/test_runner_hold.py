@@ -1,10 +1,13 @@
-"""Work started before the window's first paint waits for it, then runs as usual."""
+"""Work started before the window's first paint waits for it, then runs as usual; work
+still running when the app is torn down ends without raising into its thread."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -93,3 +96,36 @@ def test_a_gate_told_of_a_later_step_waits_for_it_past_the_first_paint(qtbot: Qt
     qtbot.waitUntil(lambda: answers == ["read"])
     assert gate.released
     runners.shutdown()
+
+
+def test_a_task_that_outruns_its_runners_shutdown_ends_quietly(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Quitting waits a while for running work; a task still running after that must
+    # not raise into its thread when it ends and its runner is gone.
+    import shiboken6
+
+    raised: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _t, exc, _tb: raised.append(exc))
+    runner = TaskRunner("slow", 1)
+    go, started = threading.Event(), threading.Event()
+    task_ran: list[threading.Event] = []
+
+    def slow(_abort: object, progress: Callable[[object], None]) -> str:
+        started.set()
+        go.wait(10)
+        progress("late")
+        return "late"
+
+    runner.start(slow)
+    task_ran.extend(task.ran for task in runner._tasks)
+    assert started.wait(5)
+    assert not runner.shutdown(timeout_ms=20)  # still running
+    signals = runner._signals
+    shiboken6.delete(signals)  # as when the app is torn down
+    with caplog.at_level("INFO", logger="qcut_ai.jobs.tasks"):
+        go.set()
+        assert task_ran[0].wait(5)
+        qtbot.wait(20)
+    assert raised == []
+    assert "task slow finished after its runner was gone" in caplog.text
