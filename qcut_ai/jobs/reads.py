@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qcut_ai.core.batches import HistoryBatch
 from qcut_ai.core.media import ProbeInfo
@@ -43,6 +43,49 @@ def spend_totals(project: ProjectPaths | None) -> SpendTotals:
     from qcut_ai.engine.spend import spend_totals as totals
 
     return totals(project)
+
+
+class KeptReads:
+    """History pages and spend totals read on connections kept open between reads.
+
+    The views read these after every finished job; opening the project database
+    for each read cost more than the read (see engine.kept_connections). One
+    instance belongs to one view and is used on its runner's one thread (the
+    database runner's, which never expires); `close` runs there at shutdown.
+    """
+
+    def __init__(self) -> None:
+        self._kept: Any = None  # the engine's KeptConnections, built in the worker
+
+    def _connections(self) -> Any:
+        if self._kept is None:
+            from qcut_ai.engine.kept_connections import KeptConnections
+
+            self._kept = KeptConnections()
+        return self._kept
+
+    def history_page(
+        self,
+        project: ProjectPaths,
+        *,
+        limit: int,
+        before: str | None = None,
+        shown: Collection[str] = (),
+    ) -> HistoryPage:
+        """As `load_history_page`, on the kept connection."""
+        from qcut_ai.engine.history import load_history_page as load
+
+        return load(project, limit=limit, before=before, shown=shown, kept=self._connections())
+
+    def spend_totals(self, project: ProjectPaths | None) -> SpendTotals:
+        """As `spend_totals`, on the kept connections."""
+        from qcut_ai.engine.spend import spend_totals as totals
+
+        return totals(project, self._connections())
+
+    def close(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
 
 
 def probe_media(path: str) -> ProbeInfo:
