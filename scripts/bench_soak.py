@@ -104,20 +104,28 @@ def snapshot(project: Any, root: Path) -> Any:
 
 
 def same_moment(project: Any, early: Any, reps: int) -> dict[str, dict[str, float]]:
-    """History's first page and the project's own spend tally, read alternately from the
-    session's journal and from the copy taken after the first jobs: the two sizes
-    under the same load, seconds apart (median ms, wall and this thread's CPU)."""
+    """History's first page, the project's own spend tally and the journal's reads, read
+    alternately from the session's journal and from the copy taken after the first
+    jobs: the two sizes under the same load, seconds apart (median ms, wall and this
+    thread's CPU)."""
     from qcut_ai.core.batches import HISTORY_PAGE
     from qcut_ai.engine.history import load_history_page
+    from qcut_ai.engine.journal import JobJournal, ensure_journal
     from qcut_ai.engine.kept_connections import KeptConnections
     from qcut_ai.engine.spend import utc_today
     from qcut_ai.engine.spend_tally import project_usage
 
     kept = KeptConnections()  # as the panel's reads keep them
     day = utc_today().isoformat()
+
+    def journal(p: Any, read: Callable[[Any], Any]) -> Any:
+        return kept.read(p.database, ensure_journal, lambda db: read(JobJournal(db, migrate=False)))
+
     calls: dict[str, Callable[[Any], Any]] = {
         "history": lambda p: load_history_page(p, limit=HISTORY_PAGE, kept=kept),
         "own_tally": lambda p: project_usage(p, day, kept),
+        "journal_unfinished": lambda p: journal(p, lambda j: j.unfinished()),
+        "journal_recent_50": lambda p: journal(p, lambda j: j.recent(limit=50)),
     }
     samples: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
     try:
@@ -301,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     same = res["same_moment_ms"]
-    for name in ("history", "own_tally"):
+    for name in ("history", "own_tally", "journal_unfinished", "journal_recent_50"):
         now, early = same[f"{name}_now"], same[f"{name}_early"]
         rows.append(
             (

@@ -136,9 +136,8 @@ def test_soak_bench_runs_every_batch_and_times_the_queries(tmp_path: Path) -> No
     assert set(res["queries_ms"]) == {"first", "last"}
     for when in res["queries_ms"].values():  # each query in wall and in CPU time
         assert set(when) == {"wall", "cpu"} and set(when["wall"]) == set(when["cpu"])
-    # History and the tally read from the session's journal and from the early copy.
-    assert {f"{n}_{s}" for n in ("history", "own_tally") for s in ("now", "early")} == set(
-        res["same_moment_ms"]
-    )
+    # History, the tally and the journal read from the session's journal and the early copy.
+    names = ("history", "own_tally", "journal_unfinished", "journal_recent_50")
+    assert {f"{n}_{s}" for n in names for s in ("now", "early")} == set(res["same_moment_ms"])
     assert len(res["rss_mb"]) >= 1
     assert res["growth"][-1]["job_rows"] == res["jobs_done"]  # under the kept 50: all shown
