@@ -1,4 +1,4 @@
-"""What views read from a project, as plain functions for a worker.
+"""What views read from a project, as plain functions (and kept reads) for a worker.
 
 Views never import the engine or the library: they start these on a task
 runner (the database one for journal and ledger reads, the media one for
@@ -11,7 +11,6 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qcut_ai.core.batches import HistoryBatch
 from qcut_ai.core.media import ProbeInfo
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.spend_totals import SpendTotals
@@ -20,29 +19,6 @@ from qcut_ai.core.templates import TemplateLibrary
 if TYPE_CHECKING:
     # Named in annotations only; the engine loads in the worker that reads the journal.
     from qcut_ai.engine.history import HistoryPage as HistoryPage
-
-
-def load_history(project: ProjectPaths) -> list[HistoryBatch]:
-    """The project's newest batches, newest first (none for a project never generated in)."""
-    from qcut_ai.engine.history import load_history as load
-
-    return load(project)
-
-
-def load_history_page(
-    project: ProjectPaths, *, limit: int, before: str | None = None, shown: Collection[str] = ()
-) -> HistoryPage:
-    """`limit` batches older than `before` (None: the newest), without those `shown`."""
-    from qcut_ai.engine.history import load_history_page as load
-
-    return load(project, limit=limit, before=before, shown=shown)
-
-
-def spend_totals(project: ProjectPaths | None) -> SpendTotals:
-    """Today's spend across every project and this project's, with what is pending."""
-    from qcut_ai.engine.spend import spend_totals as totals
-
-    return totals(project)
 
 
 class KeptReads:
@@ -72,13 +48,13 @@ class KeptReads:
         before: str | None = None,
         shown: Collection[str] = (),
     ) -> HistoryPage:
-        """As `load_history_page`, on the kept connection."""
+        """`limit` batches older than `before` (None: the newest), without those `shown`."""
         from qcut_ai.engine.history import load_history_page as load
 
         return load(project, limit=limit, before=before, shown=shown, kept=self._connections())
 
     def spend_totals(self, project: ProjectPaths | None) -> SpendTotals:
-        """As `spend_totals`, on the kept connections."""
+        """Today's spend across every project and this project's, with what is pending."""
         from qcut_ai.engine.spend import spend_totals as totals
 
         return totals(project, self._connections())

@@ -14,7 +14,7 @@ import pytest
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.job_state import JobState
 from qcut_ai.core.project import ProjectPaths
-from qcut_ai.engine.history import load_history_page
+from qcut_ai.engine.history import HistoryPage, load_history_page
 from qcut_ai.engine.journal import JobJournal
 from qcut_ai.engine.kept_connections import KeptConnections
 from qcut_ai.engine.spend import record_project, spend_totals
@@ -64,8 +64,8 @@ def _held(project: ProjectPaths) -> list[str]:
     return found
 
 
-def _batch_ids(page: object) -> list[str]:
-    return [b.batch_id for b in page.batches]  # type: ignore[attr-defined]
+def _batch_ids(page: HistoryPage) -> list[str]:
+    return [b.batch_id for b in page.batches]
 
 
 @pytest.fixture
