@@ -134,6 +134,11 @@ def test_soak_bench_runs_every_batch_and_times_the_queries(tmp_path: Path) -> No
     assert res["jobs_done"] == res["media_added"] == summary["params"]["batches"] * 5
     assert res["per_job_ms_first"] > 0 and res["per_job_ms_last"] > 0
     assert set(res["queries_ms"]) == {"first", "last"}
+    for when in res["queries_ms"].values():  # each query in wall and in CPU time
+        assert set(when) == {"wall", "cpu"} and set(when["wall"]) == set(when["cpu"])
+    # History, the tally and the journal read from the session's journal and the early copy.
+    names = ("history", "own_tally", "journal_unfinished", "journal_recent_50")
+    assert {f"{n}_{s}" for n in names for s in ("now", "early")} == set(res["same_moment_ms"])
     assert len(res["rss_mb"]) >= 1
     assert res["growth"][-1]["job_rows"] == res["jobs_done"]  # under the kept 50: all shown
 

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qcut_ai.core.batches import HISTORY_PAGE, HistoryBatch, group_batches
+from qcut_ai.core.job_state import JobRecord
 from qcut_ai.core.project import ProjectPaths
+
+if TYPE_CHECKING:
+    from qcut_ai.engine.kept_connections import KeptConnections
 
 
 @dataclass(frozen=True)
@@ -29,15 +34,28 @@ def load_history_page(
     limit: int = HISTORY_PAGE,
     before: str | None = None,
     shown: Collection[str] = (),
+    kept: KeptConnections | None = None,
 ) -> HistoryPage:
-    """One page of batches; a project never generated in has none (no file is made)."""
+    """One page of batches; a project never generated in has none (no file is made).
+    With `kept`, read on its connection to the project (see engine.kept_connections)."""
     if not project.database.exists():
+        if kept is not None:
+            kept.forget(project.database)
         return HistoryPage([], None)
-    from qcut_ai.engine.journal import JobJournal
-    from qcut_ai.library.project_db import project_database
+    from qcut_ai.engine.journal import JobJournal, ensure_journal
 
-    with project_database(project) as db:
-        records, cursor = JobJournal(db).batch_page(limit=limit, before=before, skip=shown)
+    def page(journal: JobJournal) -> tuple[list[JobRecord], str | None]:
+        return journal.batch_page(limit=limit, before=before, skip=shown)
+
+    if kept is not None:
+        records, cursor = kept.read(
+            project.database, ensure_journal, lambda db: page(JobJournal(db, migrate=False))
+        )
+    else:
+        from qcut_ai.library.project_db import project_database
+
+        with project_database(project) as db:
+            records, cursor = page(JobJournal(db))
     return HistoryPage(group_batches(records, limit=limit), cursor)
 
 

@@ -110,19 +110,27 @@ class LeaseLostError(QcutError):
     """Another process took this job over (this one was presumed dead); it stops here."""
 
 
+def ensure_journal(db: Database) -> None:
+    """Bring the journal's tables (and the leases it takes) up to date."""
+    apply_migrations(db, migrations)
+    leases.ensure_leases(db)
+
+
 class JobJournal:
     """Reads and writes job rows. One instance per thread (sqlite connections are per thread).
 
     With `fenced=True` (the runner's journal) every update is made only while
     this process holds the job's lease, so a process that was presumed dead and
     wakes up again cannot step on the process that took its job over.
+    `migrate=False` is for a connection `ensure_journal` has already brought up
+    to date (a kept one), so each read does not check the migrations again.
     """
 
-    def __init__(self, db: Database, *, fenced: bool = False) -> None:
+    def __init__(self, db: Database, *, fenced: bool = False, migrate: bool = True) -> None:
         self.db = db
         self.fenced = fenced
-        apply_migrations(db, migrations)
-        leases.ensure_leases(db)
+        if migrate:
+            ensure_journal(db)
 
     def create(
         self,

@@ -24,6 +24,7 @@ from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.settings import Settings
 from qcut_ai.core.spend_totals import SpendTotals
 from qcut_ai.engine.batch import PlannedJob
+from qcut_ai.engine.kept_connections import KeptConnections
 from qcut_ai.engine.spend_ledger import (
     LedgerEntry,
     Outcome,
@@ -109,15 +110,17 @@ def _today_entries(
     return [e for e in found if e.day == day]
 
 
-def spend_totals(project: ProjectPaths | None) -> SpendTotals:
+def spend_totals(project: ProjectPaths | None, kept: KeptConnections | None = None) -> SpendTotals:
     """Spent and pending today (all projects) and in this project ($0 without one).
 
     Read from each database's running tally (`engine.spend_tally`): a few rows per
-    project, however many jobs it has journaled."""
+    project, however many jobs it has journaled; with `kept`, on its connections."""
     day = utc_today().isoformat()
     own = str(project.root) if project is not None else None
-    others = others_usage([p for p in registered_projects() if str(p.root) != own], day)
-    mine, mine_today = project_usage(project, day) if project is not None else (Usage(), Usage())
+    others = others_usage([p for p in registered_projects() if str(p.root) != own], day, kept)
+    mine, mine_today = (
+        project_usage(project, day, kept) if project is not None else (Usage(), Usage())
+    )
     today = others + mine_today
     # A job in flight is in both scopes when it is today's and this project's: counted once.
     pending = mine.pending + others.pending

@@ -27,6 +27,7 @@ from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.job_state import FREE_STATES, SPENT_STATES, JobState
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.engine.journal import migrations as journal_migrations
+from qcut_ai.engine.kept_connections import KeptConnections
 from qcut_ai.library.db import apply_migrations, open_database
 
 _T = TypeVar("_T")
@@ -264,21 +265,33 @@ def entries(db: Database, project: str, since: date | None = None) -> list[Ledge
     ]
 
 
-def read_project_ledger(project: ProjectPaths, read: Callable[[Database], _T], empty: _T) -> _T:
+def read_project_ledger(
+    project: ProjectPaths,
+    read: Callable[[Database], _T],
+    empty: _T,
+    kept: KeptConnections | None = None,
+) -> _T:
     """`read(db)` on one project folder's database, `empty` for a folder that never
-    generated; an unreadable ledger is one LibraryError sentence."""
+    generated; an unreadable ledger is one LibraryError sentence. With `kept`, on its
+    connection to the folder, brought up to date once (`ensure_ledger`), else on one
+    opened for this read."""
     if not project.database.is_file():
+        if kept is not None:
+            kept.forget(project.database)
         return empty
-    db = open_database(project.database)
     try:
-        return read(db)
+        if kept is not None:
+            return kept.read(project.database, ensure_ledger, read)
+        db = open_database(project.database)
+        try:
+            return read(db)
+        finally:
+            db.close()
     except sqlite3.DatabaseError as exc:
         raise LibraryError(
             f"The spend ledger of {project.root} could not be read: {exc}.",
             hint="Check that the project folder is readable and writable.",
         ) from exc
-    finally:
-        db.close()
 
 
 def project_entries(project: ProjectPaths, since: date | None = None) -> list[LedgerEntry]:

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from qcut_ai.core.errors import LibraryError
 from qcut_ai.core.project import ProjectPaths
+from qcut_ai.engine.kept_connections import KeptConnections
 from qcut_ai.engine.spend_ledger import Outcome, ensure_ledger, read_project_ledger
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,11 @@ class Usage:
 def usage(db: Database, day: str | None = None) -> Usage:
     """What one open project database has spent and has pending, on `day` or ever."""
     ensure_ledger(db)
+    return tally_usage(db, day)
+
+
+def tally_usage(db: Database, day: str | None = None) -> Usage:
+    """`usage` on a database whose ledger is already up to date (`ensure_ledger`)."""
     sql = "SELECT outcome, usd, SUM(jobs) FROM spend_tally WHERE priced AND outcome IN (?, ?)"
     params: list[str] = [Outcome.SPENT.value, Outcome.PENDING.value]
     if day is not None:
@@ -54,13 +60,21 @@ def usage(db: Database, day: str | None = None) -> Usage:
     return Usage(spent, pending)
 
 
-def project_usage(project: ProjectPaths, day: str) -> tuple[Usage, Usage]:
+def project_usage(
+    project: ProjectPaths, day: str, kept: KeptConnections | None = None
+) -> tuple[Usage, Usage]:
     """The usage of one project folder ever and on `day`; a folder that never generated
-    has none."""
-    return read_project_ledger(project, lambda db: (usage(db), usage(db, day)), (Usage(), Usage()))
+    has none. With `kept`, read on its connection to the folder."""
+    if kept is not None:
+        read = lambda db: (tally_usage(db), tally_usage(db, day))  # noqa: E731
+    else:
+        read = lambda db: (usage(db), usage(db, day))  # noqa: E731
+    return read_project_ledger(project, read, (Usage(), Usage()), kept)
 
 
-def others_usage(projects: Sequence[ProjectPaths], day: str) -> Usage:
+def others_usage(
+    projects: Sequence[ProjectPaths], day: str, kept: KeptConnections | None = None
+) -> Usage:
     """The usage on `day` of other projects, each folder once; folders that are gone or
     cannot be read are skipped (one broken old project must not hide today's total)."""
     total = Usage()
@@ -71,7 +85,7 @@ def others_usage(projects: Sequence[ProjectPaths], day: str) -> Usage:
             continue
         seen.add(key)
         try:
-            total += project_usage(project, day)[1]
+            total += project_usage(project, day, kept)[1]
         except LibraryError as exc:
             log.warning("spend: skipping %s: %s", project.root, exc)
     return total

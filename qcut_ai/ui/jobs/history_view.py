@@ -34,7 +34,7 @@ from qcut_ai.core.batches import (
 )
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.successors import rerun_models
-from qcut_ai.jobs.reads import load_history_page
+from qcut_ai.jobs.reads import KeptReads
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 
 if TYPE_CHECKING:
@@ -79,6 +79,8 @@ class HistoryView(QWidget):
         self.project: ProjectPaths | None = None
         self.batches: list[HistoryBatch] = []
         self._runner = runner or default_runners().database
+        self._reads = KeptReads()  # on connections kept on the runner's thread
+        self._runner.at_shutdown(self._reads.close)
         self._cursor: str | None = None  # where the next older page starts; None: no more
         self._shown_for: ProjectPaths | None = None  # whose batches `batches` are
 
@@ -145,11 +147,11 @@ class HistoryView(QWidget):
             return
         self.status.setText("Loading history…")
         self.refresh_button.setEnabled(False)
-        project = self.project
+        project, reads = self.project, self._reads
         shown = len(self.batches) if self._shown_for == project else 0
         limit = max(HISTORY_PAGE, shown)
         self._runner.start(
-            lambda _abort, _progress: load_history_page(project, limit=limit),
+            lambda _abort, _progress: reads.history_page(project, limit=limit),
             lambda page: self._on_loaded(project, page),
             self._on_failed,
             key=("history", id(self)),  # newest answer wins
@@ -169,12 +171,12 @@ class HistoryView(QWidget):
 
     def load_older(self) -> None:
         """Append the next page of older batches, read in a worker (once at a time)."""
-        project, before = self.project, self._cursor
+        project, before, reads = self.project, self._cursor, self._reads
         if project is None or before is None or self.loading():
             return
         shown = [batch.batch_id for batch in self.batches]
         self._runner.start(
-            lambda _abort, _progress: load_history_page(
+            lambda _abort, _progress: reads.history_page(
                 project, limit=HISTORY_PAGE, before=before, shown=shown
             ),
             lambda page: self._on_older(project, page),

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from qcut_ai.core.project import ProjectPaths
 from qcut_ai.core.spend_totals import SpendTotals
-from qcut_ai.jobs.reads import spend_totals
+from qcut_ai.jobs.reads import KeptReads
 from qcut_ai.jobs.spend_reads import check_with_fal, read_balance
 from qcut_ai.jobs.tasks import TaskRunner, default_runners
 
@@ -78,6 +78,9 @@ class SpendSummary(QWidget):
         self.project: ProjectPaths | None = None
         self.totals: SpendTotals | None = None
         self._runner = runner or default_runners().database
+        # Read after every finished job: on connections kept on the runner's thread.
+        self._reads = KeptReads()
+        self._runner.at_shutdown(self._reads.close)
         self._network = network or default_runners().network
         self._connection: Callable[[], Any] | None = None
         self.balance: Decimal | None = None
@@ -125,9 +128,9 @@ class SpendSummary(QWidget):
 
     def refresh(self) -> None:
         """Read the ledgers off the GUI thread; a newer refresh supersedes older ones."""
-        project = self.project
+        project, reads = self.project, self._reads
         self._runner.start(
-            lambda _abort, _progress: spend_totals(project),
+            lambda _abort, _progress: reads.spend_totals(project),
             self._on_loaded,
             self._on_failed,
             key=("spend", id(self)),
