@@ -56,6 +56,8 @@ _NOT_A_DATABASE = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
 # quick_check reads the whole file (about 160 ms at 100k items), and workers
 # open a connection per query.
 _checked: set[tuple[int, int, int, int]] = set()
+# SQLite virtual-machine steps between two looks at an `abort` during the check.
+_ABORT_EVERY = 10_000
 
 # Open connections of this process, by database file. A plain file copy of a
 # database is only safe while this count is 0 (see `_copy_aside`); the lock
@@ -120,11 +122,16 @@ def _connect(path: Path) -> _TrackedConnection:
     return conn
 
 
-def open_database(path: Path, *, create: bool = True, check: bool = True) -> Database:
+def open_database(
+    path: Path, *, create: bool = True, check: bool = True, abort: Callable[[], bool] | None = None
+) -> Database:
     """Open `path` with WAL, NORMAL sync, a busy timeout and foreign keys.
 
     A missing file is created (whole, see `_create`) unless `create` is False.
     `check=False` leaves the integrity check to the next connection that asks.
+    `abort`, when given, can stop the integrity check part way (it reads the
+    whole file: seconds for a large library whose pages are not cached): the
+    open then fails with "stopped", and the file is not taken for damaged.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -150,12 +157,19 @@ def open_database(path: Path, *, create: bool = True, check: bool = True) -> Dat
         conn.execute("PRAGMA foreign_keys=ON")
         identity = _identity(path)
         if check and identity not in _checked:
-            result = conn.execute("PRAGMA quick_check").fetchone()
+            if abort is not None:
+                conn.set_progress_handler(lambda: int(abort()), _ABORT_EVERY)
+            try:
+                result = conn.execute("PRAGMA quick_check").fetchone()
+            finally:
+                conn.set_progress_handler(None, 0)
             if not result or result[0] != "ok":
                 raise sqlite3.DatabaseError(str(result[0] if result else "no answer"))
             _checked.add(identity)
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if abort is not None and abort():
+            raise LibraryError(f"The check of {path} was stopped.") from exc
         if isinstance(exc, sqlite3.OperationalError) and not_writable(exc):
             raise write_error(exc, path) from exc
         raise damaged(path) from exc

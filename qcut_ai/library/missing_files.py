@@ -28,7 +28,7 @@ def check_project_files(project: ProjectLayout, abort: Callable[[], bool]) -> bo
     from qcut_ai.library.project_db import project_database
     from qcut_ai.library.repository import MediaRepository
 
-    with project_database(project) as db:
+    with project_database(project, abort=abort) as db:
         repo = MediaRepository(db, project.root)
         was_missing = bool(repo.missing_items())
         return bool(check_missing(repo, abort)) or was_missing

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sqlite_utils import Database
 
@@ -28,7 +28,9 @@ def sidecars_in(project: ProjectLayout) -> int:
         return 0
 
 
-def open_project_db(project: ProjectLayout, *, check: bool = True) -> Database:
+def open_project_db(
+    project: ProjectLayout, *, check: bool = True, abort: Callable[[], bool] | None = None
+) -> Database:
     """The project's database with the library schema applied.
 
     A missing database is created, except where the file was lost from under
@@ -44,7 +46,7 @@ def open_project_db(project: ProjectLayout, *, check: bool = True) -> Database:
         if found:
             raise missing_library(project, found)
         create_database(path, library_schema)
-    db = open_database(path, check=check)
+    db = open_database(path, check=check, abort=abort)
     try:
         apply_library_migrations(db)
     except sqlite3.DatabaseError as exc:
@@ -69,9 +71,12 @@ def missing_library(project: ProjectLayout, clips: int) -> DamagedLibraryError:
 
 
 @contextlib.contextmanager
-def project_database(project: ProjectLayout) -> Iterator[Database]:
-    """`with project_database(project) as db:` the project's database, closed after."""
-    db = open_project_db(project)
+def project_database(
+    project: ProjectLayout, *, abort: Callable[[], bool] | None = None
+) -> Iterator[Database]:
+    """`with project_database(project) as db:` the project's database, closed after
+    (`abort` can stop its integrity check: see `db.open_database`)."""
+    db = open_project_db(project, abort=abort)
     try:
         yield db
     finally:
