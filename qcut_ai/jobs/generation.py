@@ -329,10 +329,10 @@ class GenerationService(QObject):
         if project is None:
             return
 
-        def work(_abort: object, _progress: object) -> list[MediaItem]:
+        def work(abort: Callable[[], bool], _progress: object) -> list[MediaItem]:
             from qcut_ai.library.ingest import Library
 
-            with Library(project, thumbs) as library:
+            with Library(project, thumbs, abort=abort) as library:
                 return library.finish_pending()
 
         self.runners.media.start(work, done, self._failed, receiver=self, name="finish clips")

@@ -33,15 +33,15 @@ def check_library(
 ) -> None:
     """Whether the project's library should be offered a rebuild (checked in a worker)."""
 
-    def work(_abort: object, _progress: object) -> LibraryCheck:
+    def work(abort: Callable[[], bool], _progress: object) -> LibraryCheck:
         from qcut_ai.library.project_db import project_database, sidecars_in
         from qcut_ai.library.rebuild import database_state
         from qcut_ai.library.repository import MediaRepository
 
-        state, clips = database_state(project), sidecars_in(project)
+        state, clips = database_state(project, abort), sidecars_in(project)
         if state != "healthy":
             return LibraryCheck(state, clips, 0)
-        with project_database(project) as db:
+        with project_database(project, abort=abort) as db:
             return LibraryCheck(state, clips, MediaRepository(db, project.root).count())
 
     runners.database.start(work, done, failed, name="check library")

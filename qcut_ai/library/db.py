@@ -58,6 +58,17 @@ _NOT_A_DATABASE = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
 _checked: set[tuple[int, int, int, int]] = set()
 # SQLite virtual-machine steps between two looks at an `abort` during the check.
 _ABORT_EVERY = 10_000
+# One check of a file at a time: connections opened together (the file check, the
+# rebuild offer, the crash-leftover finisher) wait for the first one's answer
+# instead of each reading the whole file again.
+_check_locks: dict[str, threading.Lock] = {}
+_check_locks_lock = threading.Lock()
+
+
+def _check_lock(key: str) -> threading.Lock:
+    with _check_locks_lock:
+        return _check_locks.setdefault(key, threading.Lock())
+
 
 # Open connections of this process, by database file. A plain file copy of a
 # database is only safe while this count is 0 (see `_copy_aside`); the lock
@@ -157,15 +168,10 @@ def open_database(
         conn.execute("PRAGMA foreign_keys=ON")
         identity = _identity(path)
         if check and identity not in _checked:
-            if abort is not None:
-                conn.set_progress_handler(lambda: int(abort()), _ABORT_EVERY)
-            try:
-                result = conn.execute("PRAGMA quick_check").fetchone()
-            finally:
-                conn.set_progress_handler(None, 0)
-            if not result or result[0] != "ok":
-                raise sqlite3.DatabaseError(str(result[0] if result else "no answer"))
-            _checked.add(identity)
+            with _check_lock(_file_key(path)):
+                if identity not in _checked:  # or another connection just checked it
+                    _quick_check(conn, abort)
+                    _checked.add(identity)
     except sqlite3.DatabaseError as exc:
         conn.close()
         if abort is not None and abort():
@@ -174,6 +180,19 @@ def open_database(
             raise write_error(exc, path) from exc
         raise damaged(path) from exc
     return Database(conn)
+
+
+def _quick_check(conn: sqlite3.Connection, abort: Callable[[], bool] | None) -> None:
+    if abort is not None:
+        if abort():
+            raise sqlite3.OperationalError("interrupted")
+        conn.set_progress_handler(lambda: int(abort()), _ABORT_EVERY)
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()
+    finally:
+        conn.set_progress_handler(None, 0)
+    if not result or result[0] != "ok":
+        raise sqlite3.DatabaseError(str(result[0] if result else "no answer"))
 
 
 Schema = Callable[[Database], None]

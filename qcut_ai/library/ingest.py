@@ -8,7 +8,7 @@ these methods in workers, never on the GUI thread.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,11 +33,17 @@ log = logging.getLogger(__name__)
 class Library:
     """One project's media library: add results, import files, query through `.repo`."""
 
-    def __init__(self, project: ProjectLayout, thumbnail_dir: Path) -> None:
+    def __init__(
+        self,
+        project: ProjectLayout,
+        thumbnail_dir: Path,
+        *,
+        abort: Callable[[], bool] | None = None,
+    ) -> None:
         project.media.mkdir(parents=True, exist_ok=True)
         self.project = project
         self.thumbnail_dir = thumbnail_dir
-        self.db = open_project_db(project)
+        self.db = open_project_db(project, abort=abort)  # `abort` can stop its check
         self.repo = MediaRepository(self.db, project.root)
 
     def close(self) -> None:

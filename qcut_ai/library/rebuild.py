@@ -67,8 +67,9 @@ class RebuildResult:
         }
 
 
-def database_state(project: ProjectLayout) -> str:
-    """ "missing", "empty", "damaged" or "healthy" (opened and checked by SQLite)."""
+def database_state(project: ProjectLayout, abort: Callable[[], bool] | None = None) -> str:
+    """ "missing", "empty", "damaged" or "healthy" (opened and checked by SQLite; `abort`
+    can stop the check, see `db.open_database`)."""
     path = project.database
     try:
         size = os.stat(path).st_size
@@ -77,7 +78,7 @@ def database_state(project: ProjectLayout) -> str:
     if size == 0:
         return "empty"
     try:
-        db = open_database(path, create=False)
+        db = open_database(path, create=False, abort=abort)
     except DamagedLibraryError:
         return "damaged"
     except LibraryError:

@@ -39,3 +39,38 @@ def test_a_stopped_check_says_so_and_the_file_opens_after(tmp_path: Path) -> Non
     db = open_database(path, create=False, abort=lambda: False)  # checked whole, and sound
     assert db.execute("SELECT count(*) FROM t").fetchone()[0] == 30_000
     db.close()
+
+
+def test_connections_opened_together_share_one_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The file check, the rebuild offer and the leftover finisher open the library at
+    # once when a project opens: the file is read whole once, not three times.
+    import threading
+
+    from qcut_ai.library import db as db_module
+
+    path = _database(tmp_path / "library.db")
+    checks: list[str] = []
+    real = db_module._quick_check
+
+    def slow_check(conn: sqlite3.Connection, abort: object) -> None:
+        checks.append(threading.current_thread().name)
+        threading.Event().wait(0.2)  # long enough for the others to arrive
+        real(conn, abort)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(db_module, "_quick_check", slow_check)
+    opened: list[int] = []
+
+    def open_it() -> None:
+        db = open_database(path, create=False)
+        opened.append(db.execute("SELECT count(*) FROM t").fetchone()[0])
+        db.close()
+
+    threads = [threading.Thread(target=open_it) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert opened == [30_000] * 3
+    assert len(checks) == 1
