@@ -45,6 +45,34 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 RUNNER_GRACE_S = 10.0
 
 
+_collector: list[object] = []
+
+
+@pytest.fixture(autouse=True)
+def collect_cycles_on_the_main_thread() -> Iterator[None]:
+    """As in the app: once Qt is up, Python's cycle collector runs on the main thread
+    only (qcut_ai.ui.main_thread_gc), on its timer and after each test."""
+    _main_thread_collector()
+    yield
+    collector = _main_thread_collector()
+    if collector is not None:
+        collector.collect_due()  # type: ignore[attr-defined]
+
+
+def _main_thread_collector() -> object | None:
+    if not _collector and "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        from qcut_ai.ui.main_thread_gc import MainThreadCollector
+
+        app = QApplication.instance()
+        if app is not None:
+            collector = MainThreadCollector(app)
+            collector.start()
+            _collector.append(collector)
+    return _collector[0] if _collector else None
+
+
 @pytest.fixture(autouse=True)
 def no_work_left_running() -> Iterator[None]:
     """Fail a Qt test that leaves a task runner busy, naming the work and where it began.

@@ -65,6 +65,7 @@ def run_app(args: argparse.Namespace) -> int:
     from qcut_ai.app.native_logs import route_native_logs
     from qcut_ai.app.theme import apply_dark_theme
     from qcut_ai.jobs.tasks import Runners
+    from qcut_ai.ui.main_thread_gc import MainThreadCollector
 
     if screenshot and not getattr(args, "project", None):
         # Real clips, made once through the offline preview pipeline, for the picture.
@@ -76,6 +77,7 @@ def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     route_native_logs()  # Qt's media diagnostics go to the log, not the terminal
+    MainThreadCollector(app).start()  # Qt objects are only ever freed on this thread
     app.setApplicationName("qcut-ai")
     apply_dark_theme(app)
     runners = Runners.standard()
