@@ -266,31 +266,34 @@ class _Keeper:
                 self._thread.start()
 
     def _run(self) -> None:
-        conns: dict[str, Database] = {}
-        try:
-            while True:
-                self._wake.wait(HEARTBEAT_S)
-                self._wake.clear()
-                with self._lock:
-                    paths = set(self._paths)
-                for path in paths:
-                    if not self._beat(conns, path):
-                        with self._lock:
-                            self._paths.discard(path)
-                        db = conns.pop(path, None)
-                        if db is not None:
-                            db.close()
-        finally:
-            for db in conns.values():
-                db.close()
+        while True:
+            self._wake.wait(HEARTBEAT_S)
+            self._wake.clear()
+            with self._lock:
+                paths = set(self._paths)
+            for path in paths:
+                if not self._beat(path):
+                    with self._lock:
+                        self._paths.discard(path)
 
     @staticmethod
-    def _beat(conns: dict[str, Database], path: str) -> bool:
-        """Refresh the heartbeats in one file; False once nothing is held there."""
+    def _beat(path: str) -> bool:
+        """Refresh the heartbeats in one file; False once nothing is held there.
+
+        Each beat opens the file and closes it again (once every HEARTBEAT_S): a
+        connection kept between beats stayed open on a file that was emptied,
+        replaced or deleted meanwhile, with its WAL, for as long as the process ran.
+        """
+        if not os.path.exists(path):
+            return False  # no lease is held in a file that is gone
         try:
-            db = conns.get(path)
-            if db is None:
-                db = conns[path] = open_database(Path(path), create=False)
+            # No integrity check: a heartbeat only touches the leases table, and
+            # the library's file check reports a damaged file.
+            db = open_database(Path(path), create=False, check=False)
+        except QcutError as exc:
+            log.warning("lease heartbeat in %s failed: %s", path, exc)
+            return True  # try again next time; the lease only lapses after STALE_S
+        try:
             cursor = retry_locked(
                 lambda: db.conn.execute(
                     "UPDATE leases SET heartbeat_at = ? WHERE owner = ?",
@@ -300,7 +303,9 @@ class _Keeper:
             return bool(cursor.rowcount)
         except (sqlite3.Error, QcutError) as exc:
             log.warning("lease heartbeat in %s failed: %s", path, exc)
-            return True  # try again next time; the lease only lapses after STALE_S
+            return True  # as above
+        finally:
+            db.close()
 
 
 KEEPER = _Keeper()
