@@ -37,6 +37,7 @@ from typing import TypeVar
 from sqlite_utils import Database
 
 from qcut_ai.library.db import open_database
+from qcut_ai.library.file_inode import file_inode
 
 _T = TypeVar("_T")
 
@@ -53,14 +54,6 @@ class _Kept:
     inode: tuple[int, int]
     thread: int
     prepared: set[Prepare] = field(default_factory=set)
-
-
-def _inode(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
 
 
 class KeptConnections:
@@ -98,14 +91,14 @@ class KeptConnections:
             self._drop(key)
 
     def _connection(self, key: str, database: Path) -> _Kept:
-        inode = _inode(database)
+        inode = file_inode(database)
         kept = self._kept.get(key)
         if kept is not None and (kept.inode != inode or kept.thread != threading.get_ident()):
             self._drop(key)
             kept = None
         if kept is None:
             db = open_database(database, create=False, check=False)
-            kept = _Kept(db, inode or _inode(database) or (0, 0), threading.get_ident())
+            kept = _Kept(db, inode or file_inode(database) or (0, 0), threading.get_ident())
             self._kept[key] = kept
             while len(self._kept) > self._limit:
                 self._drop(next(iter(self._kept)))

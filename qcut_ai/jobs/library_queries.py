@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from qcut_ai.core.errors import LibraryError, QcutError
 from qcut_ai.core.media_query import PAGE_SIZE, MediaQuery
 from qcut_ai.core.project import ProjectPaths
+from qcut_ai.library.file_inode import file_inode
 
 if TYPE_CHECKING:
     # The media records are pydantic models, loaded after the first paint.
@@ -80,7 +81,7 @@ class QueryConnection:
 
     def repository(self, project: ProjectPaths) -> Any:
         """The repository of `project`, opened on first use (another project's is closed)."""
-        inode = _inode(project.database)
+        inode = file_inode(project.database)
         if (
             self._repo is None
             or self._project is None
@@ -93,7 +94,7 @@ class QueryConnection:
             self.close()
             self._db = open_project_db(project, check=False)
             self._project, self._repo = project, MediaRepository(self._db, project.root)
-            self._inode = inode if inode is not None else _inode(project.database)
+            self._inode = inode if inode is not None else file_inode(project.database)
         return self._repo
 
     def run(self, project: ProjectPaths, fn: Callable[[Any], Any]) -> Any:
@@ -108,14 +109,6 @@ class QueryConnection:
         if self._db is not None:
             self._db.close()
         self._project = self._db = self._repo = self._inode = None
-
-
-def _inode(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
 
 
 def media_files(paths: Iterable[Path]) -> list[Path]:
