@@ -20,6 +20,7 @@ from qcut_ai.engine.kept_connections import KeptConnections
 from qcut_ai.engine.spend import record_project, spend_totals
 from qcut_ai.library.db import backup_live, open_connections
 from qcut_ai.library.project_db import open_project_db
+from tests.open_files import open_files
 
 PRICES = [0.35, 0.1, 0.28, None, 1.234567890123]
 
@@ -53,15 +54,8 @@ def _journal(project: ProjectPaths, batches: int, *, finish: bool = True) -> lis
 
 def _held(project: ProjectPaths) -> list[str]:
     """This process's descriptors on the project's main database file (deleted ones too)."""
-    found = []
-    for fd in Path("/proc/self/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith(str(project.database)) and not target.endswith(("-wal", "-shm")):
-            found.append(target)
-    return found
+    main = str(project.database)
+    return [t for t in open_files() if t.startswith(main) and not t.endswith(("-wal", "-shm"))]
 
 
 def _batch_ids(page: HistoryPage) -> list[str]:

@@ -16,19 +16,12 @@ from qcut_ai.jobs.library_queries import QueryConnection, run_query
 from qcut_ai.library.media_rows import NewMedia
 from qcut_ai.library.project_db import open_project_db
 from qcut_ai.library.repository import MediaRepository
+from tests.open_files import open_files
 
 
 def _held(project: ProjectPaths) -> list[str]:
     """This process's descriptors on the project's database files (deleted ones too)."""
-    found = []
-    for fd in Path("/proc/self/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith(str(project.database)):
-            found.append(target)
-    return found
+    return [t for t in open_files() if t.startswith(str(project.database))]
 
 
 def _library(root: Path, names: list[str]) -> ProjectPaths:

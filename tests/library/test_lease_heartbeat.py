@@ -10,18 +10,11 @@ from pathlib import Path
 
 from qcut_ai.library.db import open_database
 from qcut_ai.library.leases import _Keeper, claim
+from tests.open_files import open_files
 
 
 def _open_fds_to(folder: Path) -> list[str]:
-    found = []
-    for fd in Path(f"/proc/{os.getpid()}/fd").iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if target.startswith(str(folder)):
-            found.append(target)
-    return found
+    return [t for t in open_files() if t.startswith(str(folder))]
 
 
 def _leased_database(path: Path) -> Path:

@@ -23,6 +23,7 @@ import pytest
 from qcut_ai.core.settings import Settings
 from qcut_ai.services.rehearsal import OFFLINE_KEY, StandIn
 from qcut_ai.services.settings_store import SettingsStore
+from tests.open_files import open_files
 
 CHILD_TIMEOUT_S = 180
 # Words that must never reach a user for ordinary contention between processes.
@@ -139,16 +140,7 @@ def deleted_database_files(pid: int) -> list[str]:
     is a connection something still holds."""
     if pid == os.getpid():
         gc.collect()
-    fd_dir = Path(f"/proc/{pid}/fd")
-    found = []
-    for fd in fd_dir.iterdir():
-        try:
-            target = os.readlink(fd)
-        except OSError:
-            continue
-        if "qcut-ai.db" in target and target.endswith("(deleted)"):
-            found.append(target)
-    return found
+    return [t for t in open_files(pid) if "qcut-ai.db" in t and t.endswith("(deleted)")]
 
 
 def json_lines(text: str) -> list[dict[str, object]]:
