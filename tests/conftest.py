@@ -8,8 +8,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from qcut_ai.ui.main_thread_gc import MainThreadCollector
 
 # The null backend answers "no key" without D-Bus; the keyring test picks a real one itself.
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
@@ -45,7 +49,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 RUNNER_GRACE_S = 10.0
 
 
-_collector: list[object] = []
+_collector: list[MainThreadCollector] = []  # started once Qt is up (the GUI thread's)
 
 
 @pytest.fixture(autouse=True)
@@ -56,10 +60,10 @@ def collect_cycles_on_the_main_thread() -> Iterator[None]:
     yield
     collector = _main_thread_collector()
     if collector is not None:
-        collector.collect_due()  # type: ignore[attr-defined]
+        collector.collect_due()
 
 
-def _main_thread_collector() -> object | None:
+def _main_thread_collector() -> MainThreadCollector | None:
     if not _collector and "PySide6.QtWidgets" in sys.modules:
         from PySide6.QtWidgets import QApplication
 
