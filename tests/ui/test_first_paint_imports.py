@@ -19,27 +19,32 @@ import qcut_ai.app.main as main
 build = main.build_window
 def build_window(*a, **k):
     window = build(*a, **k)
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance()
     runners = window.panel.services.runners
     heavy = ("pydantic", "qcut_ai.core.catalog", "qcut_ai.core.media", "qcut_ai.core.requests")
     def loaded():
         return sorted(m for m in heavy if m in sys.modules)
-    def shown():
-        app.processEvents()  # the first paint
-        print("shown", loaded(), runners.database.busy(), flush=True)
+    class FirstPaint(QObject):
+        # What is loaded while the window paints for the first time.
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and watched is window:
+                app.removeEventFilter(self)
+                print("shown", loaded(), runners.database.busy(), flush=True)
+                QTimer.singleShot(0, ready)
+            return False
+    def ready():
         tabs = window.panel.tabs
-        def ready():
-            if not tabs.generate_tabs.is_built(tabs.current_category()):
-                QTimer.singleShot(5, ready)
-                return
-            print("ready", loaded(), flush=True)
-            window.quit_guard.ask = lambda *_: True
-            window.close()
-            app.quit()
-        ready()
-    QTimer.singleShot(0, shown)
+        if not tabs.generate_tabs.is_built(tabs.current_category()):
+            QTimer.singleShot(5, ready)
+            return
+        print("ready", loaded(), flush=True)
+        window.quit_guard.ask = lambda *_: True
+        window.close()
+        app.quit()
+    window.first_paint_probe = FirstPaint()
+    app.installEventFilter(window.first_paint_probe)
     return window
 main.build_window = build_window
 main.run_app(args)
